@@ -62,6 +62,8 @@ public final class CaKeys {
     public static final Duration ROOT_VALIDITY = Duration.ofDays(3650);
     public static final Duration INTERMEDIATE_VALIDITY = Duration.ofDays(365);
 
+    private static final java.security.Provider BC = new org.bouncycastle.jce.provider.BouncyCastleProvider();
+
     private CaKeys() {
     }
 
@@ -197,7 +199,7 @@ public final class CaKeys {
         }
         try {
             var enc = new JceOpenSSLPKCS8EncryptorBuilder(org.bouncycastle.openssl.PKCS8Generator.AES_256_CBC)
-                .setPassword(password).setIterationCount(100_000).build();
+                .setProvider(BC).setPassword(password).setIterationCount(100_000).build();
             StringWriter sw = new StringWriter();
             try (JcaPEMWriter w = new JcaPEMWriter(sw)) {
                 w.writeObject(new JcaPKCS8Generator(key, enc));
@@ -226,7 +228,7 @@ public final class CaKeys {
                 }
                 try {
                     return conv.getPrivateKey(enc.decryptPrivateKeyInfo(
-                        new JceOpenSSLPKCS8DecryptorProviderBuilder().build(password)));
+                        new JceOpenSSLPKCS8DecryptorProviderBuilder().setProvider(BC).build(password)));
                 } catch (PKCSException | OperatorCreationException e) {
                     throw new GeneralSecurityException("cannot decrypt key " + file + ": wrong password or corrupt file");
                 }
