@@ -49,14 +49,14 @@ public final class CaServer implements AutoCloseable {
     public static final String DEV_ISSUER_PATH = "/dev-oidc";
 
     private final WebServer http;
-    private final AutoCloseable grpc;
+    private final GrpcEndpoint grpc;
     private final int grpcPort;
     private final String devIssuerUrl;
     private final SigningService signing;
     private final TimestampAuthority tsa;
     private final DevIssuer devIssuer;
 
-    private CaServer(WebServer http, AutoCloseable grpc, int grpcPort, String devIssuerUrl, SigningService signing,
+    private CaServer(WebServer http, GrpcEndpoint grpc, int grpcPort, String devIssuerUrl, SigningService signing,
                      TimestampAuthority tsa, DevIssuer devIssuer) {
         this.http = http;
         this.grpc = grpc;
@@ -123,13 +123,11 @@ public final class CaServer implements AutoCloseable {
             .routing(r -> routing(r, signing, bundle, tsa, finalDev))
             .build()
             .start();
-        AutoCloseable grpc = null;
-        int grpcPort = -1;
+        GrpcEndpoint grpc = null;
         if (config.grpcPort() >= 0) {
-            GrpcEndpoint g = GrpcEndpoint.start(config, signing, bundle::chains, finalIdentity);
-            grpc = g;
-            grpcPort = g.port();
+            grpc = GrpcEndpoint.start(config, signing, bundle::chains, finalIdentity);
         }
+        int grpcPort = grpc == null ? -1 : grpc.port();
         LOG.info("CA listening on http://" + config.host() + ":" + web.port() + (grpcPort >= 0 ? ", gRPC (TLS) on " + grpcPort : ""));
         return new CaServer(web, grpc, grpcPort, devUrl, signing, tsa, dev);
     }
@@ -150,6 +148,11 @@ public final class CaServer implements AutoCloseable {
     /** The gRPC TLS port, or -1 when gRPC is disabled. */
     public int grpcPort() {
         return grpcPort;
+    }
+
+    /** The self-signed or configured TLS certificate of the gRPC port, or null when gRPC is disabled. */
+    public X509Certificate grpcTlsCertificate() {
+        return grpc == null ? null : grpc.certificate();
     }
 
     /** The development issuer's URL, or null when it is disabled. */
@@ -174,11 +177,7 @@ public final class CaServer implements AutoCloseable {
     public void close() {
         http.stop();
         if (grpc != null) {
-            try {
-                grpc.close();
-            } catch (Exception e) {
-                LOG.warning("error stopping gRPC: " + e.getMessage());
-            }
+            grpc.close();
         }
     }
 
