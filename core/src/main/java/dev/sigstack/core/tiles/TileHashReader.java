@@ -29,12 +29,17 @@ public final class TileHashReader implements HashReader {
             throw new IllegalStateException("tile " + tileLevel + "/" + tileIndex + " lacks the hashes of node "
                     + level + "/" + index);
         }
-        byte[][] nodes = new byte[(int) count][];
+        return perfectRoot(tile, offset, (int) count);
+    }
+
+    /** The root of {@code count} (a power of two) consecutive hashes of {@code tile} starting at {@code offset}. */
+    private static byte[] perfectRoot(byte[] tile, int offset, int count) {
+        byte[][] nodes = new byte[count][];
         for (int i = 0; i < count; i++) {
             int from = (offset + i) * TileLayout.HASH_SIZE;
             nodes[i] = Arrays.copyOfRange(tile, from, from + TileLayout.HASH_SIZE);
         }
-        for (int n = (int) count; n > 1; n /= 2) {
+        for (int n = count; n > 1; n /= 2) {
             for (int i = 0; i < n / 2; i++) {
                 nodes[i] = Rfc6962.nodeHash(nodes[2 * i], nodes[2 * i + 1]);
             }
@@ -42,11 +47,11 @@ public final class TileHashReader implements HashReader {
         return nodes[0];
     }
 
-    /** The root of a full tile's hashes: the node one tile level up. */
+    /** The root of a full tile's 256 hashes: the node one tile level up. */
     public static byte[] fullTileRoot(byte[] tile) {
         if (tile.length != TileLayout.WIDTH * TileLayout.HASH_SIZE) {
             throw new IllegalArgumentException("not a full tile");
         }
-        return new TileHashReader((l, i) -> tile).hash(TileLayout.HEIGHT, 0);
+        return perfectRoot(tile, 0, TileLayout.WIDTH);
     }
 }
