@@ -107,7 +107,7 @@ public final class TlogServer implements AutoCloseable {
                     .host(config.host())
                     .port(config.port())
                     .addFeature(ObserveFeature.builder()
-                            .addObserver(HealthObserver.builder()
+                            .addObserver(HealthObserver.builder().details(true)
                                     .addCheck(() -> HealthCheckResponse.builder()
                                             .status(handle.engine().checkpoint() != null)
                                             .detail("treeSize", handle.engine().checkpoint().size())
