@@ -31,7 +31,8 @@ public final class KeyFiles {
         KeyPair kp = g.generateKeyPair();
         StringWriter w = new StringWriter();
         try (JcaPEMWriter pem = new JcaPEMWriter(w)) {
-            pem.writeObject(kp.getPrivate());
+            pem.writeObject(new org.bouncycastle.util.io.pem.PemObject("PRIVATE KEY", kp.getPrivate().getEncoded()));
+            pem.writeObject(new org.bouncycastle.util.io.pem.PemObject("PUBLIC KEY", kp.getPublic().getEncoded()));
         }
         Files.createDirectories(file.toAbsolutePath().getParent());
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
@@ -45,21 +46,27 @@ public final class KeyFiles {
         return kp;
     }
 
+    /** Reads a SEC1 key pair, or a PKCS#8 private key followed by its public key. */
     static KeyPair read(String pem) throws IOException {
         try (PEMParser parser = new PEMParser(new StringReader(pem))) {
-            Object o = parser.readObject();
             JcaPEMKeyConverter conv = new JcaPEMKeyConverter();
-            if (o instanceof PEMKeyPair kp) {
-                return conv.getKeyPair(kp);
-            }
-            if (o instanceof PrivateKeyInfo pki) {
-                java.security.PrivateKey priv = conv.getPrivateKey(pki);
-                if (priv instanceof org.bouncycastle.jce.interfaces.ECPrivateKey
-                        || priv instanceof java.security.interfaces.ECPrivateKey) {
-                    throw new IOException("PKCS#8 EC keys without a public key are not supported; use SEC1 PEM");
+            java.security.PrivateKey priv = null;
+            java.security.PublicKey pub = null;
+            for (Object o = parser.readObject(); o != null; o = parser.readObject()) {
+                if (o instanceof PEMKeyPair kp && kp.getPublicKeyInfo() != null) {
+                    return conv.getKeyPair(kp);
+                } else if (o instanceof PEMKeyPair kp) {
+                    priv = conv.getPrivateKey(kp.getPrivateKeyInfo());
+                } else if (o instanceof PrivateKeyInfo pki) {
+                    priv = conv.getPrivateKey(pki);
+                } else if (o instanceof org.bouncycastle.asn1.x509.SubjectPublicKeyInfo spki) {
+                    pub = conv.getPublicKey(spki);
                 }
             }
-            throw new IOException("the key file holds no EC key pair");
+            if (priv == null || pub == null || !priv.getAlgorithm().equals("EC") && !priv.getAlgorithm().equals("ECDSA")) {
+                throw new IOException("the key file must hold an EC private key and its public key");
+            }
+            return new KeyPair(pub, priv);
         }
     }
 }
