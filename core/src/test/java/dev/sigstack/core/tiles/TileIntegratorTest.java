@@ -37,13 +37,15 @@ final class TileIntegratorTest {
         Map<TileIntegrator.TileKey, byte[]> tiles = new HashMap<>();
         TileSource src = (l, i) -> tiles.get(new TileIntegrator.TileKey(l, i));
         long size = 0;
+        long nextCheck = 1;
         while (size < total) {
             int to = (int) Math.min(total, size + chunk);
             TileIntegrator.Result r = TileIntegrator.integrate(size, leaves.subList((int) size, to), src);
             tiles.putAll(r.tiles());
             size = r.size();
-            if (size % 997 == 0 || size == total || chunk >= 255) {
+            if (size >= nextCheck || size == total) {
                 assertArrayEquals(referenceRoot(leaves, 0, (int) size), r.root(), "root at size " + size);
+                nextCheck = size * 3 + 1; // a dozen sizes spread over every tile level
             }
         }
         HashReader reader = new TileHashReader(src);
