@@ -40,7 +40,8 @@ import dev.sigstack.tlog.PushbackException;
 public final class CtLog {
     /** RFC 6962 leaves stay well under the engine's 64 KiB limit with a 3-certificate chain. */
     public static final int MAX_ENTRIES_PER_GET = 256;
-    private static final String CERT_INDEX_PREFIX = "ct-cert:";
+    private static final String LEAF_INDEX_PREFIX = "ct-leaf:";
+    private static final int VERIFIED_LINKS_MAX = 64;
 
     private final LogEngine engine;
     private final PrivateKey key;
@@ -51,6 +52,13 @@ public final class CtLog {
     private final List<X509Certificate> roots;
     private final Clock clock;
     private volatile SignedTreeHead cachedSth;
+    private final java.util.Map<String, Boolean> verifiedIssuerChains = java.util.Collections.synchronizedMap(
+        new java.util.LinkedHashMap<>(16, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(java.util.Map.Entry<String, Boolean> eldest) {
+                return size() > VERIFIED_LINKS_MAX;
+            }
+        });
 
     /** A signed tree head. */
     public record SignedTreeHead(TreeHead head, DigitallySigned signature) { }
@@ -115,22 +123,16 @@ public final class CtLog {
     }
 
     private Sct add(SignedEntry entry, byte[] leafCert, byte[] extraData) throws PushbackException {
-        String certKey = CERT_INDEX_PREFIX + HexFormat.of().formatHex(LogId.sha256(leafCert));
-        List<Long> existing = engine.search(certKey, 1);
-        if (!existing.isEmpty()) {
-            Optional<Long> ts = engine.entry(existing.getFirst()).map(e -> leafTimestamp(e.leafData()));
-            if (ts.isPresent()) {
-                return sign(entry, ts.get());
-            }
-        }
         long timestamp = clock.millis();
         byte[] leaf = entry.merkleTreeLeaf(timestamp, new byte[0]);
         try {
-            engine.add(new LogEngine.NewEntry(leaf, leafHash(leaf), List.of(certKey), extraData));
+            // Dedup by certificate: a resubmission gets an SCT with the existing entry's timestamp.
+            engine.add(new LogEngine.NewEntry(leaf, LogId.sha256(leafCert),
+                List.of(LEAF_INDEX_PREFIX + HexFormat.of().formatHex(leafHash(leaf))), extraData));
             return sign(entry, timestamp);
         } catch (DuplicateEntryException e) {
             Optional<LogEngine.StoredEntry> stored = engine.entry(e.existingIndex());
-            return sign(entry, stored.map(s -> leafTimestamp(s.leafData())).orElse(timestamp));
+            return sign(entry, stored.map(x -> leafTimestamp(x.leafData())).orElse(timestamp));
         }
     }
 
@@ -172,11 +174,12 @@ public final class CtLog {
         if (treeSize < 1 || treeSize > size) {
             throw new IllegalArgumentException("tree_size must be 1.." + size);
         }
-        Optional<Long> index = engine.indexOfDedupKey(leafHash);
-        if (index.isEmpty() || index.get() >= treeSize) {
+        List<Long> found = engine.search(LEAF_INDEX_PREFIX + HexFormat.of().formatHex(leafHash), 1);
+        if (found.isEmpty() || found.getFirst() >= treeSize) {
             return Optional.empty();
         }
-        return Optional.of(new InclusionProof(index.get(), engine.inclusionProof(index.get(), treeSize)));
+        long index = found.getFirst();
+        return Optional.of(new InclusionProof(index, engine.inclusionProof(index, treeSize)));
     }
 
     /** {@code get-entries}: at most {@link #MAX_ENTRIES_PER_GET}, clipped to the published tree. */
@@ -243,7 +246,13 @@ public final class CtLog {
         } catch (CertificateException | ClassCastException e) {
             throw new InvalidChainException("chain holds a certificate that cannot be parsed");
         }
+        // The issuer part of the chain (CA certificates) repeats on every submission: verify it once.
+        String issuerChainKey = certs.size() > 1 ? HexFormat.of().formatHex(LogId.sha256(concat(chain.subList(1, chain.size())))) : null;
+        boolean issuersKnown = issuerChainKey != null && verifiedIssuerChains.containsKey(issuerChainKey);
         for (int i = 0; i + 1 < certs.size(); i++) {
+            if (i > 0 && issuersKnown) {
+                break;
+            }
             if (certs.get(i + 1).getBasicConstraints() < 0) {
                 throw new InvalidChainException("certificate " + (i + 1) + " of the chain is not a CA");
             }
@@ -251,10 +260,18 @@ public final class CtLog {
                 throw new InvalidChainException("certificate " + i + " of the chain is not signed by the next");
             }
         }
+        if (issuersKnown) {
+            return certs;
+        }
         X509Certificate last = certs.getLast();
         for (X509Certificate root : roots) {
             if (root.equals(last) || (last.getIssuerX500Principal().equals(root.getSubjectX500Principal())
                     && verifies(last, root.getPublicKey()))) {
+                if (issuerChainKey != null) {
+                    synchronized (verifiedIssuerChains) {
+                        verifiedIssuerChains.put(issuerChainKey, Boolean.TRUE);
+                    }
+                }
                 return certs;
             }
         }
@@ -292,6 +309,12 @@ public final class CtLog {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         vector3(out, chain.getFirst());
         out.writeBytes(x509ExtraData(chain));
+        return out.toByteArray();
+    }
+
+    private static byte[] concat(List<byte[]> parts) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        parts.forEach(out::writeBytes);
         return out.toByteArray();
     }
 
