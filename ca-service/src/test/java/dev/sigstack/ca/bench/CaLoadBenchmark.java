@@ -4,9 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -162,7 +159,7 @@ class CaLoadBenchmark {
     }
 
     private static Result run(URI target, List<byte[]> bodies, int concurrency, Duration duration, long[] latencies) throws Exception {
-        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        io.helidon.webclient.api.WebClient http = io.helidon.webclient.api.WebClient.builder().build();
         AtomicLong ok = new AtomicLong();
         AtomicLong errors = new AtomicLong();
         AtomicInteger slot = new AtomicInteger();
@@ -180,10 +177,14 @@ class CaLoadBenchmark {
                         byte[] body = bodies.get(i++ % bodies.size());
                         long t0 = System.nanoTime();
                         try {
-                            HttpResponse<Void> res = http.send(HttpRequest.newBuilder(target).header("Content-Type", "application/json")
-                                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.discarding());
+                            int status;
+                            try (io.helidon.webclient.api.HttpClientResponse res = http.post().uri(target)
+                                    .header(io.helidon.http.HeaderNames.CONTENT_TYPE, "application/json").submit(body)) {
+                                status = res.status().code();
+                                res.as(byte[].class);
+                            }
                             long dt = System.nanoTime() - t0;
-                            if (res.statusCode() == 200) {
+                            if (status == 200) {
                                 ok.incrementAndGet();
                                 if (latencies != null) {
                                     int s = slot.getAndIncrement();
