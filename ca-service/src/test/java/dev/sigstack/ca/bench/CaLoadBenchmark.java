@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -159,7 +162,7 @@ class CaLoadBenchmark {
     }
 
     private static Result run(URI target, List<byte[]> bodies, int concurrency, Duration duration, long[] latencies) throws Exception {
-        io.helidon.webclient.api.WebClient http = io.helidon.webclient.api.WebClient.builder().build();
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         AtomicLong ok = new AtomicLong();
         AtomicLong errors = new AtomicLong();
         AtomicInteger slot = new AtomicInteger();
@@ -177,14 +180,10 @@ class CaLoadBenchmark {
                         byte[] body = bodies.get(i++ % bodies.size());
                         long t0 = System.nanoTime();
                         try {
-                            int status;
-                            try (io.helidon.webclient.api.HttpClientResponse res = http.post().uri(target)
-                                    .header(io.helidon.http.HeaderNames.CONTENT_TYPE, "application/json").submit(body)) {
-                                status = res.status().code();
-                                res.as(byte[].class);
-                            }
+                            HttpResponse<Void> res = http.send(HttpRequest.newBuilder(target).header("Content-Type", "application/json")
+                                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.discarding());
                             long dt = System.nanoTime() - t0;
-                            if (status == 200) {
+                            if (res.statusCode() == 200) {
                                 ok.incrementAndGet();
                                 if (latencies != null) {
                                     int s = slot.getAndIncrement();
