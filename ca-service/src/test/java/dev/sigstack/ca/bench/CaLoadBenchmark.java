@@ -81,7 +81,10 @@ class CaLoadBenchmark {
             char[] pw = "bench".toCharArray();
             CaSigner signer = CaKeys.create(dir.resolve("data/ca"), pw, "bench", System.getProperty("sigstack.bench.curve", "secp256r1"));
             KeyPair logKey = ec("secp256r1");
-            LogEngine engine = engines.openLog("ct.bench", NoteKeys.ed25519Signer(NOTE_KEY)).engine();
+            // -Dsigstack.bench.engine=memory isolates the CA and CT front ends from the stored engine.
+            LogEngine engine = "memory".equals(System.getProperty("sigstack.bench.engine"))
+                ? new dev.sigstack.ca.testing.MemoryLogEngine()
+                : engines.openLog("ct.bench", NoteKeys.ed25519Signer(NOTE_KEY)).engine();
             CtLog log = new CtLog(engine, logKey.getPrivate(), logKey.getPublic(), List.of(signer.chain().getLast()), Clock.systemUTC());
             WebServer ct = WebServer.builder().host("127.0.0.1").port(0)
                 .routing(r -> r.register("/ct/v1", new CtLogService(log))).build().start();
@@ -113,6 +116,7 @@ class CaLoadBenchmark {
                 String report = String.format(Locale.ROOT, """
                     | figure | value |
                     |---|---|
+                    | CT log engine | %s |
                     | cores | %d |
                     | concurrency (loopback HTTP/1.1 clients) | %d |
                     | measured for | %d s after %d s warm-up |
@@ -132,7 +136,7 @@ class CaLoadBenchmark {
                     | CPU-normalized certificates/s on %d dedicated cores | %.0f |
                     | also counting the CT log's precertificate signature check (%.1f µs) | bound %.0f/s, CPU ratio %.2f |
                     | system load average at the end (1 min) | %.1f |
-                    """, cores, concurrency, measure.toSeconds(), warmup.toSeconds(), r.ok(), r.errors(), r.perSecond(),
+                    """, System.getProperty("sigstack.bench.engine", "stored (TiledLogEngine on H2)"), cores, concurrency, measure.toSeconds(), warmup.toSeconds(), r.ok(), r.errors(), r.perSecond(),
                     r.p50Millis(), r.p99Millis(), bound.token() / 1e3, bound.pop() / 1e3, signer.signatureAlgorithm(),
                     bound.precert() / 1e3, bound.sct() / 1e3, signer.signatureAlgorithm(), bound.fin() / 1e3, boundPerSec, ratio,
                     r.cpuPerCertNanos() / 1e3, bound.totalNanos() / r.cpuPerCertNanos(), cores, cores * 1e9 / r.cpuPerCertNanos(),
