@@ -56,7 +56,7 @@ public record EntryUuid(Optional<Long> treeId, byte[] leafHash) {
     }
 
     /** RFC 6962 leaf hash: SHA-256(0x00 || data). */
-    static byte[] leafHash(byte[] data) {
+    public static byte[] leafHash(byte[] data) {
         try {
             MessageDigest md = MessageDigest.getInstance("SHA-256");
             md.update((byte) 0);
