@@ -1,0 +1,25 @@
+package dev.sigstack.tlog;
+
+import io.helidon.config.Config;
+import io.helidon.logging.common.LogConfig;
+import java.nio.file.Path;
+
+/** Runs the transparency log alone: {@code java -jar tlog-service.jar}, configured by application.yaml. */
+public final class Main {
+    private Main() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        LogConfig.configureRuntime();
+        Config config = Config.create();
+        Config tlog = config.get("tlog");
+        Path dataDir = Path.of(tlog.get("data-dir").asString().orElse("data"));
+        TlogServer.Config c = TlogServer.Config.defaults(dataDir)
+                .withHostname(tlog.get("hostname").asString().orElse("localhost"))
+                .withPort(config.get("server.port").asInt().orElse(3000));
+        c = tlog.get("database.url").asString().map(c::withJdbcUrl).orElse(c);
+        c = tlog.get("self-url").asString().map(c::withSelfUrl).orElse(c);
+        TlogServer server = TlogServer.start(c, null);
+        Runtime.getRuntime().addShutdownHook(new Thread(server::close));
+    }
+}

@@ -1,0 +1,226 @@
+package dev.sigstack.tlog;
+
+import dev.sigstack.core.note.NoteKeys;
+import dev.sigstack.core.note.NoteSigner;
+import dev.sigstack.tlog.internal.Engines;
+import dev.sigstack.tlog.internal.KeyFiles;
+import io.helidon.common.tls.Tls;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Status;
+import io.helidon.metrics.api.Gauge;
+import io.helidon.metrics.api.MeterRegistry;
+import io.helidon.metrics.api.Metrics;
+import io.helidon.webserver.WebServer;
+import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.observe.ObserveFeature;
+import io.helidon.webserver.observe.health.HealthObserver;
+import io.helidon.webserver.observe.metrics.MetricsObserver;
+import io.helidon.health.HealthCheckResponse;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.PublicKey;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.function.Consumer;
+import java.util.logging.Logger;
+
+/**
+ * The transparency log service: the log engine on its store, the tlog-tiles read API, health and metrics.
+ * The launcher embeds it; {@link Main} runs it alone.
+ */
+public final class TlogServer implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(TlogServer.class.getName());
+
+    /**
+     * Settings with defaults in {@link #defaults(Path)}.
+     *
+     * @param hostname the log's origin and checkpoint signer name (a hostname, no port, no scheme)
+     * @param jdbcUrl H2 ({@code jdbc:h2:file:...}) or PostgreSQL ({@code jdbc:postgresql://...})
+     * @param keyFile the ECDSA P-256 checkpoint key (PEM), created when absent
+     * @param host the address to bind
+     * @param port the port to bind (0: any free port)
+     * @param selfUrl the URL other replicas forward writes to while this one holds the lease
+     * @param tls TLS for the listener, or null for plain HTTP
+     */
+    public record Config(String hostname, String jdbcUrl, Path keyFile, String host, int port, String selfUrl, Tls tls,
+            int poolSize) {
+        public Config {
+            if (hostname == null || hostname.isBlank() || hostname.contains(":") || hostname.contains("/")) {
+                throw new IllegalArgumentException("tlog hostname must be a bare hostname (no scheme, no port)");
+            }
+        }
+
+        public static Config defaults(Path dataDir) {
+            return new Config("localhost", "jdbc:h2:file:" + dataDir.resolve("tlog").toAbsolutePath(),
+                    dataDir.resolve("tlog-key.pem"), "127.0.0.1", 0, null, null, 16);
+        }
+
+        public Config withPort(int p) {
+            return new Config(hostname, jdbcUrl, keyFile, host, p, selfUrl, tls, poolSize);
+        }
+
+        public Config withHostname(String h) {
+            return new Config(h, jdbcUrl, keyFile, host, port, selfUrl, tls, poolSize);
+        }
+
+        public Config withJdbcUrl(String u) {
+            return new Config(hostname, u, keyFile, host, port, selfUrl, tls, poolSize);
+        }
+
+        public Config withSelfUrl(String u) {
+            return new Config(hostname, jdbcUrl, keyFile, host, port, u, tls, poolSize);
+        }
+
+        public Config withTls(Tls t) {
+            return new Config(hostname, jdbcUrl, keyFile, host, port, selfUrl, t, poolSize);
+        }
+    }
+
+    private final Engines engines;
+    private final Engines.Handle handle;
+    private final KeyPair key;
+    private final WebServer server;
+
+    private TlogServer(Engines engines, Engines.Handle handle, KeyPair key, WebServer server) {
+        this.engines = engines;
+        this.handle = handle;
+        this.key = key;
+        this.server = server;
+    }
+
+    /** Starts the service; extra routes (the Rekor APIs) are added by {@code extraRouting}. */
+    public static TlogServer start(Config config, RoutingExtension extraRouting)
+            throws IOException, GeneralSecurityException, SQLException {
+        KeyPair key = KeyFiles.loadOrCreateEcdsa(config.keyFile());
+        NoteSigner signer = NoteKeys.ecdsaSigner(config.hostname(), key.getPrivate(), key.getPublic());
+        Engines engines = Engines.open(config.jdbcUrl(), config.poolSize(), config.selfUrl());
+        try {
+            Engines.Handle handle = engines.openLog(config.hostname(), signer);
+            registerMetrics(handle);
+            var b = WebServer.builder()
+                    .host(config.host())
+                    .port(config.port())
+                    .addFeature(ObserveFeature.builder()
+                            .addObserver(HealthObserver.builder().details(true)
+                                    .addCheck(() -> HealthCheckResponse.builder()
+                                            .status(handle.engine().checkpoint() != null)
+                                            .detail("treeSize", handle.engine().checkpoint().size())
+                                            .detail("sequencer", handle.holdsLease())
+                                            .build())
+                                    .build())
+                            .addObserver(MetricsObserver.create())
+                            .build())
+                    .routing(r -> routing(r, handle, key, extraRouting));
+            if (config.tls() != null) {
+                b.tls(config.tls());
+            }
+            WebServer server = b.build().start();
+            LOG.info("tlog-service for " + config.hostname() + " listening on port " + server.port());
+            return new TlogServer(engines, handle, key, server);
+        } catch (RuntimeException | SQLException e) {
+            engines.close();
+            throw e;
+        }
+    }
+
+    /** Adds routes that need the engine and the log key, e.g. the Rekor v1 and v2 APIs. */
+    @FunctionalInterface
+    public interface RoutingExtension {
+        void extend(HttpRouting.Builder routing, LogEngine engine, KeyPair logKey);
+    }
+
+    static void routing(HttpRouting.Builder r, Engines.Handle handle, KeyPair key, RoutingExtension extra) {
+        r.addFilter((chain, req, res) -> {
+            // Standbys serve reads; writes go to the process that holds the sequencing lease.
+            if (req.prologue().method().text().equals("POST") && !handle.holdsLease()) {
+                forward(handle.leaseHolderUrl(), req, res);
+                return;
+            }
+            chain.proceed();
+        });
+        r.register(new TiledReadService(handle.engine()));
+        if (extra != null) {
+            extra.extend(r, handle.engine(), key);
+        }
+    }
+
+    private static final HttpClient FORWARD = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private static void forward(String holder, io.helidon.webserver.http.ServerRequest req,
+            io.helidon.webserver.http.ServerResponse res) {
+        if (holder == null || holder.isBlank()) {
+            res.status(Status.SERVICE_UNAVAILABLE_503).header(HeaderNames.RETRY_AFTER, "1")
+                    .send("{\"code\":503,\"message\":\"no replica holds the sequencing lease; retry\"}");
+            return;
+        }
+        try {
+            byte[] body = req.content().hasEntity() ? req.content().as(byte[].class) : new byte[0];
+            String query = req.query().rawValue();
+            URI target = URI.create(holder + req.path().rawPath() + (query.isEmpty() ? "" : "?" + query));
+            HttpRequest.Builder fb = HttpRequest.newBuilder(target).timeout(Duration.ofSeconds(30))
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+            req.headers().contentType().ifPresent(ct -> fb.header("Content-Type", ct.text()));
+            HttpResponse<byte[]> answer = FORWARD.send(fb.build(), HttpResponse.BodyHandlers.ofByteArray());
+            res.status(Status.create(answer.statusCode()));
+            answer.headers().map().forEach((name, values) -> {
+                String n = name.toLowerCase(java.util.Locale.ROOT);
+                if (!n.equals("content-length") && !n.equals("transfer-encoding") && !n.equals("connection")
+                        && !n.startsWith(":")) {
+                    res.header(name, values.toArray(String[]::new));
+                }
+            });
+            res.send(answer.body());
+        } catch (IOException e) {
+            res.status(Status.SERVICE_UNAVAILABLE_503).header(HeaderNames.RETRY_AFTER, "1")
+                    .send("{\"code\":503,\"message\":\"the sequencing replica is unreachable; retry\"}");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            res.status(Status.SERVICE_UNAVAILABLE_503).send();
+        }
+    }
+
+    private static void registerMetrics(Engines.Handle handle) {
+        MeterRegistry registry = Metrics.globalRegistry();
+        registry.getOrCreate(Gauge.builder("tlog_tree_size", () -> handle.engine().checkpoint().size())
+                .description("published tree size"));
+        registry.getOrCreate(Gauge.builder("tlog_appends", handle::appendedSinceStart)
+                .description("entries sequenced by this process since it started"));
+        registry.getOrCreate(Gauge.builder("tlog_integration_lag", handle::integrationLag)
+                .description("entries sequenced but not yet in a checkpoint"));
+        registry.getOrCreate(Gauge.builder("tlog_sequencer_queue", handle::queued)
+                .description("appends waiting for the sequencer"));
+    }
+
+    public int port() {
+        return server.port();
+    }
+
+    public LogEngine engine() {
+        return handle.engine();
+    }
+
+    public PublicKey publicKey() {
+        return key.getPublic();
+    }
+
+    public boolean holdsLease() {
+        return handle.holdsLease();
+    }
+
+    @Override
+    public void close() {
+        server.stop();
+        engines.close();
+    }
+
+    /** Used by tests that need the handle's extras. */
+    Consumer<String> noop() {
+        return s -> { };
+    }
+}

@@ -1,0 +1,109 @@
+package dev.sigstack.tlog.internal;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.sigstack.core.note.NoteSigner;
+import dev.sigstack.tlog.LogEngine;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Opens the store and the engines over it; the public face is {@link dev.sigstack.tlog.TlogDatabase}. */
+public final class Engines implements AutoCloseable {
+    private final HikariDataSource dataSource;
+    private final JdbcLogStore store;
+    private final String selfUrl;
+    private final List<AutoCloseable> opened = new ArrayList<>();
+
+    private Engines(HikariDataSource dataSource, JdbcLogStore store, String selfUrl) {
+        this.dataSource = dataSource;
+        this.store = store;
+        this.selfUrl = selfUrl;
+    }
+
+    /** Connects, and applies pending schema migrations. */
+    public static Engines open(String jdbcUrl, int poolSize, String selfUrl) throws SQLException {
+        Dialect dialect = Dialect.ofJdbcUrl(jdbcUrl);
+        HikariConfig cfg = new HikariConfig();
+        cfg.setJdbcUrl(jdbcUrl);
+        cfg.setMaximumPoolSize(poolSize);
+        cfg.setMinimumIdle(Math.min(2, poolSize));
+        cfg.setPoolName("tlog");
+        cfg.setConnectionTimeout(10_000);
+        cfg.setInitializationFailTimeout(30_000);
+        HikariDataSource ds = new HikariDataSource(cfg);
+        try {
+            JdbcLogStore store = new JdbcLogStore(ds, dialect);
+            store.migrate();
+            return new Engines(ds, store, selfUrl);
+        } catch (SQLException | RuntimeException e) {
+            ds.close();
+            throw e;
+        }
+    }
+
+    /** Opens one log: it sequences while this process holds that log's lease, and serves reads always. */
+    public synchronized Handle openLog(String origin, NoteSigner signer) throws SQLException {
+        Lease lease = new Lease(dataSource, store.dialect(), origin, selfUrl);
+        TiledLogEngine engine = new TiledLogEngine(store, origin, signer, TiledLogEngine.Options.defaults(),
+                Clock.systemUTC(), lease);
+        opened.add(engine);
+        opened.add(lease);
+        return new Handle(engine, lease);
+    }
+
+    /** A log engine with its lease and the extras that are not part of {@link LogEngine}. */
+    public static final class Handle {
+        private final TiledLogEngine engine;
+        private final Lease lease;
+
+        private Handle(TiledLogEngine engine, Lease lease) {
+            this.engine = engine;
+            this.lease = lease;
+        }
+
+        public LogEngine engine() {
+            return engine;
+        }
+
+        /** True while this process sequences the log. */
+        public boolean holdsLease() {
+            return lease.getAsBoolean();
+        }
+
+        /** Where writes go when this process does not hold the lease. */
+        public String leaseHolderUrl() {
+            return lease.holderUrl();
+        }
+
+        public long appendedSinceStart() {
+            return engine.appendedSinceStart();
+        }
+
+        public long integrationLag() {
+            return engine.integrationLag();
+        }
+
+        public int queued() {
+            return engine.queued();
+        }
+
+        /** Stores a verified witness cosignature line for the checkpoint of {@code treeSize}. */
+        public void addCosignature(long treeSize, String witness, String line) throws SQLException {
+            engine.addCosignature(treeSize, witness, line);
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        for (int i = opened.size() - 1; i >= 0; i--) {
+            try {
+                opened.get(i).close();
+            } catch (Exception ignored) {
+                // closing anyway
+            }
+        }
+        dataSource.close();
+    }
+}

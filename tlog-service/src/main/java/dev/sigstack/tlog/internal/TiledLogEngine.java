@@ -1,0 +1,435 @@
+package dev.sigstack.tlog.internal;
+
+import dev.sigstack.core.merkle.HashReader;
+import dev.sigstack.core.merkle.Proofs;
+import dev.sigstack.core.merkle.Rfc6962;
+import dev.sigstack.core.note.Checkpoint;
+import dev.sigstack.core.note.NoteFormatException;
+import dev.sigstack.core.note.NoteSigner;
+import dev.sigstack.core.note.SignedNote;
+import dev.sigstack.core.tiles.EntryBundle;
+import dev.sigstack.core.tiles.TileHashReader;
+import dev.sigstack.core.tiles.TileIntegrator;
+import dev.sigstack.core.tiles.TileLayout;
+import dev.sigstack.tlog.DuplicateEntryException;
+import dev.sigstack.tlog.LogEngine;
+import dev.sigstack.tlog.PushbackException;
+import java.io.ByteArrayOutputStream;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The log engine over {@link JdbcLogStore}. Life of a leaf:
+ * <ol>
+ *   <li>{@link #add} puts the entry on a bounded queue; when the queue is full the caller gets a
+ *       {@link PushbackException} (503 with Retry-After) instead of an ever-growing queue.</li>
+ *   <li>The sequencer thread drains up to {@code batchSize} entries and commits them in one transaction with
+ *       their indices and index keys; only then does {@code add} return.</li>
+ *   <li>The integrator thread reads the sequenced-but-unintegrated entries, extends the tiles and entry
+ *       bundles with {@link TileIntegrator}, signs a checkpoint, and commits all of it in one transaction.
+ *       Waiters in {@link #awaitIntegrated} are then released.</li>
+ * </ol>
+ * Sequencing and integration run only while {@code isSequencer} says this process holds the lease; otherwise
+ * the engine serves reads from the store as other processes write it.
+ */
+final class TiledLogEngine implements LogEngine {
+    private static final Logger LOG = Logger.getLogger(TiledLogEngine.class.getName());
+
+    /** Tunables with defaults in code. */
+    record Options(int maxPending, int batchSize, int integrateChunk, Duration integrateInterval,
+            Duration retryAfter) {
+        static Options defaults() {
+            return new Options(8192, 512, 4096, Duration.ofMillis(20), Duration.ofSeconds(1));
+        }
+    }
+
+    private final JdbcLogStore store;
+    private final String origin;
+    private final NoteSigner signer;
+    private final Options options;
+    private final Clock clock;
+    private final BooleanSupplier isSequencer;
+    private final BlockingQueue<Pending> queue;
+    private final Object published = new Object();
+    private final Thread sequencer;
+    private final Thread integrator;
+    private final AtomicLong appended = new AtomicLong();
+    private volatile PublishedCheckpoint current;
+    private volatile boolean closed;
+
+    private record Pending(NewEntry entry, CompletableFuture<long[]> result) { }
+
+    TiledLogEngine(JdbcLogStore store, String origin, NoteSigner signer, Options options, Clock clock,
+            BooleanSupplier isSequencer) throws SQLException {
+        this.store = store;
+        this.origin = origin;
+        this.signer = signer;
+        this.options = options;
+        this.clock = clock;
+        this.isSequencer = isSequencer;
+        this.queue = new ArrayBlockingQueue<>(options.maxPending());
+        String empty = sign(0, Rfc6962.emptyRoot());
+        store.ensureLog(origin, Rfc6962.emptyRoot(), empty);
+        refresh();
+        this.sequencer = Thread.ofPlatform().name("sequencer-" + origin).daemon().start(this::sequenceLoop);
+        this.integrator = Thread.ofPlatform().name("integrator-" + origin).daemon().start(this::integrateLoop);
+    }
+
+    @Override
+    public String origin() {
+        return origin;
+    }
+
+    @Override
+    public Sequenced add(NewEntry entry) throws DuplicateEntryException, PushbackException {
+        if (closed) {
+            throw new PushbackException("log is shutting down", options.retryAfter());
+        }
+        if (!isSequencer.getAsBoolean()) {
+            throw new PushbackException("this replica does not hold the sequencing lease", options.retryAfter());
+        }
+        Pending p = new Pending(entry, new CompletableFuture<>());
+        if (!queue.offer(p)) {
+            throw new PushbackException("sequencer queue is full (" + options.maxPending() + " pending)",
+                    options.retryAfter());
+        }
+        long[] sequenced;
+        try {
+            sequenced = p.result().get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new PushbackException("interrupted while sequencing", options.retryAfter());
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("sequencing failed: " + e.getCause().getMessage(), e.getCause());
+        }
+        if (sequenced[0] < 0) {
+            throw new DuplicateEntryException(-sequenced[0] - 1);
+        }
+        return new Sequenced(sequenced[0], sequenced[1]);
+    }
+
+    private void sequenceLoop() {
+        List<Pending> batch = new ArrayList<>(options.batchSize());
+        while (!closed) {
+            try {
+                Pending first = queue.poll(100, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                batch.add(first);
+                queue.drainTo(batch, options.batchSize() - 1);
+                List<NewEntry> entries = new ArrayList<>(batch.size());
+                batch.forEach(p -> entries.add(p.entry()));
+                try {
+                    long now = clock.millis();
+                    long[] result = store.sequence(origin, entries, now);
+                    for (int i = 0; i < batch.size(); i++) {
+                        batch.get(i).result().complete(new long[] {result[i], now});
+                    }
+                    appended.addAndGet(Arrays.stream(result).filter(r -> r >= 0).count());
+                    synchronized (published) {
+                        published.notifyAll(); // wake the integrator
+                    }
+                } catch (SQLException | RuntimeException e) {
+                    LOG.log(Level.WARNING, "sequencing a batch of " + batch.size() + " failed", e);
+                    batch.forEach(p -> p.result().completeExceptionally(e));
+                }
+                batch.clear();
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+    }
+
+    private void integrateLoop() {
+        while (!closed) {
+            try {
+                boolean more = isSequencer.getAsBoolean() ? integrateOnce() : refresh();
+                if (!more) {
+                    synchronized (published) {
+                        published.wait(options.integrateInterval().toMillis());
+                    }
+                }
+            } catch (InterruptedException e) {
+                return;
+            } catch (Exception e) {
+                LOG.log(Level.WARNING, "integration failed; retrying", e);
+                try {
+                    Thread.sleep(200);
+                } catch (InterruptedException ie) {
+                    return;
+                }
+            }
+        }
+    }
+
+    /** Integrates one chunk; true when there may be more to do right away. */
+    boolean integrateOnce() throws SQLException {
+        JdbcLogStore.State s = store.state(origin).orElseThrow();
+        if (s.nextIndex() <= s.integratedSize()) {
+            publish(s);
+            return false;
+        }
+        long from = s.integratedSize();
+        long to = Math.min(s.nextIndex(), from + options.integrateChunk());
+        List<byte[]> leaves = store.leafData(origin, from, to);
+        List<byte[]> hashes = new ArrayList<>(leaves.size());
+        for (byte[] leaf : leaves) {
+            hashes.add(Rfc6962.leafHash(leaf));
+        }
+        Map<String, byte[]> cache = new HashMap<>();
+        TileIntegrator.Result r = TileIntegrator.integrate(from, hashes, (level, index) -> cachedTile(cache, level, index));
+        Map<Long, byte[]> bundles = bundles(from, leaves, cache);
+        String note = sign(r.size(), r.root());
+        if (store.commitIntegration(origin, from, r.size(), r.root(), note, r.tiles(), bundles)) {
+            publish(new JdbcLogStore.State(s.nextIndex(), r.size(), r.root(), note));
+        }
+        return to < s.nextIndex();
+    }
+
+    private Map<Long, byte[]> bundles(long from, List<byte[]> leaves, Map<String, byte[]> cache) throws SQLException {
+        Map<Long, byte[]> out = new LinkedHashMap<>();
+        long index = from;
+        ByteArrayOutputStream current = null;
+        long currentBundle = -1;
+        for (byte[] leaf : leaves) {
+            long b = index / TileLayout.WIDTH;
+            if (b != currentBundle) {
+                if (current != null) {
+                    out.put(currentBundle, current.toByteArray());
+                }
+                current = new ByteArrayOutputStream();
+                int had = (int) (index % TileLayout.WIDTH);
+                if (had > 0) {
+                    byte[] stored = cachedTile(cache, -1, b);
+                    current.write(stored, 0, EntryBundle.prefixLength(stored, had));
+                }
+                currentBundle = b;
+            }
+            EntryBundle.appendEntry(current, leaf);
+            index++;
+        }
+        if (current != null) {
+            out.put(currentBundle, current.toByteArray());
+        }
+        return out;
+    }
+
+    private byte[] cachedTile(Map<String, byte[]> cache, int level, long index) {
+        return cache.computeIfAbsent(level + "/" + index, k -> {
+            try {
+                return store.tile(origin, level, index);
+            } catch (SQLException e) {
+                throw new IllegalStateException("reading tile " + k + " failed", e);
+            }
+        });
+    }
+
+    private String sign(long size, byte[] root) {
+        try {
+            return SignedNote.sign(new Checkpoint(origin, size, root).text(), List.of(signer)).marshal();
+        } catch (NoteFormatException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Reloads the published state from the store (followers, and at start); never asks to loop at once. */
+    boolean refresh() throws SQLException {
+        publish(store.state(origin).orElseThrow());
+        return false;
+    }
+
+    private void publish(JdbcLogStore.State s) {
+        synchronized (published) {
+            if (current == null || s.integratedSize() >= current.size()) {
+                current = new PublishedCheckpoint(s.integratedSize(), s.rootHash(), s.checkpoint());
+            }
+            published.notifyAll();
+        }
+    }
+
+    @Override
+    public PublishedCheckpoint awaitIntegrated(long index, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (published) {
+            while (current.size() <= index) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    throw new IllegalStateException("entry " + index + " was not integrated within " + timeout);
+                }
+                published.notifyAll();
+                TimeUnit.NANOSECONDS.timedWait(published, Math.min(left, TimeUnit.MILLISECONDS.toNanos(50)));
+            }
+            return current;
+        }
+    }
+
+    @Override
+    public PublishedCheckpoint checkpoint() {
+        if (!isSequencer.getAsBoolean()) {
+            try {
+                refresh();
+            } catch (SQLException e) {
+                throw new IllegalStateException("reading the checkpoint failed", e);
+            }
+        }
+        PublishedCheckpoint c = current;
+        try {
+            List<String> cosigs = store.cosignatures(origin, c.size());
+            if (!cosigs.isEmpty()) {
+                return new PublishedCheckpoint(c.size(), c.rootHash(), c.signedNote() + String.join("", cosigs));
+            }
+        } catch (SQLException e) {
+            LOG.log(Level.WARNING, "reading cosignatures failed; serving the checkpoint without them", e);
+        }
+        return c;
+    }
+
+    /** Number of entries this process sequenced since it started (a metric). */
+    long appendedSinceStart() {
+        return appended.get();
+    }
+
+    /** Sequenced entries not yet integrated, as last seen (a metric). */
+    long integrationLag() {
+        try {
+            JdbcLogStore.State s = store.state(origin).orElseThrow();
+            return s.nextIndex() - s.integratedSize();
+        } catch (SQLException e) {
+            return -1;
+        }
+    }
+
+    int queued() {
+        return queue.size();
+    }
+
+    @Override
+    public Optional<StoredEntry> entry(long index) {
+        try {
+            return store.entry(origin, index);
+        } catch (SQLException e) {
+            throw new IllegalStateException("reading entry " + index + " failed", e);
+        }
+    }
+
+    @Override
+    public Optional<Long> indexOfDedupKey(byte[] dedupKey) {
+        try {
+            return store.indexOfDedupKey(origin, dedupKey);
+        } catch (SQLException e) {
+            throw new IllegalStateException("dedup lookup failed", e);
+        }
+    }
+
+    @Override
+    public List<Long> search(String indexKey, int limit) {
+        try {
+            return store.search(origin, indexKey, limit);
+        } catch (SQLException e) {
+            throw new IllegalStateException("index search failed", e);
+        }
+    }
+
+    private HashReader reader() {
+        Map<String, byte[]> cache = new HashMap<>();
+        return new TileHashReader((level, index) -> cachedTile(cache, level, index));
+    }
+
+    @Override
+    public List<byte[]> inclusionProof(long index, long treeSize) {
+        requirePublished(treeSize);
+        return Proofs.inclusionProof(index, treeSize, reader());
+    }
+
+    @Override
+    public List<byte[]> consistencyProof(long fromSize, long toSize) {
+        requirePublished(toSize);
+        return Proofs.consistencyProof(fromSize, toSize, reader());
+    }
+
+    /** The root of the tree at a published size (for proof responses). */
+    byte[] rootAt(long size) {
+        requirePublished(size);
+        return Proofs.root(size, reader());
+    }
+
+    private void requirePublished(long size) {
+        long published = checkpoint().size();
+        if (size > published) {
+            throw new IllegalArgumentException("tree size " + size + " is beyond the published size " + published);
+        }
+    }
+
+    @Override
+    public Optional<byte[]> tile(int level, long index, int width) {
+        int available = TileLayout.widthAt(checkpoint().size(), level, index);
+        if (width > available) {
+            return Optional.empty();
+        }
+        try {
+            byte[] t = store.tile(origin, level, index);
+            if (t == null || t.length < width * TileLayout.HASH_SIZE) {
+                return Optional.empty();
+            }
+            return Optional.of(Arrays.copyOf(t, width * TileLayout.HASH_SIZE));
+        } catch (SQLException e) {
+            throw new IllegalStateException("reading a tile failed", e);
+        }
+    }
+
+    @Override
+    public Optional<byte[]> entryBundle(long index, int width) {
+        int available = TileLayout.entryBundleWidthAt(checkpoint().size(), index);
+        if (width > available) {
+            return Optional.empty();
+        }
+        try {
+            byte[] b = store.tile(origin, -1, index);
+            if (b == null) {
+                return Optional.empty();
+            }
+            return Optional.of(Arrays.copyOf(b, EntryBundle.prefixLength(b, width)));
+        } catch (SQLException | IllegalArgumentException e) {
+            throw new IllegalStateException("reading an entry bundle failed", e);
+        }
+    }
+
+    /** Stores a witness cosignature line for the current checkpoint (already verified by the caller). */
+    void addCosignature(long treeSize, String witness, String line) throws SQLException {
+        store.addCosignature(origin, treeSize, witness, line);
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        sequencer.interrupt();
+        integrator.interrupt();
+        try {
+            sequencer.join(5000);
+            integrator.join(5000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        List<Pending> left = new ArrayList<>();
+        queue.drainTo(left);
+        left.forEach(p -> p.result().completeExceptionally(new IllegalStateException("log closed")));
+    }
+}
