@@ -54,7 +54,7 @@ public final class RekorV2Entries {
 
         /** The RFC 6962 leaf hash of the body. */
         public byte[] leafHash() {
-            return EntryUuid.leafHash(body);
+            return dev.sigstack.core.merkle.Rfc6962.leafHash(body);
         }
     }
 

@@ -391,7 +391,7 @@ public final class RekorV1Service implements HttpService {
     }
 
     private static byte[] leafHash(byte[] leaf) {
-        return EntryUuid.leafHash(leaf);
+        return dev.sigstack.core.merkle.Rfc6962.leafHash(leaf);
     }
 
     static void sendJson(ServerResponse res, JsonNode body) {

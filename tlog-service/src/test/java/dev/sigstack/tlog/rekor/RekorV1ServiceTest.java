@@ -170,7 +170,7 @@ final class RekorV1ServiceTest {
         JsonNode anon = e.getValue();
         assertEquals(HexFormat.of().formatHex(SignedEntryTimestamp.logId(LOG_KEY.getPublic())), anon.path("logID").asText());
         byte[] body = Base64.getDecoder().decode(anon.path("body").asText());
-        assertEquals(e.getKey().substring(16), HexFormat.of().formatHex(EntryUuid.leafHash(body)));
+        assertEquals(e.getKey().substring(16), HexFormat.of().formatHex(dev.sigstack.core.merkle.Rfc6962.leafHash(body)));
         long now = System.currentTimeMillis() / 1000;
         assertTrue(Math.abs(now - anon.path("integratedTime").asLong()) < 60, "integratedTime is in seconds");
         assertTrue(anon.path("verification").path("inclusionProof").path("checkpoint").asText()
