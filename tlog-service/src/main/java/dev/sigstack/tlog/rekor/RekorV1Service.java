@@ -107,7 +107,7 @@ public final class RekorV1Service implements HttpService {
         } catch (IllegalArgumentException e) {
             throw new ApiError(413, "entry is too large for the log: " + e.getMessage());
         }
-        LogEngine.PublishedCheckpoint cp = engine.awaitIntegrated(seq.index(), limits.integrationTimeout());
+        LogEngine.PublishedCheckpoint cp = awaitIntegrated(seq.index());
         ObjectNode body = logEntry(entryId, entry.body(), seq.index(), seq.integratedTimeMillis(), cp);
         res.status(Status.CREATED_201);
         res.header(HeaderNames.ETAG, entryId);
@@ -304,7 +304,7 @@ public final class RekorV1Service implements HttpService {
         String entryId = EntryUuid.format(treeId, leafHash(e.leafData()));
         LogEngine.PublishedCheckpoint cp = engine.checkpoint();
         if (cp.size() <= index) {
-            cp = engine.awaitIntegrated(index, limits.integrationTimeout());
+            cp = awaitIntegrated(index);
         }
         return Optional.of(logEntry(entryId, e.leafData(), index, e.integratedTimeMillis(), cp));
     }
@@ -323,6 +323,18 @@ public final class RekorV1Service implements HttpService {
             return Optional.empty();
         }
         return entry;
+    }
+
+    /**
+     * The checkpoint that covers {@code index}, or, when integration takes longer than the configured wait, the
+     * latest one: the entry is durable, and it is answered with its SET but without an inclusion proof.
+     */
+    private LogEngine.PublishedCheckpoint awaitIntegrated(long index) throws InterruptedException {
+        try {
+            return engine.awaitIntegrated(index, limits.integrationTimeout());
+        } catch (IllegalStateException e) {
+            return engine.checkpoint();
+        }
     }
 
     /** Rekor's LogEntry: {@code {"<entryID>": {body, integratedTime, logID, logIndex, verification}}}. */

@@ -38,19 +38,20 @@ import java.util.Base64;
 import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 /**
  * The Rekor v1 API end to end over HTTP: answers are checked field by field and then verified the way a sigstore
- * client verifies them (SET, inclusion proof, checkpoint) with {@link TlogVerifier}.
+ * client verifies them (SET, inclusion proof, checkpoint) with {@link TlogVerifier}. The log is the production
+ * engine on in-memory H2.
  */
 @ServerTest
 final class RekorV1ServiceTest {
     static final String HOST = "rekor.sigstack.test";
     static final long TREE_ID = 0x1234abcd5678L;
     static final KeyPair LOG_KEY = TestKeys.p256();
-    static final InMemoryLogEngine ENGINE = new InMemoryLogEngine(HOST + " - " + TREE_ID, HOST, LOG_KEY,
-            SignedEntryTimestamp.logId(LOG_KEY.getPublic()));
+    static final TestLogs.SaturableLog ENGINE = TestLogs.v1(HOST, TREE_ID, LOG_KEY);
     static final int MAX_BYTES = 16 * 1024;
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -62,7 +63,12 @@ final class RekorV1ServiceTest {
 
     @SetUpRoute
     static void routing(HttpRouting.Builder routing) {
-        routing.register(new RekorV1Service(ENGINE, LOG_KEY, TREE_ID, new RekorLimits(MAX_BYTES, 100, Duration.ofSeconds(1))));
+        routing.register(new RekorV1Service(ENGINE, LOG_KEY, TREE_ID, new RekorLimits(MAX_BYTES, 100, Duration.ofSeconds(10))));
+    }
+
+    @AfterAll
+    static void closeLog() {
+        ENGINE.close();
     }
 
     record Answer(int status, JsonNode json, String text, String location, String etag, String retryAfter) { }

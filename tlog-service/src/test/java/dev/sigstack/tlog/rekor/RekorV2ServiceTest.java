@@ -38,6 +38,7 @@ import io.helidon.webserver.testing.junit5.SetUpRoute;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
 import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -50,7 +51,7 @@ final class RekorV2ServiceTest {
     static final String HOST = "log2026.rekor.sigstack.test";
     static final KeyPair LOG_KEY = TestKeys.ed25519();
     static final byte[] LOG_ID = RekorV2Entries.logId(HOST, LOG_KEY.getPublic());
-    static final InMemoryLogEngine ENGINE = new InMemoryLogEngine(HOST, HOST, LOG_KEY, LOG_ID);
+    static final TestLogs.SaturableLog ENGINE = TestLogs.v2(HOST, LOG_KEY);
     static final int MAX_BYTES = 16 * 1024;
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -62,7 +63,12 @@ final class RekorV2ServiceTest {
 
     @SetUpRoute
     static void routing(HttpRouting.Builder routing) {
-        routing.register(new RekorV2Service(ENGINE, LOG_KEY.getPublic(), new RekorLimits(MAX_BYTES, 100, Duration.ofSeconds(1))));
+        routing.register(new RekorV2Service(ENGINE, LOG_KEY.getPublic(), new RekorLimits(MAX_BYTES, 100, Duration.ofSeconds(10))));
+    }
+
+    @AfterAll
+    static void closeLog() {
+        ENGINE.close();
     }
 
     record Answer(int status, String text) {

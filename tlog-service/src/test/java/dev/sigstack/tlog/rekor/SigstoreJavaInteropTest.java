@@ -33,6 +33,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
 import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -45,10 +46,8 @@ final class SigstoreJavaInteropTest {
     static final long TREE_ID = 4242L;
     static final KeyPair V1_KEY = TestKeys.p256();
     static final KeyPair V2_KEY = TestKeys.ed25519();
-    static final InMemoryLogEngine V1 = new InMemoryLogEngine(HOST + " - " + TREE_ID, HOST, V1_KEY,
-            SignedEntryTimestamp.logId(V1_KEY.getPublic()));
-    static final InMemoryLogEngine V2 = new InMemoryLogEngine(HOST, HOST, V2_KEY,
-            RekorV2Entries.logId(HOST, V2_KEY.getPublic()));
+    static final TestLogs.SaturableLog V1 = TestLogs.v1(HOST, TREE_ID, V1_KEY);
+    static final TestLogs.SaturableLog V2 = TestLogs.v2(HOST, V2_KEY);
 
     private final URI uri;
 
@@ -56,9 +55,15 @@ final class SigstoreJavaInteropTest {
         this.uri = URI.create("http://" + HOST + ":" + server.port());
     }
 
+    @AfterAll
+    static void closeLogs() {
+        V1.close();
+        V2.close();
+    }
+
     @SetUpRoute
     static void routing(HttpRouting.Builder routing) {
-        RekorLimits limits = new RekorLimits(1 << 20, 100, Duration.ofSeconds(1));
+        RekorLimits limits = new RekorLimits(1 << 20, 100, Duration.ofSeconds(10));
         routing.register(new RekorV1Service(V1, V1_KEY, TREE_ID, limits));
         routing.register(new RekorV2Service(V2, V2_KEY.getPublic(), limits));
     }
