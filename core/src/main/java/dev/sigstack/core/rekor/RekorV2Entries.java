@@ -69,8 +69,9 @@ public final class RekorV2Entries {
         CreateEntryRequest req = b.build();
         return switch (req.getSpecCase()) {
             case HASHED_REKORD_REQUEST_V002 -> hashedRekord(req.getHashedRekordRequestV002());
-            case DSSE_REQUEST_V002 -> throw new ProposedEntryException.UnsupportedVersion("dsse", "0.0.2");
-            default -> throw new ProposedEntryException.UnknownKind("invalid type, must be hashedrekord");
+            // rekor-tiles dropped dsse (sigstore/rekor-tiles#744): DSSE is logged as hashedrekord over SHA-256(PAE)
+            case DSSE_REQUEST_V002 -> throw new ProposedEntryException.UnknownKind("dsse");
+            default -> throw new ProposedEntryException.UnknownKind("");
         };
     }
 

@@ -62,6 +62,8 @@ public final class RekorV2Service implements HttpService {
         RekorV2Entries.V2Entry entry;
         try {
             entry = RekorV2Entries.fromCreateEntryRequest(Bodies.read(req, limits.maxRequestBytes()));
+        } catch (ProposedEntryException.UnknownKind e) {
+            throw new ApiError(400, "invalid type, must be hashedrekord");
         } catch (ProposedEntryException e) {
             throw new ApiError(400, "invalid hashedrekord request: " + e.getMessage());
         }

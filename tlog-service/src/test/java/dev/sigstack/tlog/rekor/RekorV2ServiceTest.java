@@ -147,6 +147,41 @@ final class RekorV2ServiceTest {
     }
 
     @Test
+    void create_hashedRekordOverDsse_verifiesInADsseBundle() throws Exception {
+        KeyPair kp = TestKeys.p256();
+        var cert = TestKeys.certificate(kp, "ci@example.com");
+        byte[] payload = ("{\"_type\":\"https://in-toto.io/Statement/v1\",\"n\":" + System.nanoTime() + "}")
+                .getBytes(StandardCharsets.UTF_8);
+        String type = "application/vnd.in-toto+json";
+        byte[] pae = dev.sigstack.core.rekor.Dsse.pae(type, payload);
+        byte[] sig = TestKeys.sign(kp, pae);
+        Signed s = new Signed(pae, TestKeys.sha256(pae), sig, cert);
+        Answer a = post(request(s, PublicKeyDetails.PKIX_ECDSA_P256_SHA_256));
+        assertEquals(201, a.status(), a.text());
+        TransparencyLogEntry.Builder tle = TransparencyLogEntry.newBuilder();
+        JsonFormat.parser().merge(a.text(), tle);
+        Bundle bundle = Bundle.newBuilder()
+                .setMediaType("application/vnd.dev.sigstore.bundle.v0.3+json")
+                .setVerificationMaterial(VerificationMaterial.newBuilder()
+                        .setCertificate(X509Certificate.newBuilder().setRawBytes(ByteString.copyFrom(cert.getEncoded())))
+                        .addTlogEntries(tle))
+                .setDsseEnvelope(io.intoto.EnvelopeOuterClass.Envelope.newBuilder()
+                        .setPayload(ByteString.copyFrom(payload))
+                        .setPayloadType(type)
+                        .addSignatures(io.intoto.EnvelopeOuterClass.Signature.newBuilder().setSig(ByteString.copyFrom(sig))))
+                .build();
+        byte[] json = JsonFormat.printer().print(bundle).getBytes(StandardCharsets.UTF_8);
+        assertDoesNotThrow(() -> new TlogVerifier(trustedRoot()).verify(SigstoreBundle.parse(json)));
+    }
+
+    @Test
+    void create_dsseRequestV002_isRefusedAsRekorTilesDoes() {
+        Answer a = post("{\"dsseRequestV002\":{\"envelope\":{\"payload\":\"e30=\",\"payloadType\":\"x\"}}}");
+        assertEquals(400, a.status());
+        assertEquals("invalid type, must be hashedrekord", a.json().path("message").asText());
+    }
+
+    @Test
     void create_duplicate_answers409() throws Exception {
         String req = request(signed(), PublicKeyDetails.PKIX_ECDSA_P256_SHA_256);
         assertEquals(201, post(req).status());
