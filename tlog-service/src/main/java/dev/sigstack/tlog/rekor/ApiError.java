@@ -79,7 +79,7 @@ final class ApiError extends Exception {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 send(res, new ApiError(503, "interrupted while waiting for the log"));
-            } catch (Exception | Error e) {
+            } catch (Exception e) {
                 LOG.log(Level.WARNING, "unexpected failure in " + req.prologue().method() + " " + req.path().path(), e);
                 send(res, new ApiError(500, "Internal Server Error"));
             }

@@ -72,7 +72,7 @@ public final class RekorV2Service implements HttpService {
             seq = engine.add(new LogEngine.NewEntry(entry.body(), entry.leafHash(), List.of(), null));
         } catch (DuplicateEntryException e) {
             throw new ApiError(409, "an equivalent entry already exists in the log at index " + e.existingIndex())
-                    .header("X-Rekor-Duplicate-Entry-Index", Long.toString(e.existingIndex()));
+                    .header("x-log-index", Long.toString(e.existingIndex())); // rekor-tiles' forwarded duplicate header
         } catch (PushbackException e) {
             throw new ApiError(503, "reached max pushback; retry")
                     .header("Retry-After", Long.toString(Math.max(1, e.retryAfter().toSeconds())));

@@ -71,7 +71,7 @@ final class RekorV2ServiceTest {
         ENGINE.close();
     }
 
-    record Answer(int status, String text) {
+    record Answer(int status, String text, String logIndexHeader) {
         JsonNode json() {
             try {
                 return JSON.readTree(text);
@@ -84,7 +84,8 @@ final class RekorV2ServiceTest {
     private Answer post(String body) {
         try (var res = client.post("/api/v2/log/entries").header(HeaderValues.CONTENT_TYPE_JSON)
                 .submit(body.getBytes(StandardCharsets.UTF_8))) {
-            return new Answer(res.status().code(), res.entity().as(String.class));
+            return new Answer(res.status().code(), res.entity().as(String.class),
+                    res.headers().first(io.helidon.http.HeaderNames.create("x-log-index")).orElse(null));
         }
     }
 
@@ -184,9 +185,11 @@ final class RekorV2ServiceTest {
     @Test
     void create_duplicate_answers409() throws Exception {
         String req = request(signed(), PublicKeyDetails.PKIX_ECDSA_P256_SHA_256);
-        assertEquals(201, post(req).status());
+        Answer first = post(req);
+        assertEquals(201, first.status());
         Answer again = post(req);
         assertEquals(409, again.status());
+        assertEquals(first.json().path("logIndex").asText(), again.logIndexHeader());
         assertEquals(6, again.json().path("code").asInt(), "gRPC ALREADY_EXISTS");
     }
 
