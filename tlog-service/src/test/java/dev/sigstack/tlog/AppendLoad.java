@@ -15,8 +15,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * killed, 503 while no process holds the lease) are counted and retried with new entries after a short pause.
  */
 final class AppendLoad {
-    /** An acknowledged append: the exact bytes sent and the index of the 201. */
-    record Ack(byte[] leaf, long index) { }
+    /** An acknowledged append: the exact bytes sent, the index of the 201, and when it came (nanoTime). */
+    record Ack(byte[] leaf, long index, long ackedNanos) { }
 
     private final List<LogClient> writers;
     private final List<LogClient> readers;
@@ -57,7 +57,7 @@ final class AppendLoad {
                     .getBytes(StandardCharsets.UTF_8);
             try {
                 long index = c.append(leaf);
-                acks.add(new Ack(leaf, index));
+                acks.add(new Ack(leaf, index, System.nanoTime()));
             } catch (IOException | LogClient.AppendRejected e) {
                 failures.incrementAndGet();
                 pause(20);

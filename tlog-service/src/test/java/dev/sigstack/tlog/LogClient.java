@@ -84,6 +84,17 @@ final class LogClient {
         return r.body();
     }
 
+    /** Whether this process reports holding the sequencing lease (health detail {@code sequencer}). */
+    boolean isSequencer() throws IOException, InterruptedException {
+        String health = new String(get("/observe/health"), StandardCharsets.UTF_8);
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"sequencer\"\\s*:\\s*(true|false)")
+                .matcher(health);
+        if (!m.find()) {
+            throw new AssertionError("no sequencer detail in health: " + health);
+        }
+        return Boolean.parseBoolean(m.group(1));
+    }
+
     /** {@code GET /checkpoint}, its signature verified. */
     SeenCheckpoint checkpoint(NoteVerifier verifier) throws IOException, InterruptedException {
         String note = new String(get("/checkpoint"), StandardCharsets.UTF_8);
