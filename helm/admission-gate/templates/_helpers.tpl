@@ -33,7 +33,10 @@ helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version }}
 {{- if and .Values.webhook.tls.caBundle .Values.webhook.tls.cert .Values.webhook.tls.key -}}
 {{- dict "ca" .Values.webhook.tls.caBundle "cert" .Values.webhook.tls.cert "key" .Values.webhook.tls.key | toJson -}}
 {{- else -}}
-{{- $existing := lookup "v1" "Secret" .Release.Namespace $secretName -}}
+{{- $existing := dict -}}
+{{- if .Values.webhook.tls.keepExisting -}}
+{{- $existing = lookup "v1" "Secret" .Release.Namespace $secretName -}}
+{{- end -}}
 {{- if and $existing (index $existing.data "ca.crt") -}}
 {{- dict "ca" (index $existing.data "ca.crt" | b64dec) "cert" (index $existing.data "tls.crt" | b64dec) "key" (index $existing.data "tls.key" | b64dec) | toJson -}}
 {{- else -}}
