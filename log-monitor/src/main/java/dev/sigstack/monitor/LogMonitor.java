@@ -2,7 +2,9 @@ package dev.sigstack.monitor;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sigstack.core.merkle.Proofs;
 import dev.sigstack.core.merkle.Rfc6962;
+import dev.sigstack.core.tiles.TileHashReader;
 import dev.sigstack.core.tiles.TileLayout;
 import java.io.IOException;
 import java.security.MessageDigest;
@@ -32,8 +34,14 @@ final class LogMonitor implements AutoCloseable {
     /**
      * @param pollInterval time between polls
      * @param stallAfter raise a stall alert when no new checkpoint arrived for this long (null: never)
+     * @param startAtHead on the very first run (no state yet), start checking at the log's current size instead
+     *     of at index 0; the history before it is not checked
      */
-    record Settings(Duration pollInterval, Duration stallAfter) {
+    record Settings(Duration pollInterval, Duration stallAfter, boolean startAtHead) {
+        Settings(Duration pollInterval, Duration stallAfter) {
+            this(pollInterval, stallAfter, false);
+        }
+
         Settings {
             if (pollInterval == null || pollInterval.isNegative() || pollInterval.isZero()) {
                 throw new IllegalArgumentException("poll interval must be positive");
@@ -104,6 +112,9 @@ final class LogMonitor implements AutoCloseable {
             if (previous.isEmpty() || !previous.get().sameTree(cp)) {
                 if (previous.isPresent()) {
                     CheckpointVerifier.requireConsistent(previous.get(), cp, client);
+                }
+                if (previous.isEmpty() && settings.startAtHead()) {
+                    skipTo(cp); // before the checkpoint is saved, so a failed skip is retried
                 }
                 store.saveCheckpoint(cp);
                 target = cp;
@@ -177,6 +188,38 @@ final class LogMonitor implements AutoCloseable {
             pos = after;
         }
         return checked;
+    }
+
+    /** Starts at {@code cp}'s size: the right edge of its tree, read from tiles and proven by its root. */
+    private void skipTo(VerifiedCheckpoint cp) throws IOException, LogMisbehaviorException, SQLException {
+        CompactRange pos = store.position();
+        if (pos.size() != 0 || cp.size() == 0) {
+            return;
+        }
+        TileHashReader reader = new TileHashReader(new CheckpointVerifier.CachedTiles(client, cp.size()));
+        java.io.ByteArrayOutputStream nodes = new java.io.ByteArrayOutputStream();
+        long start = 0;
+        try {
+            for (int bit = 63; bit >= 0; bit--) {
+                long width = 1L << bit;
+                if ((cp.size() & width) != 0) {
+                    nodes.writeBytes(Proofs.subtreeHash(start, start + width, reader));
+                    start += width;
+                }
+            }
+        } catch (java.io.UncheckedIOException e) {
+            throw e.getCause();
+        } catch (IllegalStateException e) {
+            throw new LogMisbehaviorException(AlertType.FORK, "tiles of tree " + cp.size() + " are incomplete: "
+                    + e.getMessage(), e);
+        }
+        CompactRange edge = CompactRange.restore(cp.size(), nodes.toByteArray());
+        if (!MessageDigest.isEqual(edge.root(), cp.rootHash())) {
+            throw new LogMisbehaviorException(AlertType.FORK, "tiles of tree " + cp.size()
+                    + " do not hash to its signed root " + cp.rootHex());
+        }
+        store.commitBatch(0, edge, List.of(), List.of());
+        LOG.info("first run: starting at index " + cp.size() + "; the " + cp.size() + " earlier entries are not checked");
     }
 
     private void checkStall() throws SQLException {
