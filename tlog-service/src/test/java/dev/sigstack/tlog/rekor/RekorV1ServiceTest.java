@@ -185,6 +185,38 @@ final class RekorV1ServiceTest {
     }
 
     @Test
+    void create_dsseInToto_storesHashesAndIsFoundBySubjectDigest() throws Exception {
+        KeyPair kp = TestKeys.p256();
+        String subject = HexFormat.of().formatHex(TestKeys.sha256(("subject " + System.nanoTime()).getBytes(StandardCharsets.UTF_8)));
+        byte[] statement = ("{\"_type\":\"https://in-toto.io/Statement/v1\",\"subject\":[{\"name\":\"img\",\"digest\":{\"sha256\":\""
+                + subject + "\"}}],\"predicateType\":\"https://slsa.dev/provenance/v1\",\"predicate\":{}}").getBytes(StandardCharsets.UTF_8);
+        String type = "application/vnd.in-toto+json";
+        ObjectNode env = JSON.createObjectNode();
+        env.put("payload", Base64.getEncoder().encodeToString(statement));
+        env.put("payloadType", type);
+        env.putArray("signatures").addObject().put("sig",
+                Base64.getEncoder().encodeToString(TestKeys.sign(kp, dev.sigstack.core.rekor.Dsse.pae(type, statement))));
+        ObjectNode proposed = JSON.createObjectNode();
+        proposed.put("apiVersion", "0.0.1");
+        proposed.put("kind", "dsse");
+        ObjectNode content = proposed.putObject("spec").putObject("proposedContent");
+        content.put("envelope", env.toString());
+        content.putArray("verifiers").add(Base64.getEncoder().encodeToString(TestKeys.pem(kp)));
+
+        Answer a = post("/api/v1/log/entries", proposed.toString());
+        assertEquals(201, a.status(), a.text());
+        JsonNode body = JSON.readTree(Base64.getDecoder().decode(only(a.json()).getValue().path("body").asText()));
+        assertEquals("dsse", body.path("kind").asText());
+        assertTrue(body.path("spec").path("proposedContent").isMissingNode());
+        assertEquals(HexFormat.of().formatHex(TestKeys.sha256(statement)), body.path("spec").path("payloadHash").path("value").asText());
+        assertDoesNotThrow(() -> clientVerifier().verifyEntry(toTle(only(a.json()).getValue()), false));
+
+        Answer found = post("/api/v1/index/retrieve", "{\"hash\":\"sha256:" + subject + "\"}");
+        assertEquals(1, found.json().size(), found.text());
+        assertEquals(a.etag(), found.json().get(0).asText());
+    }
+
+    @Test
     void create_duplicate_answers409WithExistingLocation() {
         String entry = freshEntry();
         Answer first = post("/api/v1/log/entries", entry);
