@@ -9,7 +9,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.protobuf.ByteString;
 import dev.sigstack.core.bundle.TlogVerifier;
-import dev.sigstack.core.rekor.EntryUuid;
 import dev.sigstack.core.rekor.PublicKeyMaterial;
 import dev.sigstack.core.rekor.SignedEntryTimestamp;
 import dev.sigstack.core.rekor.TestKeys;
