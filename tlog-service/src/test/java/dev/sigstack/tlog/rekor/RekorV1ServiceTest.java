@@ -280,6 +280,19 @@ final class RekorV1ServiceTest {
     }
 
     @Test
+    void create_oversizedChunkedBody_answers413() {
+        byte[] big = ("{\"pad\":\"" + "a".repeat(MAX_BYTES) + "\"}").getBytes(StandardCharsets.UTF_8);
+        Answer a = send(client.post("/api/v1/log/entries").header(HeaderValues.CONTENT_TYPE_JSON).outputStream(out -> {
+            for (int i = 0; i < big.length; i += 1024) {
+                out.write(big, i, Math.min(1024, big.length - i));
+            }
+            out.close();
+        }));
+        assertEquals(413, a.status());
+        assertEquals(413, a.json().path("code").asInt());
+    }
+
+    @Test
     void create_pushback_answers503WithRetryAfter() {
         ENGINE.saturated = true;
         try {
@@ -371,6 +384,7 @@ final class RekorV1ServiceTest {
             "{\"hash\":\"sha256:" + digest + "\"}",
             "{\"hash\":\"" + digest.toUpperCase() + "\"}",
             "{\"email\":\"signer@example.COM\"}",
+            "{\"subject\":\"Signer@example.com\"}",
             "{\"publicKey\":{\"format\":\"x509\",\"content\":\"" + Base64.getEncoder().encodeToString(TestKeys.pem(cert)) + "\"}}",
             "{\"email\":\"signer@example.com\",\"hash\":\"" + digest + "\",\"operator\":\"and\"}"}) {
             Answer a = post("/api/v1/index/retrieve", q);
