@@ -279,12 +279,25 @@ public final class TufRepoBuilderCli {
   static final class Refresh implements Callable<Integer> {
     @Option(names = "--repo", required = true, paramLabel = "DIR") Path repo;
     @Option(names = "--timestamp-only") boolean timestampOnly;
+    @Option(names = "--if-expiring-within", paramLabel = "DURATION",
+        description = "Only re-sign when snapshot or timestamp expires within this window (for cron), e.g. 2d.")
+    String ifExpiringWithin;
     @Mixin SignOptions sign;
     @Spec CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
       TufRepository r = TufRepository.open(repo);
+      if (ifExpiringWithin != null) {
+        Instant limit = sign.now().plus(duration(ifExpiringWithin));
+        boolean due = r.current().get("timestamp").expires().isBefore(limit)
+            || (!timestampOnly && r.current().get("snapshot").expires().isBefore(limit));
+        if (!due) {
+          spec.commandLine().getOut().printf("nothing to do: snapshot expires %s, timestamp expires %s%n",
+              r.current().get("snapshot").expires(), r.current().get("timestamp").expires());
+          return 0;
+        }
+      }
       if (timestampOnly) {
         r.refreshTimestamp(sign.signers(), sign.expiries(), sign.now());
       } else {
@@ -311,6 +324,12 @@ public final class TufRepoBuilderCli {
     @Option(names = "--trusted-root", paramLabel = "FILE", description = "Trusted root metadata (default: DIR/1.root.json with --repo).")
     Path trustedRoot;
 
+    @Option(names = "--trusted-timestamp", paramLabel = "FILE", description = "Timestamp a client already trusts (rollback check).")
+    Path trustedTimestamp;
+
+    @Option(names = "--trusted-snapshot", paramLabel = "FILE", description = "Snapshot a client already trusts (rollback check).")
+    Path trustedSnapshot;
+
     @Option(names = "--time", paramLabel = "RFC3339") String time;
     @Option(names = "--warn-days", defaultValue = "3", description = "Warn about metadata that expires within this many days (default ${DEFAULT-VALUE}).") int warnDays;
     @Spec CommandLine.Model.CommandSpec spec;
@@ -335,7 +354,20 @@ public final class TufRepoBuilderCli {
       Instant now = parseTime(time);
       var out = spec.commandLine().getOut();
       var err = spec.commandLine().getErr();
-      TufClient client = TufClient.builder(Files.readAllBytes(rootFile), src).time(now).build();
+      TufClient.Builder builder = TufClient.builder(Files.readAllBytes(rootFile), src).time(now);
+      if (trustedTimestamp != null) {
+        builder.trustedTimestamp(Files.readAllBytes(trustedTimestamp));
+      }
+      if (trustedSnapshot != null) {
+        builder.trustedSnapshot(Files.readAllBytes(trustedSnapshot));
+      }
+      TufClient client;
+      try {
+        client = builder.build();
+      } catch (TufException e) {
+        err.println("error: trusted root: " + e.getClass().getSimpleName() + ": " + e.getMessage());
+        return EXIT_REFUSED;
+      }
       TufClient.Trusted t;
       try {
         t = client.refresh();

@@ -138,6 +138,7 @@ public final class TufRepository {
   /** Adds or replaces targets and removes others, then re-signs targets, snapshot and timestamp. */
   public void putTargets(Map<String, Target> put, Set<String> remove, List<TufSigner> signers, Expiries expiries,
       Instant now) throws IOException, GeneralSecurityException, SigningException, TufException {
+    requireSigners(signers, "targets", "snapshot", "timestamp");
     SortedMap<String, JsonNode> entries = new TreeMap<>();
     targets.signed().get("targets").fields().forEachRemaining(e -> entries.put(e.getKey(), e.getValue()));
     for (String name : remove) {
@@ -166,6 +167,11 @@ public final class TufRepository {
   public void rotateRoot(Map<String, RoleSpec> roles, List<TufSigner> signers, Expiries expiries, Instant now)
       throws IOException, GeneralSecurityException, SigningException, TufException {
     checkRoles(roles);
+    for (String r : List.of("targets", "snapshot", "timestamp")) {
+      if (!r.equals("targets") || !role(r).equals(roles.get(r))) {
+        signFor(r + " (keys of the new root)", roles.get(r), signers);
+      }
+    }
     RoleSpec oldRoot = role("root");
     List<TufSigner> oldSigners = signFor("root (old keys of version " + root.version() + ")", oldRoot, signers);
     List<TufSigner> newSigners = signFor("root (new keys)", roles.get("root"), signers);
@@ -189,6 +195,7 @@ public final class TufRepository {
   /** Writes a new snapshot and timestamp (the online roles) with fresh expiry. */
   public void refresh(List<TufSigner> signers, Expiries expiries, Instant now)
       throws IOException, GeneralSecurityException, SigningException, TufException {
+    requireSigners(signers, "snapshot", "timestamp");
     writeSnapshotAndTimestamp(snapshot.version() + 1, targets.version(), signers, expiries, now);
   }
 
@@ -333,6 +340,13 @@ public final class TufRepository {
     Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp");
     Files.write(tmp, bytes);
     Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+  }
+
+  /** Fails before anything is written when a role's threshold cannot be reached. */
+  private void requireSigners(List<TufSigner> signers, String... roles) throws SigningException {
+    for (String r : roles) {
+      signFor(r, role(r), signers);
+    }
   }
 
   /** The signers among {@code signers} that hold keys of {@code spec}; at least its threshold. */

@@ -147,4 +147,21 @@ class TufRepoBuilderCliTest {
     assertEquals(1, v.exit(), v.err());
     assertEquals("error: archive entry ../../../../x: path contains .. (PATH_TRAVERSAL)\n", v.err());
   }
+
+  @Test
+  void refresh_ifExpiringWithin_onlyWhenDue() {
+    assertEquals(0, init().exit());
+    Run notDue = cli("refresh", "--repo", repo.toString(), "--if-expiring-within", "2d",
+        "--key", k("snapshot.key"), "--key", k("timestamp.key"));
+    assertEquals(0, notDue.exit(), notDue.err());
+    assertTrue(notDue.out().startsWith("nothing to do: snapshot expires "), notDue.out());
+    Run due = cli("refresh", "--repo", repo.toString(), "--if-expiring-within", "8d",
+        "--key", k("snapshot.key"), "--key", k("timestamp.key"));
+    assertEquals(0, due.exit(), due.err());
+    assertTrue(due.out().startsWith("snapshot v2 expires "), due.out());
+    Run noKey = cli("refresh", "--repo", repo.toString(), "--key", k("snapshot.key"));
+    assertEquals(2, noKey.exit());
+    assertTrue(noKey.err().startsWith("error: timestamp: needs 1 signature(s) from its keys, 0 signing key(s) given"),
+        noKey.err());
+  }
 }
