@@ -164,4 +164,18 @@ class TufRepoBuilderCliTest {
     assertTrue(noKey.err().startsWith("error: timestamp: needs 1 signature(s) from its keys, 0 signing key(s) given"),
         noKey.err());
   }
+
+  @Test
+  void verify_url_walksTheServedRepository() throws Exception {
+    assertEquals(0, init().exit());
+    try (TufRepoServer server = TufRepoServer.startLoopback(repo)) {
+      Run v = cli("verify", "--url", server.url().toString(), "--trusted-root", repo.resolve("1.root.json").toString());
+      assertEquals(0, v.exit(), v.err());
+      assertEquals("ok: root v1 (walked 1 version(s)), timestamp v1, snapshot v1, targets v1, 6 target(s) verified\n",
+          v.out());
+      Run noRoot = cli("verify", "--url", server.url().toString());
+      assertEquals(2, noRoot.exit());
+      assertEquals("error: --trusted-root is required with --mirror-fs and --url\n", noRoot.err());
+    }
+  }
 }
