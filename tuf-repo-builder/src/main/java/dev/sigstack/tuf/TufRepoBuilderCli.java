@@ -408,7 +408,7 @@ public final class TufRepoBuilderCli {
     @Option(names = "--name", defaultValue = "sigstack", description = "TrustRoot metadata.name (default ${DEFAULT-VALUE}).") String name;
     @Option(names = "--mirror", defaultValue = "http://tuf-repo.sigstack.svc", description = "Mirror URL for the remote form (default ${DEFAULT-VALUE}).") URI mirror;
     @Option(names = "--root-version", defaultValue = "1", description = "Which N.root.json is the initial root (default ${DEFAULT-VALUE}).") long rootVersion;
-    @Option(names = "--warn-days", defaultValue = "3", description = "Warn about metadata that expires within this many days (default ${DEFAULT-VALUE}).") int warnDays;
+    @Option(names = "--warn-days", defaultValue = "14", description = "Warn about metadata that expires within this many days (default ${DEFAULT-VALUE}).") int warnDays;
     @Option(names = "--time", paramLabel = "RFC3339") String time;
     @Spec CommandLine.Model.CommandSpec spec;
 
