@@ -88,6 +88,48 @@ public final class TufRepository {
     return repo;
   }
 
+  /**
+   * Opens the repository in {@code dir}, or creates it, then brings it to exactly {@code targets}
+   * (adding, replacing and removing as needed) and refreshes snapshot and timestamp when either
+   * expires within {@code refreshBefore}. For a launcher restarting with the same keys; the roles
+   * must match the current root's (rotate the root deliberately with {@link #rotateRoot}).
+   */
+  public static TufRepository ensure(Path dir, Map<String, RoleSpec> roles, Map<String, Target> targets,
+      List<TufSigner> signers, Expiries expiries, java.time.Duration refreshBefore, Instant now)
+      throws IOException, GeneralSecurityException, SigningException, TufException {
+    if (!Files.isDirectory(dir) || Files.notExists(dir.resolve("1.root.json"))) {
+      return init(dir, roles, targets, signers, expiries, now);
+    }
+    TufRepository repo = open(dir);
+    for (String r : ROLES) {
+      if (!repo.role(r).equals(roles.get(r))) {
+        throw new IllegalArgumentException("the repository's " + r + " keys differ from the ones given; "
+            + "rotate the root explicitly");
+      }
+    }
+    Map<String, Metadata.TargetFile> current = repo.targets.targets();
+    Map<String, Target> put = new LinkedHashMap<>();
+    for (var e : targets.entrySet()) {
+      Metadata.TargetFile have = current.get(e.getKey());
+      byte[] content = e.getValue().content();
+      JsonNode custom = e.getValue().custom();
+      if (have == null || have.length() != content.length
+          || !hex("SHA-256", content).equals(have.hashes().get("sha256"))
+          || !java.util.Objects.equals(custom, have.custom())) {
+        put.put(e.getKey(), e.getValue());
+      }
+    }
+    Set<String> remove = new java.util.TreeSet<>(current.keySet());
+    remove.removeAll(targets.keySet());
+    if (!put.isEmpty() || !remove.isEmpty()) {
+      repo.putTargets(put, remove, signers, expiries, now);
+    } else if (repo.snapshot.expires().isBefore(now.plus(refreshBefore))
+        || repo.timestamp.expires().isBefore(now.plus(refreshBefore))) {
+      repo.refresh(signers, expiries, now);
+    }
+    return repo;
+  }
+
   /** Opens an existing repository: the newest root, and the timestamp's snapshot and targets. */
   public static TufRepository open(Path dir) throws IOException, TufException {
     TufRepository repo = new TufRepository(dir);
