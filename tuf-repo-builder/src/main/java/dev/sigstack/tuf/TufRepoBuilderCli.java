@@ -215,6 +215,7 @@ public final class TufRepoBuilderCli {
     @Mixin RoleOptions roles;
     @Mixin TargetOptions targetOpts;
     @Mixin SignOptions sign;
+    @Mixin PackageAfter packageAfter;
     @Spec CommandLine.Model.CommandSpec spec;
 
     @Override
@@ -225,6 +226,7 @@ public final class TufRepoBuilderCli {
       TufRepository r = TufRepository.init(repo, roleSpecs, targetOpts.targets(now), signers, sign.expiries(), now);
       spec.commandLine().getOut().printf("initialized %s: root v1 (%d of %d keys), %d target(s)%n", repo,
           roleSpecs.get("root").threshold(), roleSpecs.get("root").keys().size(), r.targetContents().size());
+      packageAfter.run(r, now, spec);
       return 0;
     }
   }
@@ -236,6 +238,7 @@ public final class TufRepoBuilderCli {
     @Option(names = "--remove", paramLabel = "NAME") List<String> remove = new ArrayList<>();
     @Mixin TargetOptions targetOpts;
     @Mixin SignOptions sign;
+    @Mixin PackageAfter packageAfter;
     @Spec CommandLine.Model.CommandSpec spec;
 
     @Override
@@ -250,6 +253,7 @@ public final class TufRepoBuilderCli {
       spec.commandLine().getOut().printf("targets v%d: %d target(s); snapshot v%d; timestamp v%d%n",
           r.current().get("targets").version(), r.targetContents().size(), r.current().get("snapshot").version(),
           r.current().get("timestamp").version());
+      packageAfter.run(r, now, spec);
       return 0;
     }
   }
@@ -283,6 +287,7 @@ public final class TufRepoBuilderCli {
         description = "Only re-sign when snapshot or timestamp expires within this window (for cron), e.g. 2d.")
     String ifExpiringWithin;
     @Mixin SignOptions sign;
+    @Mixin PackageAfter packageAfter;
     @Spec CommandLine.Model.CommandSpec spec;
 
     @Override
@@ -306,6 +311,7 @@ public final class TufRepoBuilderCli {
       spec.commandLine().getOut().printf("snapshot v%d expires %s; timestamp v%d expires %s%n",
           r.current().get("snapshot").version(), r.current().get("snapshot").expires(),
           r.current().get("timestamp").version(), r.current().get("timestamp").expires());
+      packageAfter.run(r, sign.now(), spec);
       return 0;
     }
   }
@@ -414,17 +420,34 @@ public final class TufRepoBuilderCli {
 
     @Override
     public Integer call() throws Exception {
-      TufRepository r = TufRepository.open(repo);
-      Packager.Package p = Packager.build(r, name, rootVersion, mirror, Duration.ofDays(warnDays), parseTime(time));
-      Files.createDirectories(out);
-      Files.write(out.resolve("mirrorFS.tar.gz"), p.mirrorFs());
-      Files.write(out.resolve("root.json"), p.initialRoot());
-      Files.writeString(out.resolve("trustroot-repository.yaml"), p.repositoryYaml(), StandardCharsets.UTF_8);
-      Files.writeString(out.resolve("trustroot-remote.yaml"), p.remoteYaml(), StandardCharsets.UTF_8);
-      p.warnings().forEach(spec.commandLine().getErr()::println);
-      spec.commandLine().getOut().printf("wrote %s: mirrorFS.tar.gz (%d bytes), root.json, trustroot-repository.yaml, trustroot-remote.yaml%n",
-          out, p.mirrorFs().length);
+      writePackage(TufRepository.open(repo), out, name, rootVersion, mirror, warnDays, parseTime(time), spec);
       return 0;
+    }
+  }
+
+  static void writePackage(TufRepository r, Path out, String name, long rootVersion, URI mirror, int warnDays,
+      Instant now, CommandLine.Model.CommandSpec spec) throws IOException, Packager.RefusedException {
+    Packager.Package p = Packager.build(r, name, rootVersion, mirror, Duration.ofDays(warnDays), now);
+    Files.createDirectories(out);
+    Files.write(out.resolve("mirrorFS.tar.gz"), p.mirrorFs());
+    Files.write(out.resolve("root.json"), p.initialRoot());
+    Files.writeString(out.resolve("trustroot-repository.yaml"), p.repositoryYaml(), StandardCharsets.UTF_8);
+    Files.writeString(out.resolve("trustroot-remote.yaml"), p.remoteYaml(), StandardCharsets.UTF_8);
+    p.warnings().forEach(spec.commandLine().getErr()::println);
+    spec.commandLine().getOut().printf("wrote %s: mirrorFS.tar.gz (%d bytes), root.json, trustroot-repository.yaml, trustroot-remote.yaml%n",
+        out, p.mirrorFs().length);
+  }
+
+  /** {@code --package-out}: package right after the change, in the same JVM. */
+  static final class PackageAfter {
+    @Option(names = "--package-out", paramLabel = "DIR",
+        description = "After signing, package into DIR as the package command does (name sigstack, initial root 1, default mirror).")
+    Path out;
+
+    void run(TufRepository r, Instant now, CommandLine.Model.CommandSpec spec) throws IOException, Packager.RefusedException {
+      if (out != null) {
+        writePackage(r, out, "sigstack", 1, URI.create("http://tuf-repo.sigstack.svc"), 14, now, spec);
+      }
     }
   }
 

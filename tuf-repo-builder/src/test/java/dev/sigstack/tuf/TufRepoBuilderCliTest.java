@@ -178,4 +178,15 @@ class TufRepoBuilderCliTest {
       assertEquals("error: --trusted-root is required with --mirror-fs and --url\n", noRoot.err());
     }
   }
+
+  @Test
+  void init_packageOut_buildsSignsAndPackagesInOneRun() throws Exception {
+    Path out = tmp.resolve("out");
+    Run r = init("--package-out", out.toString());
+    assertEquals(0, r.exit(), r.err());
+    assertTrue(r.out().contains("wrote " + out + ": mirrorFS.tar.gz"), r.out());
+    Run m = cli("verify", "--mirror-fs", out.resolve("mirrorFS.tar.gz").toString(), "--trusted-root",
+        out.resolve("root.json").toString());
+    assertEquals(0, m.exit(), m.err());
+  }
 }
