@@ -95,14 +95,20 @@ final class VerifyBundleCommandTest {
     }
 
     @Test
-    void verifyBundle_digestLookingPathThatExists_isReadAsFile(@TempDir Path tmp) throws Exception {
-        Path dir = Vectors.dir("sigstore-conformance/bundle-verify").resolve("happy-path-v0.3");
-        String hex = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(artifact(dir))));
-        Path file = tmp.resolve("sha256:" + hex);
-        Files.writeString(file, "not the artifact");
-        // a relative name that exists on disk: the protocol says it is a path, so this is the wrong artifact
-        List<String> args = protocolArgs(dir, file.toString());
-        assertEquals(1, cli(args.toArray(String[]::new)).code());
+    void artifact_digestLookingNameThatExistsOnDisk_isReadAsFile() throws Exception {
+        String hex = "ab".repeat(32);
+        Path file = Path.of("sha256:" + hex); // relative, in the working directory, as the protocol describes
+        Files.writeString(file, "content");
+        try {
+            assertTrue(VerifyBundleCommand.artifact("sha256:" + hex) instanceof dev.sigstack.core.verify.Artifact.Bytes);
+        } finally {
+            Files.delete(file);
+        }
+        assertTrue(VerifyBundleCommand.artifact("sha256:" + hex) instanceof dev.sigstack.core.verify.Artifact.Digest);
+        // not 64 hex digits: a path, which does not exist
+        CliFailure e = org.junit.jupiter.api.Assertions.assertThrows(CliFailure.class,
+                () -> VerifyBundleCommand.artifact("sha256:" + hex.substring(2)));
+        assertTrue(e.getMessage().contains("cannot read artifact"), e.getMessage());
     }
 
     @Test
