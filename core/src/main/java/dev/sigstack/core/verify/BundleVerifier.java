@@ -176,6 +176,7 @@ public final class BundleVerifier {
         // 4. certificate: path at every signing time, SCTs, identity
         FulcioIdentity identity = null;
         if (leaf != null) {
+            checkCodeSigning(leaf, times.get(0).time());
             X509Certificate issuer = null;
             for (SigningTime t : times) {
                 issuer = validatePath(leaf, t.time());
@@ -268,6 +269,20 @@ public final class BundleVerifier {
             reasons.add("the trusted root has no certificate authority");
         }
         throw new BundleVerificationException.UntrustedCertificate(time, String.join("; ", reasons));
+    }
+
+    /** As sigstore-go's path validation asks: the leaf's extended key usage includes code signing. */
+    static void checkCodeSigning(X509Certificate leaf, Instant signingTime) throws BundleVerificationException {
+        List<String> eku;
+        try {
+            eku = leaf.getExtendedKeyUsage();
+        } catch (java.security.cert.CertificateParsingException e) {
+            throw new BundleVerificationException.MalformedBundle("the certificate's extended key usage is malformed", e);
+        }
+        if (eku == null || !eku.contains("1.3.6.1.5.5.7.3.3")) {
+            throw new BundleVerificationException.UntrustedCertificate(signingTime,
+                    "the certificate's extended key usage does not include code signing (1.3.6.1.5.5.7.3.3)");
+        }
     }
 
     private void verifyScts(X509Certificate leaf, X509Certificate issuer) throws BundleVerificationException {

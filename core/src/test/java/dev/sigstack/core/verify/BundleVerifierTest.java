@@ -231,6 +231,15 @@ final class BundleVerifierTest {
         assertThrows(IllegalArgumentException.class, () -> VerificationPolicy.Matcher.regexp("(["));
     }
 
+    @Test
+    void checkCodeSigning_leafWithoutCodeSigningEku_isUntrusted() throws Exception {
+        var cf = java.security.cert.CertificateFactory.getInstance("X.509");
+        var ca = (java.security.cert.X509Certificate) cf.generateCertificate(new java.io.ByteArrayInputStream(selfSignedCa()));
+        var e = assertThrows(BundleVerificationException.UntrustedCertificate.class,
+                () -> BundleVerifier.checkCodeSigning(ca, java.time.Instant.EPOCH));
+        assertTrue(e.getMessage().contains("code signing"), e.getMessage());
+    }
+
     private static KeyPair ecKey() throws Exception {
         KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
         g.initialize(new ECGenParameterSpec("secp256r1"));
