@@ -127,6 +127,26 @@ final class VerifyBundleCommandTest {
     }
 
     @Test
+    void verifyBundle_regexpPolicy_matchesWholeValues() throws Exception {
+        Path dir = Vectors.dir("sigstore-conformance/bundle-verify").resolve("happy-path-v0.3");
+        List<String> a = protocolArgs(dir, artifact(dir).toString());
+        a.set(a.indexOf("--certificate-identity"), "--certificate-identity-regexp");
+        a.set(a.indexOf("--certificate-identity-regexp") + 1, "https://github\\.com/sigstore-conformance/.*");
+        a.set(a.indexOf("--certificate-oidc-issuer"), "--certificate-oidc-issuer-regexp");
+        a.set(a.indexOf("--certificate-oidc-issuer-regexp") + 1, "https://token\\.actions\\..*");
+        Run r = cli(a.toArray(String[]::new));
+        assertEquals(0, r.code(), r.err());
+        a.set(a.indexOf("--certificate-identity-regexp") + 1, "sigstore-conformance");
+        r = cli(a.toArray(String[]::new));
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains("IdentityMismatch"), r.err());
+        a.set(a.indexOf("--certificate-identity-regexp") + 1, "([");
+        r = cli(a.toArray(String[]::new));
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains("invalid regexp"), r.err());
+    }
+
+    @Test
     void verifyBundle_withoutTrustedRoot_refusesWithClearMessage() throws Exception {
         Path dir = Vectors.dir("sigstore-conformance/bundle-verify").resolve("happy-path-v0.3");
         Run r = cli("verify-bundle", "--staging", "--bundle", dir.resolve("bundle.sigstore.json").toString(),
