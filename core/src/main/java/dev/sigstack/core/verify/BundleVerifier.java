@@ -68,6 +68,10 @@ public final class BundleVerifier {
     private final TrustedRoot trustedRoot;
     private final TlogVerifier tlogVerifier;
     private final int ctlogThreshold;
+    /** The trusted root's CAs and TSAs, decoded once; null when one does not decode ({@link #rootProblem}). */
+    private final List<CertificatePaths.Authority> cas;
+    private final List<CertificatePaths.Authority> tsas;
+    private final BundleVerificationException.InvalidTrustedRoot rootProblem;
 
     private BundleVerifier(TrustedRoot trustedRoot, int ctlogThreshold) {
         this.trustedRoot = Objects.requireNonNull(trustedRoot, "trustedRoot");
@@ -76,6 +80,22 @@ public final class BundleVerifier {
             throw new IllegalArgumentException("CT log threshold must not be negative");
         }
         this.ctlogThreshold = ctlogThreshold;
+        List<CertificatePaths.Authority> c = new ArrayList<>();
+        List<CertificatePaths.Authority> t = new ArrayList<>();
+        BundleVerificationException.InvalidTrustedRoot problem = null;
+        try {
+            for (CertificateAuthority ca : trustedRoot.getCertificateAuthoritiesList()) {
+                c.add(authority(ca));
+            }
+            for (CertificateAuthority tsa : trustedRoot.getTimestampAuthoritiesList()) {
+                t.add(authority(tsa));
+            }
+        } catch (BundleVerificationException.InvalidTrustedRoot e) {
+            problem = e;
+        }
+        this.cas = problem == null ? List.copyOf(c) : null;
+        this.tsas = problem == null ? List.copyOf(t) : null;
+        this.rootProblem = problem;
     }
 
     /** A verifier that requires one SCT, as the Sigstore clients do by default. */
@@ -115,6 +135,9 @@ public final class BundleVerifier {
         Objects.requireNonNull(sb, "bundle");
         Objects.requireNonNull(artifact, "artifact");
         Objects.requireNonNull(policy, "policy");
+        if (rootProblem != null) {
+            throw rootProblem;
+        }
         Bundle bundle = sb.bundle();
         byte[] signature = signatureBytes(bundle);
 
@@ -160,10 +183,6 @@ public final class BundleVerifier {
         // 3. RFC 3161 timestamps
         List<RFC3161SignedTimestamp> stamps = vm.getTimestampVerificationData().getRfc3161TimestampsList();
         if (!stamps.isEmpty()) {
-            List<CertificatePaths.Authority> tsas = new ArrayList<>();
-            for (CertificateAuthority tsa : trustedRoot.getTimestampAuthoritiesList()) {
-                tsas.add(authority(tsa));
-            }
             for (int i = 0; i < stamps.size(); i++) {
                 Instant t = Rfc3161Timestamps.verify(i, stamps.get(i).getSignedTimestamp().toByteArray(), signature, tsas);
                 times.add(new SigningTime(SigningTime.Source.TIMESTAMP_AUTHORITY, "rfc3161[" + i + "]", t));
@@ -252,17 +271,16 @@ public final class BundleVerifier {
                     leaf.getNotBefore().toInstant(), leaf.getNotAfter().toInstant());
         }
         List<String> reasons = new ArrayList<>();
-        for (CertificateAuthority ca : trustedRoot.getCertificateAuthoritiesList()) {
-            CertificatePaths.Authority a = authority(ca);
+        for (CertificatePaths.Authority a : cas) {
             if (!a.validAt(time)) {
-                reasons.add(ca.getUri() + " (" + a.root().getSubjectX500Principal().getName()
+                reasons.add(a.uri() + " (" + a.root().getSubjectX500Principal().getName()
                         + ") is not trusted at that time");
                 continue;
             }
             try {
                 return CertificatePaths.validate(leaf, a, time);
             } catch (GeneralSecurityException | RuntimeException e) {
-                reasons.add(ca.getUri() + " (" + a.root().getSubjectX500Principal().getName() + "): " + e.getMessage());
+                reasons.add(a.uri() + " (" + a.root().getSubjectX500Principal().getName() + "): " + e.getMessage());
             }
         }
         if (reasons.isEmpty()) {

@@ -226,6 +226,17 @@ final class BundleVerifierTest {
     }
 
     @Test
+    void verify_trustedRootWithUndecodableCa_throwsInvalidTrustedRoot() throws Exception {
+        TrustedRoot prod = BundleVerifier.parseTrustedRoot(Files.readAllBytes(
+                Vectors.dir("sigstore-conformance").resolve("production-trusted_root.json")));
+        CertificateAuthority broken = prod.getCertificateAuthorities(0).toBuilder().setCertChain(X509CertificateChain
+                .newBuilder().addCertificates(X509Certificate.newBuilder().setRawBytes(ByteString.copyFromUtf8("junk")))).build();
+        TrustedRoot root = prod.toBuilder().addCertificateAuthorities(broken).build();
+        assertThrows(BundleVerificationException.InvalidTrustedRoot.class, () -> BundleVerifier.of(root).verify(
+                bundle("happy-path-v0.3"), defaultArtifact(), VerificationPolicy.identity(DEFAULT_IDENTITY, DEFAULT_ISSUER)));
+    }
+
+    @Test
     void policy_emptyOrInvalidMatchers_areRefused() {
         assertThrows(IllegalArgumentException.class, () -> VerificationPolicy.identity("", DEFAULT_ISSUER));
         assertThrows(IllegalArgumentException.class, () -> VerificationPolicy.Matcher.regexp("(["));
