@@ -45,6 +45,8 @@ final class TestSigstack implements AutoCloseable {
     final Path trustedRoot;
     final Path signingConfigV1;
     final Path signingConfigV2;
+    final String rekorV1Url;
+    final String rekorV2Url;
 
     TestSigstack(Path dir) throws Exception {
         try {
@@ -70,6 +72,8 @@ final class TestSigstack implements AutoCloseable {
             String caUrl = "http://127.0.0.1:" + ca.httpPort();
             String v1Url = "http://localhost:" + rekorV1.port();
             String v2Url = "http://localhost:" + rekorV2.port();
+            rekorV1Url = v1Url;
+            rekorV2Url = v2Url;
             String tsaUrl = caUrl + "/api/v1/timestamp";
             StackDescription.Window since = new StackDescription.Window(Instant.parse("2025-01-01T00:00:00Z"), null);
             var cas = List.of(new StackDescription.CertificateAuthority(caUrl, ca.chain(), since));
