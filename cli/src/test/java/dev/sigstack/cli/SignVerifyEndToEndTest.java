@@ -150,6 +150,17 @@ final class SignVerifyEndToEndTest {
         assertTrue(r.err().contains("TransparencyLogFailure"), r.err());
     }
 
+    @Test
+    void inToto_unknownStatementType_isRefusedBySelfCheckAndNotWritten() throws Exception {
+        Path statement = Files.writeString(dir.resolve("statement-v9.json"),
+                statement("ab".repeat(32)).replace("Statement/v1", "Statement/v9"));
+        Path bundle = dir.resolve("v9.sigstore.json");
+        var s = sign(stack.signingConfigV1, true, statement, bundle);
+        assertEquals(1, s.code());
+        assertTrue(s.err().contains("does not verify (MalformedBundle)") && s.err().contains("_type"), s.err());
+        assertTrue(!Files.exists(bundle));
+    }
+
     private static String statement(String sha256Hex) {
         return "{\"_type\":\"https://in-toto.io/Statement/v1\",\"subject\":[{\"name\":\"app.bin\",\"digest\":{\"sha256\":\""
                 + sha256Hex + "\"}}],\"predicateType\":\"https://slsa.dev/provenance/v1\",\"predicate\":{}}";

@@ -64,6 +64,10 @@ import org.bouncycastle.cert.X509CertificateHolder;
  */
 public final class BundleVerifier {
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** The in-toto Statement layer's types (in-toto attestation framework v0.1 and v1). */
+    static final List<String> STATEMENT_TYPES = List.of("https://in-toto.io/Statement/v1", "https://in-toto.io/Statement/v0.1");
+    /** As sigstore-go: more subjects than this are refused (denial of service). */
+    static final int MAX_SUBJECTS = 1024;
 
     private final TrustedRoot trustedRoot;
     private final TlogVerifier tlogVerifier;
@@ -148,6 +152,11 @@ public final class BundleVerifier {
         switch (vm.getContentCase()) {
             case CERTIFICATE -> leaf = certificate(vm.getCertificate().getRawBytes().toByteArray());
             case X509_CERTIFICATE_CHAIN -> {
+                if (sb.minorVersion() >= 3) {
+                    // sigstore-go's bundle validation: a v0.3 bundle carries the leaf alone, as "certificate"
+                    throw new BundleVerificationException.MalformedBundle(
+                            "a v0.3 bundle must carry a single certificate, not an X.509 certificate chain", null);
+                }
                 if (vm.getX509CertificateChain().getCertificatesCount() == 0) {
                     throw new BundleVerificationException.MalformedBundle("the bundle's certificate chain is empty", null);
                 }
@@ -166,6 +175,16 @@ public final class BundleVerifier {
         signerKey = leaf != null ? leaf.getPublicKey() : ((VerificationPolicy.Key) policy).key();
 
         // 2. transparency log
+        for (int i = 0; i < vm.getTlogEntriesCount(); i++) {
+            for (int j = i + 1; j < vm.getTlogEntriesCount(); j++) {
+                TransparencyLogEntry a = vm.getTlogEntries(i);
+                TransparencyLogEntry b = vm.getTlogEntries(j);
+                if (a.getLogId().getKeyId().equals(b.getLogId().getKeyId()) && a.getLogIndex() == b.getLogIndex()) {
+                    throw new BundleVerificationException.MalformedBundle("the bundle lists log entry " + a.getLogIndex()
+                            + " of one log twice", null);
+                }
+            }
+        }
         try {
             tlogVerifier.verify(sb, leaf == null ? signerKey : null);
         } catch (TlogVerificationException e) {
@@ -195,6 +214,16 @@ public final class BundleVerifier {
         // 4. certificate: path at every signing time, SCTs, identity
         FulcioIdentity identity = null;
         if (leaf != null) {
+            // as sigstore-go: any integrated time, signed by a SET or not, must fall within the certificate's life
+            for (TransparencyLogEntry e : vm.getTlogEntriesList()) {
+                if (e.getIntegratedTime() > 0) {
+                    Instant t = Instant.ofEpochSecond(e.getIntegratedTime());
+                    if (t.isBefore(leaf.getNotBefore().toInstant()) || t.isAfter(leaf.getNotAfter().toInstant())) {
+                        throw new BundleVerificationException.CertificateNotValidAtSigningTime(t,
+                                leaf.getNotBefore().toInstant(), leaf.getNotAfter().toInstant());
+                    }
+                }
+            }
             checkCodeSigning(leaf, times.get(0).time());
             X509Certificate issuer = null;
             for (SigningTime t : times) {
@@ -427,10 +456,10 @@ public final class BundleVerifier {
             throw new BundleVerificationException.InvalidSignature(
                     "the DSSE envelope signature does not verify over its PAE with the signer's key", e);
         }
-        String want = HexFormat.of().formatHex(artifact.sha256());
+        String sha256 = HexFormat.of().formatHex(artifact.sha256());
         if (!Dsse.IN_TOTO_PAYLOAD_TYPE.equals(env.getPayloadType())) {
             throw new BundleVerificationException.ArtifactMismatch("a " + env.getPayloadType() + " payload (not an in-toto statement)",
-                    "sha256:" + want);
+                    "sha256:" + sha256);
         }
         JsonNode statement;
         try {
@@ -438,18 +467,42 @@ public final class BundleVerifier {
         } catch (IOException e) {
             throw new BundleVerificationException.MalformedBundle("the in-toto statement is not JSON", e);
         }
-        if (statement == null || !statement.path("subject").isArray()) {
-            throw new BundleVerificationException.MalformedBundle("the in-toto statement has no subject list", null);
+        if (statement == null || !statement.isObject()) {
+            throw new BundleVerificationException.MalformedBundle("the in-toto statement is not a JSON object", null);
         }
-        List<String> subjects = new ArrayList<>();
-        for (JsonNode s : statement.path("subject")) {
-            String d = s.path("digest").path("sha256").asText("");
-            if (d.equalsIgnoreCase(want)) {
-                return;
+        String type = statement.path("_type").asText("");
+        if (!STATEMENT_TYPES.contains(type)) {
+            throw new BundleVerificationException.MalformedBundle("the in-toto statement's _type is "
+                    + (type.isEmpty() ? "missing" : type) + ", not one of " + STATEMENT_TYPES, null);
+        }
+        JsonNode subjects = statement.path("subject");
+        if (!subjects.isArray() || subjects.isEmpty()) {
+            throw new BundleVerificationException.MalformedBundle("the in-toto statement has no subjects", null);
+        }
+        if (subjects.size() > MAX_SUBJECTS) {
+            throw new BundleVerificationException.MalformedBundle("the in-toto statement has " + subjects.size()
+                    + " subjects, more than " + MAX_SUBJECTS, null);
+        }
+        List<String> listed = new ArrayList<>();
+        for (JsonNode s : subjects) {
+            JsonNode digests = s.path("digest");
+            for (String alg : List.of("sha256", "sha384", "sha512")) {
+                String d = digests.path(alg).asText("");
+                if (d.isEmpty()) {
+                    continue;
+                }
+                listed.add(alg + ":" + d);
+                String ours = switch (alg) {
+                    case "sha256" -> sha256;
+                    default -> artifact instanceof Artifact.Bytes b
+                            ? HexFormat.of().formatHex(b.digest(alg.equals("sha384") ? "SHA-384" : "SHA-512")) : null;
+                };
+                if (ours != null && d.equalsIgnoreCase(ours)) {
+                    return;
+                }
             }
-            subjects.add("sha256:" + d);
         }
-        throw new BundleVerificationException.ArtifactMismatch("in-toto subjects " + subjects, "sha256:" + want);
+        throw new BundleVerificationException.ArtifactMismatch("in-toto subjects " + listed, "sha256:" + sha256);
     }
 
     /** The hash Sigstore clients pair with a key: SHA-384 for P-384, SHA-512 for P-521, otherwise SHA-256. */

@@ -237,6 +237,29 @@ final class BundleVerifierTest {
     }
 
     @Test
+    void verify_v03WithCertificateChain_isMalformed() throws Exception {
+        byte[] b = mutate("happy-path-v0.3", r -> {
+            ObjectNode vm = (ObjectNode) r.path("verificationMaterial");
+            var cert = vm.remove("certificate");
+            vm.putObject("x509CertificateChain").putArray("certificates").add(cert);
+        });
+        var e = assertThrows(BundleVerificationException.MalformedBundle.class, () -> production().verify(b,
+                defaultArtifact(), VerificationPolicy.identity(DEFAULT_IDENTITY, DEFAULT_ISSUER)));
+        assertTrue(e.getMessage().contains("v0.3"), e.getMessage());
+    }
+
+    @Test
+    void verify_sameLogEntryTwice_isMalformed() throws Exception {
+        byte[] b = mutate("happy-path-v0.3", r -> {
+            var entries = (com.fasterxml.jackson.databind.node.ArrayNode) r.path("verificationMaterial").path("tlogEntries");
+            entries.add(entries.get(0).deepCopy());
+        });
+        var e = assertThrows(BundleVerificationException.MalformedBundle.class, () -> production().verify(b,
+                defaultArtifact(), VerificationPolicy.identity(DEFAULT_IDENTITY, DEFAULT_ISSUER)));
+        assertTrue(e.getMessage().contains("twice"), e.getMessage());
+    }
+
+    @Test
     void policy_emptyOrInvalidMatchers_areRefused() {
         assertThrows(IllegalArgumentException.class, () -> VerificationPolicy.identity("", DEFAULT_ISSUER));
         assertThrows(IllegalArgumentException.class, () -> VerificationPolicy.Matcher.regexp("(["));
