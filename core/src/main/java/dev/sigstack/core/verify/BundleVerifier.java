@@ -68,6 +68,9 @@ public final class BundleVerifier {
     static final List<String> STATEMENT_TYPES = List.of("https://in-toto.io/Statement/v1", "https://in-toto.io/Statement/v0.1");
     /** As sigstore-go: more subjects than this are refused (denial of service). */
     static final int MAX_SUBJECTS = 1024;
+    /** As sigstore-go: at most this many tlog entries and RFC 3161 timestamps in one bundle. */
+    static final int MAX_TLOG_ENTRIES = 32;
+    static final int MAX_TIMESTAMPS = 32;
 
     private final TrustedRoot trustedRoot;
     private final TlogVerifier tlogVerifier;
@@ -174,7 +177,16 @@ public final class BundleVerifier {
         }
         signerKey = leaf != null ? leaf.getPublicKey() : ((VerificationPolicy.Key) policy).key();
 
-        // 2. transparency log
+        // 2. transparency log (sigstore-go's denial-of-service limits first)
+        if (vm.getTlogEntriesCount() > MAX_TLOG_ENTRIES) {
+            throw new BundleVerificationException.MalformedBundle("the bundle has " + vm.getTlogEntriesCount()
+                    + " transparency log entries, more than " + MAX_TLOG_ENTRIES, null);
+        }
+        if (vm.getTimestampVerificationData().getRfc3161TimestampsCount() > MAX_TIMESTAMPS) {
+            throw new BundleVerificationException.MalformedBundle("the bundle has "
+                    + vm.getTimestampVerificationData().getRfc3161TimestampsCount() + " RFC 3161 timestamps, more than "
+                    + MAX_TIMESTAMPS, null);
+        }
         for (int i = 0; i < vm.getTlogEntriesCount(); i++) {
             for (int j = i + 1; j < vm.getTlogEntriesCount(); j++) {
                 TransparencyLogEntry a = vm.getTlogEntries(i);

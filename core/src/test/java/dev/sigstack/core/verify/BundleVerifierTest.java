@@ -260,6 +260,22 @@ final class BundleVerifierTest {
     }
 
     @Test
+    void verify_tooManyTimestamps_isMalformed() throws Exception {
+        byte[] b = mutate("rekor2-happy-path", r -> {
+            var stamps = (com.fasterxml.jackson.databind.node.ArrayNode) r.path("verificationMaterial")
+                    .path("timestampVerificationData").path("rfc3161Timestamps");
+            var first = stamps.get(0);
+            for (int i = 0; i < BundleVerifier.MAX_TIMESTAMPS; i++) {
+                stamps.add(first.deepCopy());
+            }
+        });
+        var e = assertThrows(BundleVerificationException.MalformedBundle.class, () -> BundleVerifierConformanceTest
+                .verifier(dir("rekor2-happy-path")).verify(b, defaultArtifact(),
+                        VerificationPolicy.identity(DEFAULT_IDENTITY, DEFAULT_ISSUER)));
+        assertTrue(e.getMessage().contains("more than 32"), e.getMessage());
+    }
+
+    @Test
     void policy_emptyOrInvalidMatchers_areRefused() {
         assertThrows(IllegalArgumentException.class, () -> VerificationPolicy.identity("", DEFAULT_ISSUER));
         assertThrows(IllegalArgumentException.class, () -> VerificationPolicy.Matcher.regexp("(["));
