@@ -367,10 +367,13 @@ public final class BundleVerifier {
             throw new BundleVerificationException.InsufficientScts(ctlogThreshold, 0,
                     "the embedded SCT list is malformed: " + e.getMessage());
         }
-        int verified = 0;
+        java.util.Set<String> verifiedLogs = new java.util.HashSet<>(); // as sigstore-go: distinct logs count
         List<String> reasons = new ArrayList<>();
         for (Sct sct : scts) {
             String id = HexFormat.of().formatHex(sct.logId());
+            if (verifiedLogs.contains(id)) {
+                continue;
+            }
             TransparencyLogInstance log = null;
             for (TransparencyLogInstance c : trustedRoot.getCtlogsList()) {
                 if (Arrays.equals(c.getLogId().getKeyId().toByteArray(), sct.logId())) {
@@ -390,13 +393,13 @@ public final class BundleVerifier {
             try {
                 PublicKey logKey = PublicKeyMaterial.publicKeyFromSpki(log.getPublicKey().getRawBytes().toByteArray());
                 SctVerifier.verify(sct, Precertificates.embeddedEntry(leafHolder, issuerHolder), logKey);
-                verified++;
+                verifiedLogs.add(id);
             } catch (GeneralSecurityException | SctVerificationException | RuntimeException e) {
                 reasons.add("SCT from " + log.getBaseUrl() + ": " + e.getMessage());
             }
         }
-        if (verified < ctlogThreshold) {
-            throw new BundleVerificationException.InsufficientScts(ctlogThreshold, verified, String.join("; ", reasons));
+        if (verifiedLogs.size() < ctlogThreshold) {
+            throw new BundleVerificationException.InsufficientScts(ctlogThreshold, verifiedLogs.size(), String.join("; ", reasons));
         }
     }
 

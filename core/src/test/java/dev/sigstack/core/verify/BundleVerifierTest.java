@@ -201,6 +201,9 @@ final class BundleVerifierTest {
         assertEquals(0, e.verified());
         assertDoesNotThrow(() -> BundleVerifier.withCtlogThreshold(noCt, 0)
                 .verify(bundle("happy-path-v0.3"), defaultArtifact(), policy));
+        var two = assertThrows(BundleVerificationException.InsufficientScts.class,
+                () -> BundleVerifier.withCtlogThreshold(prod, 2).verify(bundle("happy-path-v0.3"), defaultArtifact(), policy));
+        assertEquals(1, two.verified());
     }
 
     @Test
