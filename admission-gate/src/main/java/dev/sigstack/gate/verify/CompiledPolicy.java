@@ -45,6 +45,19 @@ public record CompiledPolicy(ClusterImagePolicy policy, List<ImageGlob> globs,
         return new CompiledPolicy(cip, globs, atts, spec);
     }
 
+    /**
+     * A policy that could not be loaded: it matches every image and refuses it with the reason, so a broken policy
+     * fails closed instead of silently admitting what it was meant to check.
+     */
+    public static CompiledPolicy broken(String name, String reason) {
+        ClusterImagePolicy cip = new ClusterImagePolicy(ClusterImagePolicy.GROUP + "/v1beta1", name, "", "", 0,
+                new ClusterImagePolicy.Spec(List.of(new ClusterImagePolicy.ImagePattern("**")), List.of(
+                        new Authority("authority-0", null, null, new ClusterImagePolicy.StaticRef("fail",
+                                "ClusterImagePolicy " + name + " could not be loaded: " + reason), null, null, null,
+                                null, null)), null, null, null));
+        return new CompiledPolicy(cip, List.of(ImageGlob.compile("**")), Map.of(), null);
+    }
+
     private static PredicatePolicy predicate(PolicyBody body, String where) {
         if (body.data() == null || body.data().isEmpty()) {
             throw new PolicyException(where + ": only inline policies (data) are supported by this gate; "
