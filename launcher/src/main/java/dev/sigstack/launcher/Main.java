@@ -1,0 +1,43 @@
+package dev.sigstack.launcher;
+
+import io.helidon.logging.common.LogConfig;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code ./sigstack run}: the whole stack in one process on embedded defaults. */
+@Command(name = "sigstack run", mixinStandardHelpOptions = true,
+        description = "Runs the stack on embedded defaults (H2 under the data directory) and writes stack.json.")
+public final class Main implements Callable<Integer> {
+    @Option(names = "--data-dir", description = "State folder: database, keys, stack.json (default: ${DEFAULT-VALUE})")
+    Path dataDir = Path.of("data");
+
+    @Option(names = "--host", description = "Address to bind and to advertise (default: ${DEFAULT-VALUE})")
+    String host = "127.0.0.1";
+
+    @Option(names = "--tlog-port", description = "Port of the transparency log (default: ${DEFAULT-VALUE})")
+    int tlogPort = 3000;
+
+    Main() {
+    }
+
+    public static void main(String[] args) {
+        LogConfig.configureRuntime();
+        int code = new CommandLine(new Main()).execute(args);
+        if (code != 0) {
+            System.exit(code);
+        }
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        Stack stack = Stack.start(new Stack.Settings(dataDir, host, tlogPort));
+        Runtime.getRuntime().addShutdownHook(new Thread(stack::close));
+        System.out.println(stack.banner());
+        new CountDownLatch(1).await();
+        return 0;
+    }
+}

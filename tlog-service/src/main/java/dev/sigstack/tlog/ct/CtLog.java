@@ -1,0 +1,304 @@
+package dev.sigstack.tlog.ct;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.PrivateKey;
+import java.security.PublicKey;
+import java.security.Signature;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+
+import org.bouncycastle.cert.X509CertificateHolder;
+
+import dev.sigstack.core.ct.DigitallySigned;
+import dev.sigstack.core.ct.LogId;
+import dev.sigstack.core.ct.Precertificates;
+import dev.sigstack.core.ct.Sct;
+import dev.sigstack.core.ct.SignedEntry;
+import dev.sigstack.core.ct.TreeHead;
+import dev.sigstack.tlog.DuplicateEntryException;
+import dev.sigstack.tlog.LogEngine;
+import dev.sigstack.tlog.PushbackException;
+
+/**
+ * The CT log's logic over a {@link LogEngine}: chain checks, leaf building, SCT and STH signing.
+ *
+ * <p>Chains must be in order (each certificate signed by the next) and end at, or be signed by, one of the
+ * accepted roots. Precertificates must carry the critical poison extension and be signed directly by the CA
+ * (Precertificate Signing Certificates are refused). A certificate already in the log gets an SCT with the
+ * timestamp of its existing entry.
+ */
+public final class CtLog {
+    /** RFC 6962 leaves stay well under the engine's 64 KiB limit with a 3-certificate chain. */
+    public static final int MAX_ENTRIES_PER_GET = 256;
+    private static final String CERT_INDEX_PREFIX = "ct-cert:";
+
+    private final LogEngine engine;
+    private final PrivateKey key;
+    private final PublicKey publicKey;
+    private final byte[] logId;
+    private final String signatureAlgorithm;
+    private final int sigAlgByte;
+    private final List<X509Certificate> roots;
+    private final Clock clock;
+    private volatile SignedTreeHead cachedSth;
+
+    /** A signed tree head. */
+    public record SignedTreeHead(TreeHead head, DigitallySigned signature) { }
+
+    /** A stored entry as get-entries serves it. */
+    public record LeafEntry(byte[] leafInput, byte[] extraData) { }
+
+    /** An audit path for get-proof-by-hash. */
+    public record InclusionProof(long leafIndex, List<byte[]> auditPath) { }
+
+    public CtLog(LogEngine engine, PrivateKey key, PublicKey publicKey, List<X509Certificate> roots, Clock clock) {
+        this.engine = engine;
+        this.key = key;
+        this.publicKey = publicKey;
+        this.logId = LogId.of(publicKey);
+        this.sigAlgByte = DigitallySigned.signatureAlgorithmFor(publicKey);
+        this.signatureAlgorithm = sigAlgByte == DigitallySigned.ECDSA ? "SHA256withECDSA" : "SHA256withRSA";
+        this.roots = List.copyOf(roots);
+        this.clock = clock;
+    }
+
+    public PublicKey publicKey() {
+        return publicKey;
+    }
+
+    public byte[] logId() {
+        return logId.clone();
+    }
+
+    public List<X509Certificate> roots() {
+        return roots;
+    }
+
+    /** {@code add-chain}: an X.509 entry. */
+    public Sct addChain(List<byte[]> chain) throws InvalidChainException, PushbackException {
+        List<X509Certificate> certs = verifyChain(chain);
+        if (Precertificates.isPrecertificate(holder(certs.getFirst()))) {
+            throw new InvalidChainException("add-chain got a precertificate; use add-pre-chain");
+        }
+        SignedEntry entry = new SignedEntry.X509Entry(chain.getFirst());
+        return add(entry, chain.getFirst(), x509ExtraData(chain));
+    }
+
+    /** {@code add-pre-chain}: a precertificate entry. */
+    public Sct addPreChain(List<byte[]> chain) throws InvalidChainException, PushbackException {
+        List<X509Certificate> certs = verifyChain(chain);
+        X509CertificateHolder precert = holder(certs.getFirst());
+        if (!Precertificates.isPrecertificate(precert)) {
+            throw new InvalidChainException("add-pre-chain needs a precertificate with the critical poison extension");
+        }
+        if (certs.size() < 2) {
+            throw new InvalidChainException("a precertificate chain needs its issuer");
+        }
+        X509CertificateHolder issuer = holder(certs.get(1));
+        if (issuer.getExtension(org.bouncycastle.asn1.x509.Extension.extendedKeyUsage) != null
+                && org.bouncycastle.asn1.x509.ExtendedKeyUsage.fromExtensions(issuer.getExtensions())
+                    .hasKeyPurposeId(org.bouncycastle.asn1.x509.KeyPurposeId.getInstance(dev.sigstack.core.ct.CtOids.PRECERT_SIGNING_EKU))) {
+            throw new InvalidChainException("precertificate signing certificates are not supported");
+        }
+        SignedEntry entry = Precertificates.precertEntry(precert, issuer);
+        return add(entry, chain.getFirst(), precertExtraData(chain));
+    }
+
+    private Sct add(SignedEntry entry, byte[] leafCert, byte[] extraData) throws PushbackException {
+        String certKey = CERT_INDEX_PREFIX + HexFormat.of().formatHex(LogId.sha256(leafCert));
+        List<Long> existing = engine.search(certKey, 1);
+        if (!existing.isEmpty()) {
+            Optional<Long> ts = engine.entry(existing.getFirst()).map(e -> leafTimestamp(e.leafData()));
+            if (ts.isPresent()) {
+                return sign(entry, ts.get());
+            }
+        }
+        long timestamp = clock.millis();
+        byte[] leaf = entry.merkleTreeLeaf(timestamp, new byte[0]);
+        try {
+            engine.add(new LogEngine.NewEntry(leaf, leafHash(leaf), List.of(certKey), extraData));
+            return sign(entry, timestamp);
+        } catch (DuplicateEntryException e) {
+            Optional<LogEngine.StoredEntry> stored = engine.entry(e.existingIndex());
+            return sign(entry, stored.map(s -> leafTimestamp(s.leafData())).orElse(timestamp));
+        }
+    }
+
+    private Sct sign(SignedEntry entry, long timestamp) {
+        byte[] sig = sign(entry.signatureInput(timestamp, new byte[0]));
+        return new Sct(logId, timestamp, new byte[0], new DigitallySigned(DigitallySigned.SHA256, sigAlgByte, sig));
+    }
+
+    /** {@code get-sth}: the newest published checkpoint, signed as an RFC 6962 tree head. */
+    public SignedTreeHead signedTreeHead() {
+        LogEngine.PublishedCheckpoint cp = engine.checkpoint();
+        SignedTreeHead cached = cachedSth;
+        if (cached != null && cached.head().treeSize() == cp.size() && Arrays.equals(cached.head().rootHash(), cp.rootHash())) {
+            return cached;
+        }
+        long ts = Math.max(clock.millis(), cached == null ? 0 : cached.head().timestamp());
+        TreeHead head = new TreeHead(ts, cp.size(), cp.rootHash());
+        SignedTreeHead sth = new SignedTreeHead(head,
+            new DigitallySigned(DigitallySigned.SHA256, sigAlgByte, sign(head.signatureInput())));
+        cachedSth = sth;
+        return sth;
+    }
+
+    /** {@code get-sth-consistency}. */
+    public List<byte[]> consistency(long first, long second) {
+        long size = engine.checkpoint().size();
+        if (first < 0 || second < first || second > size) {
+            throw new IllegalArgumentException("need 0 <= first <= second <= " + size);
+        }
+        if (first == 0 || first == second) {
+            return List.of();
+        }
+        return engine.consistencyProof(first, second);
+    }
+
+    /** {@code get-proof-by-hash}; empty if the leaf is not in the tree of that size. */
+    public Optional<InclusionProof> proofByHash(byte[] leafHash, long treeSize) {
+        long size = engine.checkpoint().size();
+        if (treeSize < 1 || treeSize > size) {
+            throw new IllegalArgumentException("tree_size must be 1.." + size);
+        }
+        Optional<Long> index = engine.indexOfDedupKey(leafHash);
+        if (index.isEmpty() || index.get() >= treeSize) {
+            return Optional.empty();
+        }
+        return Optional.of(new InclusionProof(index.get(), engine.inclusionProof(index.get(), treeSize)));
+    }
+
+    /** {@code get-entries}: at most {@link #MAX_ENTRIES_PER_GET}, clipped to the published tree. */
+    public List<LeafEntry> entries(long start, long end) {
+        long size = engine.checkpoint().size();
+        if (start < 0 || end < start) {
+            throw new IllegalArgumentException("need 0 <= start <= end");
+        }
+        if (start >= size) {
+            throw new IllegalArgumentException("start is beyond the tree size " + size);
+        }
+        long last = Math.min(Math.min(end, size - 1), start + MAX_ENTRIES_PER_GET - 1);
+        List<LeafEntry> out = new ArrayList<>();
+        for (long i = start; i <= last; i++) {
+            LogEngine.StoredEntry e = engine.entry(i).orElseThrow(() -> new IllegalStateException("published entry missing"));
+            out.add(new LeafEntry(e.leafData(), e.extraData()));
+        }
+        return out;
+    }
+
+    /** RFC 6962 leaf hash: SHA-256(0x00 || leaf). */
+    public static byte[] leafHash(byte[] leaf) {
+        try {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            md.update((byte) 0);
+            return md.digest(leaf);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static long leafTimestamp(byte[] leaf) {
+        long ts = 0;
+        for (int i = 2; i < 10; i++) {
+            ts = (ts << 8) | (leaf[i] & 0xff);
+        }
+        return ts;
+    }
+
+    private byte[] sign(byte[] data) {
+        try {
+            Signature s = Signature.getInstance(signatureAlgorithm);
+            s.initSign(key);
+            s.update(data);
+            return s.sign();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("the CT log key cannot sign", e);
+        }
+    }
+
+    private List<X509Certificate> verifyChain(List<byte[]> chain) throws InvalidChainException {
+        if (chain == null || chain.isEmpty()) {
+            throw new InvalidChainException("chain is empty");
+        }
+        if (chain.size() > 10) {
+            throw new InvalidChainException("chain is too long");
+        }
+        List<X509Certificate> certs = new ArrayList<>();
+        try {
+            CertificateFactory cf = CertificateFactory.getInstance("X.509");
+            for (byte[] der : chain) {
+                certs.add((X509Certificate) cf.generateCertificate(new ByteArrayInputStream(der)));
+            }
+        } catch (CertificateException | ClassCastException e) {
+            throw new InvalidChainException("chain holds a certificate that cannot be parsed");
+        }
+        for (int i = 0; i + 1 < certs.size(); i++) {
+            if (certs.get(i + 1).getBasicConstraints() < 0) {
+                throw new InvalidChainException("certificate " + (i + 1) + " of the chain is not a CA");
+            }
+            if (!verifies(certs.get(i), certs.get(i + 1).getPublicKey())) {
+                throw new InvalidChainException("certificate " + i + " of the chain is not signed by the next");
+            }
+        }
+        X509Certificate last = certs.getLast();
+        for (X509Certificate root : roots) {
+            if (root.equals(last) || (last.getIssuerX500Principal().equals(root.getSubjectX500Principal())
+                    && verifies(last, root.getPublicKey()))) {
+                return certs;
+            }
+        }
+        throw new InvalidChainException("chain does not end at an accepted root");
+    }
+
+    private static boolean verifies(X509Certificate cert, PublicKey key) {
+        try {
+            cert.verify(key);
+            return true;
+        } catch (GeneralSecurityException e) {
+            return false;
+        }
+    }
+
+    private static X509CertificateHolder holder(X509Certificate c) throws InvalidChainException {
+        try {
+            return new X509CertificateHolder(c.getEncoded());
+        } catch (Exception e) {
+            throw new InvalidChainException("certificate cannot be encoded");
+        }
+    }
+
+    private static byte[] x509ExtraData(List<byte[]> chain) {
+        ByteArrayOutputStream list = new ByteArrayOutputStream();
+        for (byte[] c : chain.subList(1, chain.size())) {
+            vector3(list, c);
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        vector3(out, list.toByteArray());
+        return out.toByteArray();
+    }
+
+    private static byte[] precertExtraData(List<byte[]> chain) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        vector3(out, chain.getFirst());
+        out.writeBytes(x509ExtraData(chain));
+        return out.toByteArray();
+    }
+
+    private static void vector3(ByteArrayOutputStream out, byte[] data) {
+        out.write((data.length >>> 16) & 0xff);
+        out.write((data.length >>> 8) & 0xff);
+        out.write(data.length & 0xff);
+        out.writeBytes(data);
+    }
+}

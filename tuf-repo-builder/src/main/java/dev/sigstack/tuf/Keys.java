@@ -1,0 +1,119 @@
+package dev.sigstack.tuf;
+
+import dev.sigstack.core.tuf.TufKey;
+import dev.sigstack.core.tuf.TufSigner;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.Key;
+import java.security.KeyStore;
+import java.security.PrivateKey;
+import java.security.Provider;
+import java.security.PublicKey;
+import java.security.Security;
+import java.security.cert.Certificate;
+import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
+import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
+import org.bouncycastle.crypto.params.AsymmetricKeyParameter;
+import org.bouncycastle.crypto.params.ECPrivateKeyParameters;
+import org.bouncycastle.crypto.params.ECPublicKeyParameters;
+import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
+import org.bouncycastle.crypto.util.PrivateKeyFactory;
+import org.bouncycastle.crypto.util.SubjectPublicKeyInfoFactory;
+import org.bouncycastle.openssl.PEMKeyPair;
+import org.bouncycastle.openssl.PEMParser;
+import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
+
+/**
+ * Loads TUF keys. A key reference is either a PEM file (an unencrypted PKCS#8 or SEC1 private key,
+ * or a public key) or {@code pkcs11:CONFIG#ALIAS}: the SunPKCS11 provider configured by the file
+ * CONFIG, key entry ALIAS, PIN from the environment variable {@code SIGSTACK_PKCS11_PIN}.
+ */
+public final class Keys {
+
+  /** The environment variable holding the PKCS#11 user PIN. */
+  public static final String PIN_ENV = "SIGSTACK_PKCS11_PIN";
+
+  private Keys() {}
+
+  /** A signer for a private key reference. */
+  public static TufSigner signer(String ref) throws IOException, GeneralSecurityException {
+    if (ref.startsWith("pkcs11:")) {
+      int hash = ref.lastIndexOf('#');
+      if (hash < 0) {
+        throw new IllegalArgumentException("PKCS#11 key reference must be pkcs11:CONFIG#ALIAS, got " + ref);
+      }
+      String pin = System.getenv(PIN_ENV);
+      if (pin == null) {
+        throw new IllegalArgumentException("set " + PIN_ENV + " to the token's user PIN to use " + ref);
+      }
+      return pkcs11(Path.of(ref.substring("pkcs11:".length(), hash)), ref.substring(hash + 1), pin.toCharArray());
+    }
+    Object o = readPem(Path.of(ref));
+    JcaPEMKeyConverter conv = new JcaPEMKeyConverter();
+    if (o instanceof PEMKeyPair pair) {
+      var kp = conv.getKeyPair(pair);
+      return TufSigner.of(kp.getPrivate(), kp.getPublic(), null);
+    }
+    if (o instanceof PrivateKeyInfo info) {
+      PrivateKey priv = conv.getPrivateKey(info);
+      PublicKey pub = conv.getPublicKey(publicOf(info, ref));
+      return TufSigner.of(priv, pub, null);
+    }
+    throw new IllegalArgumentException(ref + ": not an unencrypted private key PEM (PKCS#8 or SEC1)");
+  }
+
+  /** The public key object of a reference: a public or private key PEM, or a PKCS#11 key. */
+  public static TufKey publicKey(String ref) throws IOException, GeneralSecurityException {
+    if (!ref.startsWith("pkcs11:")) {
+      Object o = readPem(Path.of(ref));
+      if (o instanceof SubjectPublicKeyInfo spki) {
+        return TufKey.of(new JcaPEMKeyConverter().getPublicKey(spki));
+      }
+    }
+    return signer(ref).key();
+  }
+
+  /** A signer for a key entry of a PKCS#11 token, through the JDK's SunPKCS11 provider. */
+  public static TufSigner pkcs11(Path config, String alias, char[] pin) throws IOException, GeneralSecurityException {
+    Provider base = Security.getProvider("SunPKCS11");
+    if (base == null) {
+      throw new GeneralSecurityException("this JDK has no SunPKCS11 provider");
+    }
+    Provider p = base.configure(config.toAbsolutePath().toString());
+    KeyStore ks = KeyStore.getInstance("PKCS11", p);
+    ks.load(null, pin);
+    Key key = ks.getKey(alias, null);
+    Certificate cert = ks.getCertificate(alias);
+    if (!(key instanceof PrivateKey priv) || cert == null) {
+      throw new GeneralSecurityException("PKCS#11 token has no private key with a certificate under alias " + alias);
+    }
+    return TufSigner.of(priv, cert.getPublicKey(), p);
+  }
+
+  private static Object readPem(Path file) throws IOException {
+    try (Reader r = Files.newBufferedReader(file, StandardCharsets.US_ASCII);
+        PEMParser parser = new PEMParser(r)) {
+      Object o = parser.readObject();
+      if (o == null) {
+        throw new IllegalArgumentException(file + ": no PEM object");
+      }
+      return o;
+    }
+  }
+
+  private static SubjectPublicKeyInfo publicOf(PrivateKeyInfo info, String ref) throws IOException {
+    AsymmetricKeyParameter k = PrivateKeyFactory.createKey(info);
+    if (k instanceof ECPrivateKeyParameters ec) {
+      var q = ec.getParameters().getG().multiply(ec.getD()).normalize();
+      return SubjectPublicKeyInfoFactory.createSubjectPublicKeyInfo(new ECPublicKeyParameters(q, ec.getParameters()));
+    }
+    if (k instanceof Ed25519PrivateKeyParameters ed) {
+      return SubjectPublicKeyInfoFactory.createSubjectPublicKeyInfo(ed.generatePublicKey());
+    }
+    throw new IllegalArgumentException(ref + ": only ECDSA P-256 and Ed25519 keys are supported");
+  }
+}
