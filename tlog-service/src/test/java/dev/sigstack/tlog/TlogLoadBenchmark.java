@@ -4,6 +4,8 @@ import dev.sigstack.core.merkle.Proofs;
 import dev.sigstack.core.merkle.Rfc6962;
 import dev.sigstack.core.note.NoteKeys;
 import dev.sigstack.core.note.NoteSigner;
+import dev.sigstack.core.rekor.SignedEntryTimestamp;
+import dev.sigstack.core.rekor.TestKeys;
 import dev.sigstack.tlog.internal.Engines;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -16,7 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
-import java.security.MessageDigest;
+import java.security.Signature;
 import java.security.spec.ECGenParameterSpec;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -42,10 +44,10 @@ import java.util.stream.IntStream;
  * <ol>
  *   <li>the machine's bound: one core doing the per-entry cryptography of a hashedrekord append (ECDSA P-256
  *       verify of the submitter's signature plus the ECDSA P-256 SET signature), times the cores;</li>
- *   <li>sustained appends over HTTP to a tlog-service process on PostgreSQL and on H2, through the TEST-ONLY
- *       route {@code /test/append-signed} (the same verify + SET sign per entry, then {@code LogEngine.add}, which
- *       answers only after the entry's transaction committed) and through {@code /test/append} (no
- *       cryptography: the engine over HTTP): entries/s, p50 and p99 latency;</li>
+ *   <li>sustained hashedrekord appends over HTTP ({@code POST /api/v1/log/entries}: parse, verify, sequence and
+ *       commit, wait for integration, inclusion proof, SET) to a tlog-service process on PostgreSQL and on H2, and
+ *       raw appends through the TEST-ONLY {@code /test/append} (the engine over HTTP, no entry handling):
+ *       entries/s, p50 and p99 latency;</li>
  *   <li>inclusion-proof latency at 1 M entries or more (the store filled through the engine in-process), and
  *       heap used after a full GC as the log grows.</li>
  * </ol>
@@ -59,7 +61,7 @@ final class TlogLoadBenchmark {
     private static final int WARMUP = Integer.getInteger("bench.warmup", 5);
     private static final long FILL = Long.getLong("bench.fill", 1L << 20);
     private static final int PROOFS = Integer.getInteger("bench.proofs", 20_000);
-    private static final int MAX_ENTRIES = Integer.getInteger("bench.maxEntries", 200_000);
+    private static final int MAX_ENTRIES = Integer.getInteger("bench.maxEntries", 60_000);
 
     private final StringBuilder report = new StringBuilder();
 
@@ -96,20 +98,15 @@ final class TlogLoadBenchmark {
             line("| store | route | entries/s | ratio to bound | p50 ms | p99 ms | failed | server heap after GC |");
             line("|---|---|---:|---:|---:|---:|---:|---:|");
             Path tmp = Files.createTempDirectory("tlog-bench");
-            List<String> rows = Arrays.asList(System.getProperty("bench.rows", "pg,pg-raw,h2,h2-raw").split(","));
-            if (pg != null && rows.contains("pg")) {
-                httpRow("PostgreSQL", freshSchema(pg), tmp.resolve("pg"), "/test/append-signed", bound);
-            }
-            if (pg != null && rows.contains("pg-raw")) {
-                httpRow("PostgreSQL", freshSchema(pg), tmp.resolve("pg-raw"), "/test/append", bound);
-            }
-            if (rows.contains("h2")) {
-                httpRow("H2", "jdbc:h2:file:" + tmp.resolve("h2/tlog").toAbsolutePath(), tmp.resolve("h2"),
-                        "/test/append-signed", bound);
-            }
-            if (rows.contains("h2-raw")) {
-                httpRow("H2", "jdbc:h2:file:" + tmp.resolve("h2-raw/tlog").toAbsolutePath(), tmp.resolve("h2-raw"),
-                        "/test/append", bound);
+            List<String> rows = Arrays.asList(System.getProperty("bench.rows", "pg,h2,pg-raw,h2-raw").split(","));
+            for (String row : rows) {
+                boolean onPg = row.startsWith("pg");
+                if (onPg && pg == null) {
+                    continue;
+                }
+                String url = onPg ? freshSchema(pg) : "jdbc:h2:file:" + tmp.resolve(row + "/tlog").toAbsolutePath();
+                httpRow(onPg ? "PostgreSQL" : "H2", url, tmp.resolve(row),
+                        row.endsWith("-raw") ? "/test/append" : "/api/v1/log/entries", bound);
             }
             line("");
         }
@@ -133,30 +130,45 @@ final class TlogLoadBenchmark {
     private static double cryptoPerCore() throws Exception {
         KeyPair submitter = ecKey();
         KeyPair log = ecKey();
-        byte[][] bodies = new byte[2000][];
-        for (int i = 0; i < bodies.length; i++) {
-            bodies[i] = EntryCrypto.signedBody(submitter, ("artifact " + i).getBytes(StandardCharsets.UTF_8));
+        byte[] logId = SignedEntryTimestamp.logId(log.getPublic());
+        int n0 = 2000;
+        byte[][] digests = new byte[n0][];
+        byte[][] sigs = new byte[n0][];
+        byte[][] bodies = new byte[n0][];
+        for (int i = 0; i < n0; i++) {
+            byte[] artifact = ("artifact " + i).getBytes(StandardCharsets.UTF_8);
+            digests[i] = sha256(artifact);
+            Signature s = Signature.getInstance("SHA256withECDSA");
+            s.initSign(submitter.getPrivate());
+            s.update(artifact);
+            sigs[i] = s.sign();
+            bodies[i] = HashedRekords.proposed(submitter, TestKeys.pem(submitter), artifact); // SET-sized payload
         }
-        int i = 0;
+        long i = 0;
         long end = System.nanoTime() + Duration.ofSeconds(WARMUP).toNanos();
         while (System.nanoTime() < end) {
-            perEntry(bodies[i++ % bodies.length], log, i);
+            perEntry(submitter, log, logId, digests, sigs, bodies, (int) (i++ % n0), i);
         }
         long n = 0;
         long start = System.nanoTime();
         end = start + Duration.ofSeconds(Math.max(5, SECONDS / 2)).toNanos();
         while (System.nanoTime() < end) {
-            perEntry(bodies[(int) (n % bodies.length)], log, n);
+            perEntry(submitter, log, logId, digests, sigs, bodies, (int) (n % n0), n);
             n++;
         }
         return n / ((System.nanoTime() - start) / 1e9);
     }
 
-    private static void perEntry(byte[] body, KeyPair log, long index) throws Exception {
-        if (!EntryCrypto.verify(body)) {
+    /** What a hashedrekord append must do per entry: verify the submitter's ECDSA P-256 signature, sign a SET. */
+    private static void perEntry(KeyPair submitter, KeyPair log, byte[] logId, byte[][] digests, byte[][] sigs,
+            byte[][] bodies, int k, long index) throws Exception {
+        Signature v = Signature.getInstance("NONEwithECDSA"); // over the digest, as hashedrekord verifies
+        v.initVerify(submitter.getPublic());
+        v.update(digests[k]);
+        if (!v.verify(sigs[k])) {
             throw new IllegalStateException("does not verify");
         }
-        EntryCrypto.signSet(log.getPrivate(), body, index, System.currentTimeMillis());
+        SignedEntryTimestamp.sign(log.getPrivate(), bodies[k], System.currentTimeMillis() / 1000, logId, index);
     }
 
     private static KeyPair ecKey() throws Exception {
@@ -168,9 +180,9 @@ final class TlogLoadBenchmark {
     // ---- 2. appends over HTTP
 
     private void httpRow(String store, String jdbcUrl, Path data, String route, double bound) throws Exception {
-        boolean signed = route.endsWith("signed");
+        boolean rekor = route.startsWith("/api/v1");
         int count = MAX_ENTRIES;
-        byte[][] bodies = bodies(count, signed);
+        byte[][] bodies = bodies(count, rekor);
         try (TlogProcess p = TlogProcess.start(jdbcUrl, data, HOST, "bench",
                 List.of("-Xmx1g", "-XX:+UseParallelGC")).awaitReady(Duration.ofSeconds(60))) {
             HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
@@ -182,16 +194,16 @@ final class TlogLoadBenchmark {
             long[] lat = m.latencies;
             String heap = serverHeap(p);
             line(String.format(Locale.ROOT, "| %s | %s | %.0f | %s | %.1f | %.1f | %d | %s |", store,
-                    signed ? "`/test/append-signed` (verify + add + SET)" : "`/test/append` (add only)", rate,
+                    rekor ? "hashedrekord `POST /api/v1/log/entries`" : "raw `POST /test/append` (engine only)", rate,
                     bound > 0 ? String.format(Locale.ROOT, "%.2f", rate / bound) : "-",
                     pct(lat, 0.50) / 1e6, pct(lat, 0.99) / 1e6, m.failed + warm.failed, heap));
         }
     }
 
-    private static byte[][] bodies(int count, boolean signed) throws Exception {
+    private static byte[][] bodies(int count, boolean rekor) throws Exception {
         String run = UUID.randomUUID().toString();
         byte[][] out = new byte[count][];
-        if (!signed) {
+        if (!rekor) {
             for (int i = 0; i < count; i++) {
                 out[i] = ("{\"run\":\"" + run + "\",\"n\":" + i + ",\"pad\":\"" + "p".repeat(200) + "\"}")
                         .getBytes(StandardCharsets.UTF_8);
@@ -199,17 +211,13 @@ final class TlogLoadBenchmark {
             return out;
         }
         KeyPair[] keys = new KeyPair[16];
+        byte[][] pems = new byte[keys.length][];
         for (int k = 0; k < keys.length; k++) {
             keys[k] = ecKey();
+            pems[k] = TestKeys.pem(keys[k]);
         }
-        IntStream.range(0, count).parallel().forEach(i -> {
-            try {
-                out[i] = EntryCrypto.signedBody(keys[i % keys.length],
-                        (run + " artifact " + i).getBytes(StandardCharsets.UTF_8));
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        });
+        IntStream.range(0, count).parallel().forEach(i -> out[i] = HashedRekords.proposed(keys[i % keys.length],
+                pems[i % keys.length], (run + " artifact " + i).getBytes(StandardCharsets.UTF_8)));
         return out;
     }
 
@@ -235,6 +243,7 @@ final class TlogLoadBenchmark {
                     long t0 = System.nanoTime();
                     HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url))
                             .timeout(Duration.ofSeconds(30))
+                            .header("Content-Type", "application/json")
                             .POST(HttpRequest.BodyPublishers.ofByteArray(bodies[i])).build(),
                             HttpResponse.BodyHandlers.ofString());
                     long t = System.nanoTime() - t0;
@@ -359,8 +368,8 @@ final class TlogLoadBenchmark {
         return String.format(Locale.ROOT, "%.1f MiB", used / (double) (1 << 20));
     }
 
-    private static byte[] sha256(byte[] data) throws Exception {
-        return MessageDigest.getInstance("SHA-256").digest(data);
+    private static byte[] sha256(byte[] data) {
+        return TestKeys.sha256(data);
     }
 
     private static String freshSchema(String pg) throws Exception {
