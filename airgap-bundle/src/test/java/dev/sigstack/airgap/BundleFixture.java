@@ -93,6 +93,7 @@ final class BundleFixture {
         ci:
           subjectRegExp: ^https://gitlab\\.acme\\.internal/platform/.+//\\.gitlab-ci\\.yml@refs/heads/main$
           builderIdRegExp: ^https://gitlab\\.acme\\.internal/.+$
+          provider: gitlab-pipeline
         images: ["registry.acme.internal/apps/**"]
         sidecars: ["registry.acme.internal/third-party/envoy:v1.31.*"]
         registry: {host: registry.acme.internal, cidrs: [10.20.0.10/32], ports: [443, 5000]}

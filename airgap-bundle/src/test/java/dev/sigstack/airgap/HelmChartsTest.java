@@ -293,7 +293,8 @@ class HelmChartsTest {
     assertTrue(ca.at("/spec/template/spec/containers/0/image").asText().startsWith("registry.acme.internal/sigstack/"));
     JsonNode identity = ofKind(docs, "ConfigMap").stream()
         .filter(d -> d.at("/metadata/name").asText().endsWith("identity")).findFirst().orElseThrow();
-    assertTrue(identity.at("/data/identity.json").asText().contains("https://gitlab.acme.internal"));
+    assertTrue(identity.at("/data/identity.json").asText().contains("\"IssuerURL\": \"https://gitlab.acme.internal\""),
+        identity.toString());
     JsonNode cfg = ofKind(docs, "ConfigMap").stream()
         .filter(d -> d.at("/metadata/name").asText().equals("config-policy-controller")).findFirst().orElseThrow();
     assertEquals("warn", cfg.at("/data/no-match-policy").asText(), "stage one warns");
