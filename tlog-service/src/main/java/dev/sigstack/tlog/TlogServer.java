@@ -107,7 +107,8 @@ public final class TlogServer implements AutoCloseable {
                     .host(config.host())
                     .port(config.port())
                     .addFeature(ObserveFeature.builder()
-                            .addObserver(HealthObserver.builder().details(true)
+                            .addObserver(HealthObserver.builder()
+                                    .details(true) // treeSize and sequencer: which replica holds the lease
                                     .addCheck(() -> HealthCheckResponse.builder()
                                             .status(handle.engine().checkpoint() != null)
                                             .detail("treeSize", handle.engine().checkpoint().size())
@@ -189,6 +190,8 @@ public final class TlogServer implements AutoCloseable {
         MeterRegistry registry = Metrics.globalRegistry();
         registry.getOrCreate(Gauge.builder("tlog_tree_size", () -> handle.engine().checkpoint().size())
                 .description("published tree size"));
+        registry.getOrCreate(Gauge.builder("tlog_sequencer", () -> handle.holdsLease() ? 1 : 0)
+                .description("1 while this process holds the sequencing lease, else 0"));
         registry.getOrCreate(Gauge.builder("tlog_appends", handle::appendedSinceStart)
                 .description("entries sequenced by this process since it started"));
         registry.getOrCreate(Gauge.builder("tlog_integration_lag", handle::integrationLag)
