@@ -120,6 +120,12 @@ final class BundleFixture {
         Duration.ofDays(7), now, Progress.NONE);
   }
 
+  /** Builds a bundle that carries the charts under {@code charts}. */
+  Exporter.Result export(Path charts) throws Exception {
+    return Exporter.build(TufRepository.open(repoDir), 1, Site.read(siteFile), Files.readAllBytes(tlsBundle), charts,
+        signer, Duration.ofDays(7), now, Progress.NONE);
+  }
+
   Verifier.Options options() {
     return Verifier.Options.of(verifyKey, now);
   }

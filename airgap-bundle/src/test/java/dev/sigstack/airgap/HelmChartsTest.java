@@ -48,6 +48,7 @@ class HelmChartsTest {
 
   @TempDir static Path work;
   static Path charts;
+  static Path source;
   static Path values;
   static BundleFixture site;
 
@@ -56,6 +57,7 @@ class HelmChartsTest {
     String prop = System.getProperty("sigstack.helm");
     Path src = prop != null ? Path.of(prop) : Path.of("../helm");
     assumeTrue(Files.isDirectory(src), "no helm/ charts at " + src.toAbsolutePath());
+    source = src;
     charts = work.resolve("helm");
     try (Stream<Path> s = Files.walk(src)) {
       for (Path p : s.toList()) {
@@ -306,6 +308,24 @@ class HelmChartsTest {
     String c = ofKind(docs, "Deployment").get(0).toString();
     assertTrue(c.contains("SIGSTACK_PKCS11_PIN") && c.contains("pkcs11.cfg"), c);
     assertFalse(c.contains("SIGSTACK_CA_KEY_PASSWORD"), c);
+  }
+
+  @Test
+  void importedBundle_carriedChartsRenderWithTheCarriedValues(@TempDir Path tmp) throws Exception {
+    Path tgz = tmp.resolve("acme.tar.gz");
+    Exporter.write(site.export(source), tgz);
+    Path into = tmp.resolve("imported");
+    Verifier.Verified v = Importer.importBundle(tgz, into, site.options(), Progress.NONE);
+    assertTrue(v.files().containsKey("helm/charts/sigstack/Chart.yaml"), v.files().keySet().toString());
+    assertFalse(v.files().keySet().stream().anyMatch(k -> k.startsWith("helm/charts/sigstack/charts/")),
+        "built dependencies are not carried");
+    Path umbrella = into.resolve("helm/charts/sigstack");
+    new Helm(umbrella).dependency().update().call();
+    String out = new Helm(umbrella).template().withName(NS).withNamespace(NS)
+        .withValuesFile(into.resolve("helm/values-sigstack.yaml"))
+        .set("admission-gate.webhook.tls.keepExisting", false).call();
+    assertTrue(out.contains("kind: ValidatingWebhookConfiguration"), out);
+    assertTrue(out.contains("registry.acme.internal/sigstack/admission-gate:0.1.0"), out);
   }
 
   /** Evaluates a label selector (matchLabels and matchExpressions) the way the API server does. */
