@@ -46,8 +46,8 @@ final class ForkDetectionTest {
     }
 
     static MonitorService open(TamperingProxy proxy, String name, Duration stall) throws Exception {
-        return MonitorService.open(new MonitorService.Config(URI.create(proxy.url()), honest.server.publicKey(),
-                TestLog.HOST, null, null, tmp.resolve(name), Allowlist.parse(ALLOW), null, null, 0, null,
+        return MonitorService.open(new MonitorService.Config(URI.create(proxy.url()), MonitorService.ecdsaKey(TestLog.HOST, honest.server.publicKey()),
+                 null, null, tmp.resolve(name), Allowlist.parse(ALLOW), null, null, 0, null,
                 new LogMonitor.Settings(Duration.ofSeconds(1), stall)));
     }
 
@@ -182,7 +182,7 @@ final class ForkDetectionTest {
     void poll_checkpointWithWrongOrigin_raisesBadCheckpoint() throws Exception {
         try (TamperingProxy proxy = new TamperingProxy(honest.url());
                 MonitorService m = MonitorService.open(new MonitorService.Config(URI.create(proxy.url()),
-                        honest.server.publicKey(), TestLog.HOST, "other.origin", null, tmp.resolve("origin-state"),
+                        MonitorService.ecdsaKey(TestLog.HOST, honest.server.publicKey()), "other.origin", null, tmp.resolve("origin-state"),
                         Allowlist.parse(ALLOW), null, null, 0, null, new LogMonitor.Settings(Duration.ofSeconds(1), null)))) {
             m.monitor.poll();
             List<ObjectNode> found = alerts(m, AlertType.BAD_CHECKPOINT);

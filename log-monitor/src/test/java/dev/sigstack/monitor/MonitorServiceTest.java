@@ -69,7 +69,7 @@ final class MonitorServiceTest {
     void open(org.junit.jupiter.api.TestInfo info) throws Exception {
         received.clear();
         hookStatus.set(200);
-        m = MonitorService.open(new MonitorService.Config(URI.create(log.url()), log.server.publicKey(), TestLog.HOST,
+        m = MonitorService.open(new MonitorService.Config(URI.create(log.url()), MonitorService.ecdsaKey(TestLog.HOST, log.server.publicKey()),
                 null, null, tmp.resolve(info.getTestMethod().orElseThrow().getName()), Allowlist.parse(ALLOW),
                 URI.create("http://127.0.0.1:" + hook.getAddress().getPort() + "/hook"), "127.0.0.1", 0, "s3cret",
                 new LogMonitor.Settings(Duration.ofMillis(100), null, true)));
