@@ -11,7 +11,15 @@ public final class Main {
 
     public static void main(String[] args) throws Exception {
         LogConfig.configureRuntime();
-        Config config = Config.create();
+        TlogServer server = start(Config.create(), null);
+        Runtime.getRuntime().addShutdownHook(new Thread(server::close));
+    }
+
+    /**
+     * Starts the service from Helidon config ({@code tlog.*}, {@code server.port}; system properties and
+     * environment variables override application.yaml) with extra routes from {@code extraRouting}.
+     */
+    static TlogServer start(Config config, TlogServer.RoutingExtension extraRouting) throws Exception {
         Config tlog = config.get("tlog");
         Path dataDir = Path.of(tlog.get("data-dir").asString().orElse("data"));
         TlogServer.Config c = TlogServer.Config.defaults(dataDir)
@@ -19,7 +27,18 @@ public final class Main {
                 .withPort(config.get("server.port").asInt().orElse(3000));
         c = tlog.get("database.url").asString().map(c::withJdbcUrl).orElse(c);
         c = tlog.get("self-url").asString().map(c::withSelfUrl).orElse(c);
-        TlogServer server = TlogServer.start(c, null);
-        Runtime.getRuntime().addShutdownHook(new Thread(server::close));
+        c = c.withApi(TlogServer.Api.valueOf(tlog.get("api").asString().orElse("rekor-v1")
+                .toUpperCase(java.util.Locale.ROOT).replace('-', '_')));
+        c = tlog.get("key-file").asString().map(Path::of).map(c::withKeyFile).orElse(c);
+        if (c.api() == TlogServer.Api.CT) {
+            // The CA certificates (PEM) whose chains the CT log accepts.
+            Path roots = Path.of(tlog.get("ct-roots").asString().orElseThrow(
+                    () -> new IllegalArgumentException("tlog.ct-roots (a PEM file of CA certificates) is required")));
+            try (var in = java.nio.file.Files.newInputStream(roots)) {
+                c = c.withCtRoots(java.security.cert.CertificateFactory.getInstance("X.509").generateCertificates(in)
+                        .stream().map(java.security.cert.X509Certificate.class::cast).toList());
+            }
+        }
+        return TlogServer.start(c, extraRouting);
     }
 }

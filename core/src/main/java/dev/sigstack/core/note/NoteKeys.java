@@ -66,26 +66,12 @@ public final class NoteKeys {
     private static NoteSigner ed25519Signer(String name, Ed25519PrivateKeyParameters priv) {
         SignedNote.requireValidName(name);
         byte[] pub = priv.generatePublicKey().getEncoded();
-        int hash = conformantKeyHash(name, TYPE_ED25519, pub);
-        return new NoteSigner() {
-            @Override
-            public String name() {
-                return name;
-            }
-
-            @Override
-            public int keyHash() {
-                return hash;
-            }
-
-            @Override
-            public byte[] sign(byte[] message) {
-                Ed25519Signer s = new Ed25519Signer();
-                s.init(true, priv);
-                s.update(message, 0, message.length);
-                return s.generateSignature();
-            }
-        };
+        return new Signer(name, conformantKeyHash(name, TYPE_ED25519, pub), message -> {
+            Ed25519Signer s = new Ed25519Signer();
+            s.init(true, priv);
+            s.update(message, 0, message.length);
+            return s.generateSignature();
+        });
     }
 
     /** The verifier key string {@code <name>+<hash>+<base64(0x01 || pub)>} of an Ed25519 seed. */
@@ -118,19 +104,7 @@ public final class NoteKeys {
         }
         Ed25519PublicKeyParameters key = new Ed25519PublicKeyParameters(pub, 0);
         boolean cosignature = blob[0] == TYPE_COSIGNATURE_V1;
-        return new NoteVerifier() {
-            @Override
-            public String name() {
-                return name;
-            }
-
-            @Override
-            public int keyHash() {
-                return hash;
-            }
-
-            @Override
-            public boolean verify(byte[] message, byte[] signature) {
+        return new Verifier(name, hash, (message, signature) -> {
                 byte[] signed = message;
                 byte[] sig = signature;
                 if (cosignature) {
@@ -152,68 +126,62 @@ public final class NoteKeys {
                 v.init(false, key);
                 v.update(signed, 0, signed.length);
                 return v.verifySignature(sig);
-            }
-        };
+            });
     }
 
     /** An ECDSA signer (DER signatures over SHA-256, as sigstore signs checkpoints); the key may live in an HSM. */
     public static NoteSigner ecdsaSigner(String name, PrivateKey privateKey, PublicKey publicKey) {
         SignedNote.requireValidName(name);
         requireEc(publicKey);
-        int hash = ecdsaKeyHash(publicKey);
-        return new NoteSigner() {
-            @Override
-            public String name() {
-                return name;
+        return new Signer(name, ecdsaKeyHash(publicKey), message -> {
+            try {
+                Signature s = Signature.getInstance("SHA256withECDSA");
+                s.initSign(privateKey);
+                s.update(message);
+                return s.sign();
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException("checkpoint signing failed", e);
             }
-
-            @Override
-            public int keyHash() {
-                return hash;
-            }
-
-            @Override
-            public byte[] sign(byte[] message) {
-                try {
-                    Signature s = Signature.getInstance("SHA256withECDSA");
-                    s.initSign(privateKey);
-                    s.update(message);
-                    return s.sign();
-                } catch (GeneralSecurityException e) {
-                    throw new IllegalStateException("checkpoint signing failed", e);
-                }
-            }
-        };
+        });
     }
 
     /** An ECDSA verifier for sigstore-style checkpoint signatures. */
     public static NoteVerifier ecdsaVerifier(String name, PublicKey publicKey) {
         SignedNote.requireValidName(name);
         requireEc(publicKey);
-        int hash = ecdsaKeyHash(publicKey);
-        return new NoteVerifier() {
-            @Override
-            public String name() {
-                return name;
+        return new Verifier(name, ecdsaKeyHash(publicKey), (message, signature) -> {
+            try {
+                Signature s = Signature.getInstance("SHA256withECDSA");
+                s.initVerify(publicKey);
+                s.update(message);
+                return s.verify(signature);
+            } catch (GeneralSecurityException | RuntimeException e) {
+                return false;
             }
+        });
+    }
 
-            @Override
-            public int keyHash() {
-                return hash;
-            }
+    /** A signer from its name, key hash and signing function. */
+    private record Signer(String name, int keyHash, java.util.function.UnaryOperator<byte[]> signature)
+            implements NoteSigner {
+        @Override
+        public byte[] sign(byte[] message) {
+            return signature.apply(message);
+        }
 
-            @Override
-            public boolean verify(byte[] message, byte[] signature) {
-                try {
-                    Signature s = Signature.getInstance("SHA256withECDSA");
-                    s.initVerify(publicKey);
-                    s.update(message);
-                    return s.verify(signature);
-                } catch (GeneralSecurityException | RuntimeException e) {
-                    return false;
-                }
-            }
-        };
+        @Override
+        public String toString() {
+            return "NoteSigner[" + name + ", " + hex(keyHash) + "]";
+        }
+    }
+
+    /** A verifier from its name, key hash and verifying predicate. */
+    private record Verifier(String name, int keyHash, java.util.function.BiPredicate<byte[], byte[]> check)
+            implements NoteVerifier {
+        @Override
+        public boolean verify(byte[] message, byte[] signature) {
+            return check.test(message, signature);
+        }
     }
 
     private static void requireEc(PublicKey key) {

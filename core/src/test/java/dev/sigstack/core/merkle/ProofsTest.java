@@ -8,21 +8,13 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HexFormat;
+import dev.sigstack.core.testing.ReferenceTree;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** Proofs built from complete-subtree hashes verify, and match a reference tree computed the slow way. */
 final class ProofsTest {
 
-    /** MTH by the RFC 6962 recursive definition, over leaf hashes. */
-    private static byte[] referenceRoot(List<byte[]> leaves, int from, int to) {
-        int n = to - from;
-        if (n == 1) {
-            return leaves.get(from);
-        }
-        int k = Integer.highestOneBit(n - 1);
-        return Rfc6962.nodeHash(referenceRoot(leaves, from, from + k), referenceRoot(leaves, from + k, to));
-    }
 
     private static List<byte[]> leaves(int n) {
         List<byte[]> out = new ArrayList<>();
@@ -35,7 +27,7 @@ final class ProofsTest {
     private static HashReader reader(List<byte[]> leaves) {
         return (level, index) -> {
             int from = (int) (index << level);
-            return referenceRoot(leaves, from, from + (1 << level));
+            return ReferenceTree.root(leaves, from, from + (1 << level));
         };
     }
 
@@ -44,7 +36,7 @@ final class ProofsTest {
         List<byte[]> all = leaves(70);
         HashReader r = reader(all);
         for (int size = 1; size <= 70; size++) {
-            byte[] root = referenceRoot(all, 0, size);
+            byte[] root = ReferenceTree.root(all, 0, size);
             assertArrayEquals(root, Proofs.root(size, r));
             for (int i = 0; i < size; i++) {
                 long index = i;
@@ -55,7 +47,7 @@ final class ProofsTest {
             for (int first = 1; first <= size; first++) {
                 long m = first;
                 long n = size;
-                byte[] root1 = referenceRoot(all, 0, first);
+                byte[] root1 = ReferenceTree.root(all, 0, first);
                 List<byte[]> proof = Proofs.consistencyProof(m, n, r);
                 assertDoesNotThrow(() -> Proofs.verifyConsistency(m, n, root1, root, proof), m + "->" + n);
             }
@@ -66,7 +58,7 @@ final class ProofsTest {
     void verifyInclusion_wrongLeaf_throws() {
         List<byte[]> all = leaves(9);
         HashReader r = reader(all);
-        byte[] root = referenceRoot(all, 0, 9);
+        byte[] root = ReferenceTree.root(all, 0, 9);
         List<byte[]> proof = Proofs.inclusionProof(3, 9, r);
         assertThrows(MerkleProofException.class, () -> Proofs.verifyInclusion(3, 9, all.get(4), proof, root));
         assertThrows(MerkleProofException.class, () -> Proofs.verifyInclusion(9, 9, all.get(3), proof, root));

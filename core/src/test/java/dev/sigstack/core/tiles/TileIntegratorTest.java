@@ -9,6 +9,7 @@ import dev.sigstack.core.merkle.Rfc6962;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
+import dev.sigstack.core.testing.ReferenceTree;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -17,14 +18,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** Integrating in chunks of any size gives the same tiles and roots as the RFC 6962 definition. */
 final class TileIntegratorTest {
 
-    private static byte[] referenceRoot(List<byte[]> leaves, int from, int to) {
-        int n = to - from;
-        if (n == 1) {
-            return leaves.get(from);
-        }
-        int k = Integer.highestOneBit(n - 1);
-        return Rfc6962.nodeHash(referenceRoot(leaves, from, from + k), referenceRoot(leaves, from + k, to));
-    }
 
     @ParameterizedTest
     @ValueSource(ints = {1, 7, 255, 256, 300, 1000})
@@ -37,17 +30,19 @@ final class TileIntegratorTest {
         Map<TileIntegrator.TileKey, byte[]> tiles = new HashMap<>();
         TileSource src = (l, i) -> tiles.get(new TileIntegrator.TileKey(l, i));
         long size = 0;
+        long nextCheck = 1;
         while (size < total) {
             int to = (int) Math.min(total, size + chunk);
             TileIntegrator.Result r = TileIntegrator.integrate(size, leaves.subList((int) size, to), src);
             tiles.putAll(r.tiles());
             size = r.size();
-            if (size % 997 == 0 || size == total || chunk >= 255) {
-                assertArrayEquals(referenceRoot(leaves, 0, (int) size), r.root(), "root at size " + size);
+            if (size >= nextCheck || size == total) {
+                assertArrayEquals(ReferenceTree.root(leaves, 0, (int) size), r.root(), "root at size " + size);
+                nextCheck = size * 3 + 1; // a dozen sizes spread over every tile level
             }
         }
         HashReader reader = new TileHashReader(src);
-        byte[] root = referenceRoot(leaves, 0, total);
+        byte[] root = ReferenceTree.root(leaves, 0, total);
         for (long i = 0; i < total; i += 4099) {
             long index = i;
             List<byte[]> proof = Proofs.inclusionProof(index, total, reader);

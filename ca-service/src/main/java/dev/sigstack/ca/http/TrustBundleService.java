@@ -1,0 +1,93 @@
+package dev.sigstack.ca.http;
+
+import java.security.cert.X509Certificate;
+import java.util.List;
+import java.util.function.Supplier;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.helidon.http.HeaderNames;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.HttpService;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+
+import dev.sigstack.ca.Pem;
+import dev.sigstack.ca.identity.IdentityConfig;
+import dev.sigstack.ca.identity.OidcIssuer;
+
+/**
+ * {@code GET /api/v2/trustBundle}, {@code GET /api/v2/configuration} and the legacy {@code GET /api/v1/rootCert}.
+ */
+public final class TrustBundleService implements HttpService {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final Supplier<List<List<X509Certificate>>> chains;
+    private final IdentityConfig identity;
+
+    public TrustBundleService(Supplier<List<List<X509Certificate>>> chains, IdentityConfig identity) {
+        this.chains = chains;
+        this.identity = identity;
+    }
+
+    /** The chains of the trust bundle: the current one first, then earlier ones that are still valid. */
+    public List<List<X509Certificate>> chains() {
+        return chains.get();
+    }
+
+    @Override
+    public void routing(HttpRules rules) {
+        rules.get("/api/v2/trustBundle", this::trustBundle)
+            .get("/api/v2/configuration", this::configuration)
+            .get("/api/v1/rootCert", this::rootCert);
+    }
+
+    private void trustBundle(ServerRequest req, ServerResponse res) {
+        ObjectNode out = JSON.createObjectNode();
+        ArrayNode arr = out.putArray("chains");
+        for (List<X509Certificate> chain : chains.get()) {
+            ArrayNode certs = arr.addObject().putArray("certificates");
+            chain.forEach(c -> certs.add(Pem.certificate(c)));
+        }
+        json(res, out);
+    }
+
+    private void configuration(ServerRequest req, ServerResponse res) {
+        ObjectNode out = JSON.createObjectNode();
+        ArrayNode arr = out.putArray("issuers");
+        identity.oidcIssuers().values().forEach(i -> issuer(arr.addObject(), i, "issuerUrl", i.issuerUrl()));
+        identity.metaIssuers().forEach((k, i) -> issuer(arr.addObject(), i, "wildcardIssuerUrl", k));
+        json(res, out);
+    }
+
+    private static void issuer(ObjectNode n, OidcIssuer i, String urlField, String url) {
+        n.put(urlField, url);
+        putIfSet(n, "audience", i.clientId());
+        putIfSet(n, "challengeClaim", i.effectiveChallengeClaim());
+        putIfSet(n, "spiffeTrustDomain", i.spiffeTrustDomain());
+        putIfSet(n, "issuerType", i.type().configName());
+        putIfSet(n, "subjectDomain", i.subjectDomain());
+        if (i.skipEmailVerification()) {
+            n.put("skipEmailVerification", true);
+        }
+    }
+
+    private static void putIfSet(ObjectNode n, String k, String v) {
+        if (v != null && !v.isEmpty()) {
+            n.put(k, v);
+        }
+    }
+
+    private void rootCert(ServerRequest req, ServerResponse res) {
+        StringBuilder sb = new StringBuilder();
+        chains.get().forEach(chain -> chain.forEach(c -> sb.append(Pem.certificate(c))));
+        res.header(HeaderNames.CONTENT_TYPE, "application/pem-certificate-chain");
+        res.send(sb.toString().strip());
+    }
+
+    private static void json(ServerResponse res, ObjectNode n) {
+        res.header(HeaderNames.CONTENT_TYPE, "application/json");
+        res.send(n.toString());
+    }
+}

@@ -1,0 +1,111 @@
+package dev.sigstack.ca;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.math.BigInteger;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.cert.X509Certificate;
+import java.util.Base64;
+import java.util.List;
+
+import org.bouncycastle.cert.X509CertificateHolder;
+import org.bouncycastle.cms.jcajce.JcaSimpleSignerInfoVerifierBuilder;
+import org.bouncycastle.tsp.TSPAlgorithms;
+import org.bouncycastle.tsp.TimeStampRequest;
+import org.bouncycastle.tsp.TimeStampRequestGenerator;
+import org.bouncycastle.tsp.TimeStampResponse;
+import org.bouncycastle.tsp.TimeStampToken;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.sigstack.ca.testing.TestStack;
+
+/** The timestamp authority over HTTP; every response is verified with BouncyCastle's TSP classes. */
+class TimestampEndToEndTest {
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    @TempDir
+    static Path dir;
+    private static TestStack stack;
+
+    @BeforeAll
+    static void start() throws Exception {
+        stack = new TestStack(dir, -1);
+    }
+
+    @AfterAll
+    static void stop() {
+        stack.close();
+    }
+
+    private static HttpResponse<byte[]> post(byte[] body, String type) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(stack.baseUrl() + "/api/v1/timestamp")).header("Content-Type", type)
+            .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    private static List<X509Certificate> chain() throws Exception {
+        String pem = HTTP.send(HttpRequest.newBuilder(URI.create(stack.baseUrl() + "/api/v1/timestamp/certchain")).build(),
+            HttpResponse.BodyHandlers.ofString()).body();
+        return Pem.readCertificates(pem);
+    }
+
+    private static byte[] sha256(String s) throws Exception {
+        return MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void timestamp_derQuery_responseVerifiesWithBouncyCastle() throws Exception {
+        TimeStampRequestGenerator g = new TimeStampRequestGenerator();
+        g.setCertReq(true);
+        TimeStampRequest req = g.generate(TSPAlgorithms.SHA256, sha256("artifact"), BigInteger.valueOf(12345));
+        HttpResponse<byte[]> r = post(req.getEncoded(), "application/timestamp-query");
+        assertEquals(200, r.statusCode());
+        assertEquals("application/timestamp-reply", r.headers().firstValue("content-type").orElse(""));
+        TimeStampResponse resp = new TimeStampResponse(r.body());
+        resp.validate(req);
+        TimeStampToken token = resp.getTimeStampToken();
+        List<X509Certificate> chain = chain();
+        token.validate(new JcaSimpleSignerInfoVerifierBuilder().build(chain.getFirst()));
+        assertEquals(BigInteger.valueOf(12345), token.getTimeStampInfo().getNonce());
+        assertEquals(2, token.getCertificates().getMatches(null).size(), "the chain when asked for");
+        X509CertificateHolder signer = new X509CertificateHolder(chain.getFirst().getEncoded());
+        assertTrue(signer.getExtension(org.bouncycastle.asn1.x509.Extension.extendedKeyUsage).isCritical(), "EKU timeStamping is critical");
+        chain.getFirst().verify(chain.get(1).getPublicKey());
+    }
+
+    @Test
+    void timestamp_jsonQuery_responseVerifies() throws Exception {
+        String json = "{\"artifactHash\":\"" + Base64.getEncoder().encodeToString(sha256("json")) + "\",\"hashAlgorithm\":\"sha256\","
+            + "\"nonce\":77,\"certificates\":false}";
+        HttpResponse<byte[]> r = post(json.getBytes(StandardCharsets.UTF_8), "application/json");
+        assertEquals(200, r.statusCode(), new String(r.body(), StandardCharsets.UTF_8));
+        TimeStampToken token = new TimeStampResponse(r.body()).getTimeStampToken();
+        token.validate(new JcaSimpleSignerInfoVerifierBuilder().build(chain().getFirst()));
+        assertEquals(BigInteger.valueOf(77), token.getTimeStampInfo().getNonce());
+        assertEquals(0, token.getCertificates().getMatches(null).size(), "no certificates when not asked for");
+    }
+
+    @Test
+    void timestamp_sha1Imprint_400Rejected() throws Exception {
+        TimeStampRequest req = new TimeStampRequestGenerator().generate(TSPAlgorithms.SHA1, new byte[20]);
+        HttpResponse<byte[]> r = post(req.getEncoded(), "application/timestamp-query");
+        assertEquals(400, r.statusCode());
+        assertTrue(new String(r.body(), StandardCharsets.UTF_8).contains("rejected"));
+    }
+
+    @Test
+    void timestamp_garbage_400() throws Exception {
+        assertEquals(400, post(new byte[] {1, 2, 3}, "application/timestamp-query").statusCode());
+        HttpResponse<byte[]> r = post("{\"artifactHash\":\"AAAA\",\"hashAlgorithm\":\"sha256\"}".getBytes(StandardCharsets.UTF_8), "application/json");
+        assertEquals(400, r.statusCode());
+        assertTrue(new String(r.body(), StandardCharsets.UTF_8).contains("32 bytes"));
+    }
+}
