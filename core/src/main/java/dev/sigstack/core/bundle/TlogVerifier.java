@@ -3,6 +3,14 @@ package dev.sigstack.core.bundle;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.util.JsonFormat;
+import dev.sigstack.core.merkle.MerkleProofException;
+import dev.sigstack.core.merkle.Proofs;
+import dev.sigstack.core.merkle.Rfc6962;
+import dev.sigstack.core.note.Checkpoint;
+import dev.sigstack.core.note.NoteFormatException;
+import dev.sigstack.core.note.NoteKeys;
+import dev.sigstack.core.note.NoteSignature;
+import dev.sigstack.core.note.SignedNote;
 import dev.sigstack.core.rekor.PublicKeyMaterial;
 import dev.sigstack.core.rekor.SignedEntryTimestamp;
 import dev.sigstore.proto.common.v1.TimeRange;
@@ -11,6 +19,7 @@ import dev.sigstore.proto.rekor.v1.TransparencyLogEntry;
 import dev.sigstore.proto.trustroot.v1.TransparencyLogInstance;
 import dev.sigstore.proto.trustroot.v1.TrustedRoot;
 import java.net.URI;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.PublicKey;
@@ -119,7 +128,12 @@ public final class TlogVerifier {
             hashes.add(h.toByteArray());
         }
         byte[] root = proof.getRootHash().toByteArray();
-        InclusionProofs.verify(proof.getLogIndex(), proof.getTreeSize(), InclusionProofs.leafHash(body), hashes, root);
+        try {
+            Proofs.verifyInclusion(proof.getLogIndex(), proof.getTreeSize(), Rfc6962.leafHash(body), hashes, root);
+        } catch (MerkleProofException e) {
+            throw new TlogVerificationException.InvalidInclusionProof(
+                    "inclusion proof of entry " + entry.getLogIndex() + " does not verify: " + e.getMessage());
+        }
 
         if (!proof.hasCheckpoint() || proof.getCheckpoint().getEnvelope().isEmpty()) {
             if (promiseRequired) {
@@ -159,25 +173,33 @@ public final class TlogVerifier {
 
     private static void verifyCheckpoint(String envelope, long treeSize, byte[] root, TransparencyLogInstance log,
             byte[] logId, PublicKey key) throws TlogVerificationException.InvalidCheckpoint {
-        CheckpointNote note = CheckpointNote.parse(envelope);
-        if (note.size() != treeSize) {
-            throw new TlogVerificationException.InvalidCheckpoint(
-                    "checkpoint size " + note.size() + " is not the proof's tree size " + treeSize, null);
+        SignedNote note;
+        Checkpoint checkpoint;
+        try {
+            note = SignedNote.parse(envelope);
+            checkpoint = Checkpoint.parse(note.text());
+        } catch (NoteFormatException e) {
+            throw new TlogVerificationException.InvalidCheckpoint("checkpoint is malformed: " + e.getMessage(), e);
         }
-        if (!Arrays.equals(note.rootHash(), root)) {
+        if (checkpoint.size() != treeSize) {
+            throw new TlogVerificationException.InvalidCheckpoint(
+                    "checkpoint size " + checkpoint.size() + " is not the proof's tree size " + treeSize, null);
+        }
+        if (!Arrays.equals(checkpoint.rootHash(), root)) {
             throw new TlogVerificationException.InvalidCheckpoint(
                     "checkpoint root hash does not match the inclusion proof's root hash", null);
         }
-        byte[] hint = Arrays.copyOf(logId, 4);
-        if (REKOR_V1_ORIGIN.matcher(note.origin()).matches()) {
+        int hint = ByteBuffer.wrap(logId, 0, 4).getInt();
+        byte[] text = note.text().getBytes(StandardCharsets.UTF_8);
+        if (REKOR_V1_ORIGIN.matcher(checkpoint.origin()).matches()) {
             // Rekor v1 ("<host> - <tree ID>"): sigstore-go checks it with Rekor's SignedNote.Verify, where every
             // signature must carry the log's key hint (SHA-256 of its DER key) and verify; the name is not read.
-            for (CheckpointNote.NoteSignature s : note.signatures()) {
-                if (!Arrays.equals(s.keyHint(), hint)) {
+            for (NoteSignature s : note.signatures()) {
+                if (s.keyHash() != hint) {
                     throw new TlogVerificationException.InvalidCheckpoint("Rekor v1 checkpoint carries a signature with key hint "
-                            + HexFormat.of().formatHex(s.keyHint()) + ", not the log's " + HexFormat.of().formatHex(hint), null);
+                            + NoteKeys.hex(s.keyHash()) + ", not the log's " + NoteKeys.hex(hint), null);
                 }
-                if (!verifies(key, note.textBytes(), s.signature())) {
+                if (!verifies(key, text, s.signature())) {
                     throw new TlogVerificationException.InvalidCheckpoint("checkpoint signature does not verify", null);
                 }
             }
@@ -186,18 +208,18 @@ public final class TlogVerifier {
         // tlog-tiles (Rekor v2): a signature named after the log URL's host, with the log ID's key hint.
         String host = URI.create(log.getBaseUrl()).getHost();
         boolean candidate = false;
-        for (CheckpointNote.NoteSignature s : note.signatures()) {
-            if (!s.name().equals(host) || !Arrays.equals(s.keyHint(), hint)) {
+        for (NoteSignature s : note.signatures()) {
+            if (!s.name().equals(host) || s.keyHash() != hint) {
                 continue;
             }
             candidate = true;
-            if (verifies(key, note.textBytes(), s.signature())) {
+            if (verifies(key, text, s.signature())) {
                 return;
             }
         }
         throw new TlogVerificationException.InvalidCheckpoint(candidate
                 ? "checkpoint signature by " + host + " does not verify"
-                : "checkpoint has no signature by " + host + " with key hint " + HexFormat.of().formatHex(hint), null);
+                : "checkpoint has no signature by " + host + " with key hint " + NoteKeys.hex(hint), null);
     }
 
     private static boolean verifies(PublicKey key, byte[] message, byte[] signature) {

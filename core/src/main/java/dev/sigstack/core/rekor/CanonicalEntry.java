@@ -26,7 +26,7 @@ public record CanonicalEntry(String kind, String apiVersion, byte[] body, List<S
 
     /** The RFC 6962 leaf hash of the body: the entry's UUID without the tree ID, and its dedup key. */
     public byte[] leafHash() {
-        return EntryUuid.leafHash(body);
+        return dev.sigstack.core.merkle.Rfc6962.leafHash(body);
     }
 
     @Override

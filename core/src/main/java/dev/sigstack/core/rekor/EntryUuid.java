@@ -1,7 +1,5 @@
 package dev.sigstack.core.rekor;
 
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Optional;
@@ -53,18 +51,6 @@ public record EntryUuid(Optional<Long> treeId, byte[] leafHash) {
 
     private static boolean isHex(int c) {
         return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-    }
-
-    /** RFC 6962 leaf hash: SHA-256(0x00 || data). */
-    static byte[] leafHash(byte[] data) {
-        try {
-            MessageDigest md = MessageDigest.getInstance("SHA-256");
-            md.update((byte) 0);
-            md.update(data);
-            return md.digest();
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     @Override

@@ -54,7 +54,7 @@ public final class RekorV2Entries {
 
         /** The RFC 6962 leaf hash of the body. */
         public byte[] leafHash() {
-            return EntryUuid.leafHash(body);
+            return dev.sigstack.core.merkle.Rfc6962.leafHash(body);
         }
     }
 
@@ -69,8 +69,9 @@ public final class RekorV2Entries {
         CreateEntryRequest req = b.build();
         return switch (req.getSpecCase()) {
             case HASHED_REKORD_REQUEST_V002 -> hashedRekord(req.getHashedRekordRequestV002());
-            case DSSE_REQUEST_V002 -> throw new ProposedEntryException.UnsupportedVersion("dsse", "0.0.2");
-            default -> throw new ProposedEntryException.UnknownKind("invalid type, must be hashedrekord");
+            // rekor-tiles dropped dsse (sigstore/rekor-tiles#744): DSSE is logged as hashedrekord over SHA-256(PAE)
+            case DSSE_REQUEST_V002 -> throw new ProposedEntryException.UnknownKind("dsse");
+            default -> throw new ProposedEntryException.UnknownKind("");
         };
     }
 
@@ -186,6 +187,27 @@ public final class RekorV2Entries {
                     .setSignedEntryTimestamp(ByteString.copyFrom(signedEntryTimestamp)));
         }
         return b.build();
+    }
+
+    /**
+     * rekor-tiles' log ID ({@code pkg/note KeyHash}): for ECDSA, SHA-256 of the DER public key; for Ed25519, the C2SP
+     * signed-note key hash SHA-256(origin || 0x0A || 0x01 || raw key). Its first four bytes are the checkpoint's key
+     * hint, and sigstore clients match it against the trusted root's {@code logId.keyId}.
+     */
+    public static byte[] logId(String origin, java.security.PublicKey key) {
+        return switch (key.getAlgorithm()) {
+            case "EC" -> PublicKeyMaterial.HashAlgorithm.SHA256.digest(key.getEncoded());
+            case "Ed25519", "EdDSA" -> {
+                byte[] spki = key.getEncoded();
+                java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
+                b.writeBytes(origin.getBytes(StandardCharsets.UTF_8));
+                b.write('\n');
+                b.write(0x01);
+                b.write(spki, spki.length - 32, 32);
+                yield PublicKeyMaterial.HashAlgorithm.SHA256.digest(b.toByteArray());
+            }
+            default -> throw new IllegalArgumentException("a Rekor v2 log key is ECDSA or Ed25519, not " + key.getAlgorithm());
+        };
     }
 
     /** The JSON of a {@code TransparencyLogEntry} as rekor-tiles' HTTP gateway writes it (unpopulated scalars too). */

@@ -40,11 +40,4 @@ final class EntryUuidTest {
         var e = assertThrows(IllegalArgumentException.class, () -> EntryUuid.parse(id));
         assertEquals("UUID must be a 64-character hexadecimal string", e.getMessage());
     }
-
-    @Test
-    void leafHash_isRfc6962() {
-        // RFC 6962 leaf hash of the empty string is SHA-256(0x00)
-        assertEquals("6e340b9cffb37a989ca544e6bb780a2c78901d3fb33738768511a30617afa01d",
-                HexFormat.of().formatHex(EntryUuid.leafHash(new byte[0])));
-    }
 }

@@ -3,13 +3,13 @@ package dev.sigstack.core.rekor;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.util.JsonFormat;
+import dev.sigstack.core.testing.Vectors;
 import dev.sigstore.proto.rekor.v2.Entry;
 import dev.sigstore.proto.rekor.v2.HashedRekordRequestV002;
 import java.nio.charset.StandardCharsets;
@@ -27,10 +27,7 @@ final class UpstreamBodiesTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private static JsonNode loggedBody(String testCase) throws Exception {
-        String p = System.getProperty("sigstack.vectors");
-        Path file = Path.of(p == null || p.isBlank() ? "../shared/vectors" : p)
-                .resolve("sigstore-conformance/bundle-verify").resolve(testCase).resolve("bundle.sigstore.json");
-        assumeTrue(Files.exists(file), "test vectors not found at " + file.toAbsolutePath() + "; skipping");
+        Path file = Vectors.dir("sigstore-conformance/bundle-verify").resolve(testCase).resolve("bundle.sigstore.json");
         JsonNode bundle = JSON.readTree(Files.readAllBytes(file));
         return JSON.readTree(Base64.getDecoder().decode(
                 bundle.path("verificationMaterial").path("tlogEntries").get(0).path("canonicalizedBody").asText()));
@@ -55,8 +52,7 @@ final class UpstreamBodiesTest {
     @Test
     void canonicalize_intotoV002FromRekor_reproducesBodyWithoutPayload() throws Exception {
         JsonNode logged = loggedBody("intoto-with-custom-trust-root");
-        Path dir = Path.of(System.getProperty("sigstack.vectors", "../shared/vectors"))
-                .resolve("sigstore-conformance/bundle-verify/intoto-with-custom-trust-root");
+        Path dir = Vectors.dir("sigstore-conformance/bundle-verify").resolve("intoto-with-custom-trust-root");
         JsonNode bundle = JSON.readTree(Files.readAllBytes(dir.resolve("bundle.sigstore.json")));
         ObjectNode proposed = logged.deepCopy();
         ObjectNode envelope = (ObjectNode) proposed.path("spec").path("content").path("envelope");
@@ -77,8 +73,7 @@ final class UpstreamBodiesTest {
     @Test
     void canonicalize_dsseFromProductionRekor_reproducesSignaturesAndPayloadHash() throws Exception {
         JsonNode logged = loggedBody("happy-path-intoto-in-dsse-v3");
-        Path dir = Path.of(System.getProperty("sigstack.vectors", "../shared/vectors"))
-                .resolve("sigstore-conformance/bundle-verify/happy-path-intoto-in-dsse-v3");
+        Path dir = Vectors.dir("sigstore-conformance/bundle-verify").resolve("happy-path-intoto-in-dsse-v3");
         JsonNode env = JSON.readTree(Files.readAllBytes(dir.resolve("bundle.sigstore.json"))).path("dsseEnvelope");
         // the envelope string a client submits; envelopeHash is over exactly these bytes
         ObjectNode submitted = JSON.createObjectNode();

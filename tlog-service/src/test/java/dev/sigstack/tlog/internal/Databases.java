@@ -10,16 +10,16 @@ import java.sql.Statement;
 import java.util.UUID;
 
 /** The two stores under test: H2 in a temporary folder, and the private PostgreSQL that ./sigstack test starts. */
-final class Databases {
+public final class Databases {
     private Databases() {
     }
 
-    static String h2(Path dir) {
+    public static String h2(Path dir) {
         return "jdbc:h2:file:" + dir.resolve("tlog").toAbsolutePath() + ";DB_CLOSE_ON_EXIT=FALSE";
     }
 
     /** The private PostgreSQL's URL, with a fresh schema per call; skips the test when there is none. */
-    static String postgres() throws SQLException {
+    public static String postgres() throws SQLException {
         String url = System.getenv("SIGSTACK_PG_URL");
         assumeTrue(url != null && !url.isBlank(),
                 "SIGSTACK_PG_URL is not set: run through ./sigstack test, which starts a private PostgreSQL");

@@ -1,0 +1,27 @@
+{{- define "tlog-service.fullname" -}}
+{{- printf "%s-tlog-service" .Release.Name | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+
+{{- define "tlog-service.selectorLabels" -}}
+app.kubernetes.io/name: tlog-service
+app.kubernetes.io/instance: {{ .Release.Name }}
+{{- end -}}
+
+{{- define "tlog-service.labels" -}}
+{{ include "tlog-service.selectorLabels" . }}
+app.kubernetes.io/part-of: sigstack
+app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
+helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version }}
+{{- end -}}
+
+{{- define "tlog-service.checkReplicas" -}}
+{{- if and .Values.podDisruptionBudget.enabled (lt (int .Values.replicas) 2) -}}
+{{- fail "tlog-service: replicas must be at least 2 with a PodDisruptionBudget" -}}
+{{- end -}}
+{{- if and .Values.podDisruptionBudget.enabled (ge (int .Values.podDisruptionBudget.maxUnavailable) (int .Values.replicas)) -}}
+{{- fail "tlog-service: podDisruptionBudget.maxUnavailable must be below replicas" -}}
+{{- end -}}
+{{- if and .Values.podDisruptionBudget.enabled (lt (int .Values.podDisruptionBudget.maxUnavailable) 1) -}}
+{{- fail "tlog-service: podDisruptionBudget.maxUnavailable must be at least 1, or no upgrade can evict a pod" -}}
+{{- end -}}
+{{- end -}}

@@ -1,0 +1,413 @@
+package dev.sigstack.tlog.rekor;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sigstack.core.rekor.CanonicalEntry;
+import dev.sigstack.core.rekor.EntryUuid;
+import dev.sigstack.core.rekor.ProposedEntries;
+import dev.sigstack.core.rekor.ProposedEntryException;
+import dev.sigstack.core.rekor.PublicKeyMaterial;
+import dev.sigstack.core.rekor.SignedEntryTimestamp;
+import dev.sigstack.tlog.DuplicateEntryException;
+import dev.sigstack.tlog.LogEngine;
+import dev.sigstack.tlog.PushbackException;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.HeaderValues;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.HttpService;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.KeyPair;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+
+/**
+ * The Rekor v1 REST API ({@code sigstore/rekor} {@code openapi.yaml}) over one {@link LogEngine}.
+ *
+ * <p>The engine's checkpoint is served as is. For Rekor v1 clients it should be Rekor's form: origin
+ * {@code "<hostname> - <treeID>"}, one signature named {@code <hostname>} (no port) with key hint
+ * SHA-256(DER public key)[0:4]. sigstore-go treats a checkpoint whose origin lacks the {@code " - <treeID>"} suffix
+ * as a Rekor v2 one and recomputes a v2 leaf hash, which a v1 entry cannot match.
+ */
+public final class RekorV1Service implements HttpService {
+    static final int MAX_SEARCH_QUERIES = 10;
+    private static final Pattern HASH_QUERY =
+            Pattern.compile("^(sha512:)?[0-9a-fA-F]{128}$|^(sha256:)?[0-9a-fA-F]{64}$|^(sha1:)?[0-9a-fA-F]{40}$");
+
+    private final LogEngine engine;
+    private final KeyPair logKey;
+    private final byte[] logId;
+    private final long treeId;
+    private final RekorLimits limits;
+
+    /**
+     * @param engine the log
+     * @param logKey the log's key pair: it signs SignedEntryTimestamps (ECDSA: sigstore-go verifies SETs with ECDSA only)
+     * @param treeId the tree ID in entry UUIDs (16 hex digits) and in {@code /api/v1/log}'s {@code treeID}
+     * @param limits request limits
+     */
+    public RekorV1Service(LogEngine engine, KeyPair logKey, long treeId, RekorLimits limits) {
+        this.engine = Objects.requireNonNull(engine, "engine");
+        this.logKey = Objects.requireNonNull(logKey, "logKey");
+        this.logId = SignedEntryTimestamp.logId(logKey.getPublic());
+        this.treeId = treeId;
+        this.limits = Objects.requireNonNull(limits, "limits");
+    }
+
+    /** The log ID: SHA-256 of the DER public key (the {@code logId.keyId} a trusted root lists). */
+    public byte[] logId() {
+        return logId.clone();
+    }
+
+    @Override
+    public void routing(HttpRules rules) {
+        rules.post("/api/v1/log/entries", ApiError.guard(this::create))
+                .get("/api/v1/log/entries", ApiError.guard(this::byIndex))
+                .post("/api/v1/log/entries/retrieve", ApiError.guard(this::retrieve))
+                .get("/api/v1/log/entries/{uuid}", ApiError.guard(this::byUuid))
+                .post("/api/v1/index/retrieve", ApiError.guard(this::searchIndex))
+                .get("/api/v1/log", ApiError.guard(this::logInfo))
+                .get("/api/v1/log/proof", ApiError.guard(this::consistencyProof))
+                .get("/api/v1/log/publicKey", ApiError.guard(this::publicKey));
+    }
+
+    private void create(ServerRequest req, ServerResponse res) throws Exception {
+        CanonicalEntry entry;
+        try {
+            entry = ProposedEntries.canonicalize(Bodies.read(req, limits.maxRequestBytes()));
+        } catch (ProposedEntryException e) {
+            throw ApiError.of(e);
+        }
+        byte[] leafHash = entry.leafHash();
+        String entryId = EntryUuid.format(treeId, leafHash);
+        String location = req.path().path() + "/" + entryId;
+        LogEngine.Sequenced seq;
+        try {
+            seq = engine.add(new LogEngine.NewEntry(entry.body(), leafHash, entry.indexKeys(), null));
+        } catch (DuplicateEntryException e) {
+            throw new ApiError(409, "an equivalent entry already exists in the transparency log with UUID " + entryId)
+                    .header("Location", location);
+        } catch (PushbackException e) {
+            throw new ApiError(503, e.getMessage())
+                    .header("Retry-After", Long.toString(Math.max(1, e.retryAfter().toSeconds())));
+        } catch (IllegalArgumentException e) {
+            throw new ApiError(413, "entry is too large for the log: " + e.getMessage());
+        }
+        LogEngine.PublishedCheckpoint cp = awaitIntegrated(seq.index());
+        ObjectNode body = logEntry(entryId, entry.body(), seq.index(), seq.integratedTimeMillis(), cp);
+        res.status(Status.CREATED_201);
+        res.header(HeaderNames.ETAG, entryId);
+        res.header(HeaderNames.LOCATION, location);
+        sendJson(res, body);
+    }
+
+    private void byIndex(ServerRequest req, ServerResponse res) throws Exception {
+        if (!req.query().contains("logIndex")) {
+            throw ApiError.unprocessable("logIndex in query is required");
+        }
+        long index;
+        try {
+            index = Long.parseLong(req.query().get("logIndex"));
+        } catch (NumberFormatException e) {
+            throw ApiError.unprocessable("logIndex in query must be of type int64: \"" + req.query().get("logIndex") + "\"");
+        }
+        if (index < 0) {
+            throw ApiError.unprocessable("logIndex in query should be greater than or equal to 0");
+        }
+        sendJson(res, entryAt(index).orElseThrow(ApiError::notFound));
+    }
+
+    private void byUuid(ServerRequest req, ServerResponse res) throws Exception {
+        String id = req.path().pathParameters().get("uuid");
+        EntryUuid uuid;
+        try {
+            uuid = EntryUuid.parse(id);
+        } catch (IllegalArgumentException e) {
+            throw ApiError.unprocessable("entryUUID in path should match '^([0-9a-fA-F]{64}|[0-9a-fA-F]{80})$'");
+        }
+        sendJson(res, entryByUuid(uuid).orElseThrow(ApiError::notFound));
+    }
+
+    private void retrieve(ServerRequest req, ServerResponse res) throws Exception {
+        JsonNode query = readJson(req);
+        JsonNode uuids = query.path("entryUUIDs");
+        JsonNode indexes = query.path("logIndexes");
+        JsonNode entries = query.path("entries");
+        int total = uuids.size() + indexes.size() + entries.size();
+        if (total > MAX_SEARCH_QUERIES) {
+            throw ApiError.unprocessable("more than max allowed " + MAX_SEARCH_QUERIES + " entries in request");
+        }
+        ArrayNode out = ApiError.JSON.createArrayNode();
+        for (JsonNode u : uuids) {
+            EntryUuid uuid;
+            try {
+                uuid = EntryUuid.parse(u.asText());
+            } catch (IllegalArgumentException e) {
+                throw ApiError.badRequest("invalid uuid " + u.asText());
+            }
+            entryByUuid(uuid).ifPresent(out::add);
+        }
+        for (JsonNode e : entries) {
+            CanonicalEntry c;
+            try {
+                c = ProposedEntries.canonicalize(e);
+            } catch (ProposedEntryException ex) {
+                throw ApiError.badRequest(ex.getMessage());
+            }
+            entryByUuid(new EntryUuid(Optional.empty(), c.leafHash())).ifPresent(out::add);
+        }
+        for (JsonNode i : indexes) {
+            if (!i.canConvertToLong() || i.asLong() < 0) {
+                throw ApiError.unprocessable("logIndexes in body should be greater than or equal to 0");
+            }
+            entryAt(i.asLong()).ifPresent(out::add);
+        }
+        sendJson(res, out);
+    }
+
+    private void searchIndex(ServerRequest req, ServerResponse res) throws Exception {
+        JsonNode query = readJson(req);
+        String operator = query.path("operator").asText("or");
+        if (operator.isEmpty()) {
+            operator = "or";
+        }
+        if (!operator.equals("or") && !operator.equals("and")) {
+            throw ApiError.unprocessable("operator in body should be one of [and or]");
+        }
+        List<String> keys = new ArrayList<>();
+        String hash = query.path("hash").asText("");
+        if (!hash.isEmpty()) {
+            if (!HASH_QUERY.matcher(hash).matches()) {
+                throw ApiError.unprocessable("hash in body should match '" + HASH_QUERY.pattern() + "'");
+            }
+            keys.add(prefixSha(hash).toLowerCase(Locale.ROOT));
+        }
+        JsonNode publicKey = query.path("publicKey");
+        if (!publicKey.isMissingNode() && !publicKey.isNull()) {
+            String format = publicKey.path("format").asText("");
+            if (!format.equals("x509")) {
+                throw ApiError.badRequest("the PKI format requested is not supported by this server");
+            }
+            try {
+                byte[] pem = Base64.getDecoder().decode(publicKey.path("content").asText(""));
+                PublicKeyMaterial key = PublicKeyMaterial.parsePem(pem);
+                keys.add(HexFormat.of().formatHex(PublicKeyMaterial.HashAlgorithm.SHA256.digest(key.canonicalPem())));
+            } catch (IllegalArgumentException | ProposedEntryException e) {
+                throw ApiError.badRequest("public key provided could not be parsed");
+            }
+        }
+        String email = query.path("email").asText("");
+        if (!email.isEmpty()) {
+            keys.add(email.toLowerCase(Locale.ROOT));
+        }
+        String subject = query.path("subject").asText("");
+        if (!subject.isEmpty()) {
+            keys.add(subject.toLowerCase(Locale.ROOT));
+        }
+        Set<Long> result = null;
+        for (String key : keys) {
+            Set<Long> hits = new TreeSet<>(engine.search(key, limits.maxSearchResults()));
+            if (result == null) {
+                result = hits;
+            } else if (operator.equals("and")) {
+                result.retainAll(hits);
+            } else {
+                result.addAll(hits);
+            }
+        }
+        ArrayNode out = ApiError.JSON.createArrayNode();
+        Set<String> seen = new LinkedHashSet<>();
+        if (result != null) {
+            for (long index : result) {
+                if (seen.size() >= limits.maxSearchResults()) {
+                    break;
+                }
+                engine.entry(index).ifPresent(e -> seen.add(EntryUuid.format(treeId, leafHash(e.leafData()))));
+            }
+        }
+        seen.forEach(out::add);
+        sendJson(res, out);
+    }
+
+    private void logInfo(ServerRequest req, ServerResponse res) throws Exception {
+        LogEngine.PublishedCheckpoint cp = engine.checkpoint();
+        ObjectNode o = ApiError.JSON.createObjectNode();
+        o.put("rootHash", HexFormat.of().formatHex(cp.rootHash()));
+        o.put("signedTreeHead", cp.signedNote());
+        o.put("treeID", Long.toString(treeId));
+        o.put("treeSize", cp.size());
+        sendJson(res, o);
+    }
+
+    private void consistencyProof(ServerRequest req, ServerResponse res) throws Exception {
+        long first = queryLong(req, "firstSize", 1);
+        if (!req.query().contains("lastSize")) {
+            throw ApiError.unprocessable("lastSize in query is required");
+        }
+        long last = queryLong(req, "lastSize", 0);
+        if (first < 1) {
+            throw ApiError.unprocessable("firstSize in query should be greater than or equal to 1");
+        }
+        if (last < 1) {
+            throw ApiError.unprocessable("lastSize in query should be greater than or equal to 1");
+        }
+        if (first > last) {
+            throw ApiError.badRequest("firstSize(" + first + ") must be less than lastSize(" + last + ")");
+        }
+        if (req.query().contains("treeID") && !req.query().get("treeID").equals(Long.toString(treeId))) {
+            throw ApiError.badRequest("invalid tree ID specified: " + req.query().get("treeID"));
+        }
+        LogEngine.PublishedCheckpoint cp = engine.checkpoint();
+        if (last > cp.size()) {
+            throw ApiError.badRequest("the tree size requested(" + last + ") was greater than what is currently observable("
+                    + cp.size() + ")");
+        }
+        ObjectNode o = ApiError.JSON.createObjectNode();
+        // Rekor answers with the latest root it read alongside the proof
+        o.put("rootHash", HexFormat.of().formatHex(cp.rootHash()));
+        ArrayNode hashes = o.putArray("hashes");
+        if (first < last) {
+            for (byte[] h : engine.consistencyProof(first, last)) {
+                hashes.add(HexFormat.of().formatHex(h));
+            }
+        }
+        sendJson(res, o);
+    }
+
+    private void publicKey(ServerRequest req, ServerResponse res) {
+        res.header(HeaderNames.CONTENT_TYPE, "application/x-pem-file");
+        res.send(PublicKeyMaterial.pem("PUBLIC KEY", logKey.getPublic().getEncoded()).getBytes(StandardCharsets.US_ASCII));
+    }
+
+    // --- helpers ---
+
+    private Optional<ObjectNode> entryAt(long index) throws InterruptedException {
+        Optional<LogEngine.StoredEntry> stored = engine.entry(index);
+        if (stored.isEmpty()) {
+            return Optional.empty();
+        }
+        LogEngine.StoredEntry e = stored.get();
+        String entryId = EntryUuid.format(treeId, leafHash(e.leafData()));
+        LogEngine.PublishedCheckpoint cp = engine.checkpoint();
+        if (cp.size() <= index) {
+            cp = awaitIntegrated(index);
+        }
+        return Optional.of(logEntry(entryId, e.leafData(), index, e.integratedTimeMillis(), cp));
+    }
+
+    private Optional<ObjectNode> entryByUuid(EntryUuid uuid) throws InterruptedException {
+        if (uuid.treeId().isPresent() && uuid.treeId().get() != treeId) {
+            return Optional.empty();
+        }
+        Optional<Long> index = engine.indexOfDedupKey(uuid.leafHash());
+        if (index.isEmpty()) {
+            return Optional.empty();
+        }
+        Optional<ObjectNode> entry = entryAt(index.get());
+        // the dedup key is the leaf hash; make sure the stored leaf agrees before answering for this UUID
+        if (entry.isPresent() && !Arrays.equals(leafHash(engine.entry(index.get()).orElseThrow().leafData()), uuid.leafHash())) {
+            return Optional.empty();
+        }
+        return entry;
+    }
+
+    /**
+     * The checkpoint that covers {@code index}, or, when integration takes longer than the configured wait, the
+     * latest one: the entry is durable, and it is answered with its SET but without an inclusion proof.
+     */
+    private LogEngine.PublishedCheckpoint awaitIntegrated(long index) throws InterruptedException {
+        try {
+            return engine.awaitIntegrated(index, limits.integrationTimeout());
+        } catch (IllegalStateException e) {
+            return engine.checkpoint();
+        }
+    }
+
+    /** Rekor's LogEntry: {@code {"<entryID>": {body, integratedTime, logID, logIndex, verification}}}. */
+    private ObjectNode logEntry(String entryId, byte[] body, long index, long integratedTimeMillis,
+            LogEngine.PublishedCheckpoint cp) {
+        long integratedTime = Math.floorDiv(integratedTimeMillis, 1000);
+        ObjectNode anon = ApiError.JSON.createObjectNode();
+        anon.put("body", Base64.getEncoder().encodeToString(body));
+        anon.put("integratedTime", integratedTime);
+        anon.put("logID", HexFormat.of().formatHex(logId));
+        anon.put("logIndex", index);
+        ObjectNode verification = anon.putObject("verification");
+        if (cp != null && cp.size() > index) {
+            ObjectNode proof = verification.putObject("inclusionProof");
+            proof.put("checkpoint", cp.signedNote());
+            ArrayNode hashes = proof.putArray("hashes");
+            for (byte[] h : engine.inclusionProof(index, cp.size())) {
+                hashes.add(HexFormat.of().formatHex(h));
+            }
+            proof.put("logIndex", index);
+            proof.put("rootHash", HexFormat.of().formatHex(cp.rootHash()));
+            proof.put("treeSize", cp.size());
+        }
+        verification.put("signedEntryTimestamp", Base64.getEncoder().encodeToString(
+                SignedEntryTimestamp.sign(logKey.getPrivate(), body, integratedTime, logId, index)));
+        ObjectNode out = ApiError.JSON.createObjectNode();
+        out.set(entryId, anon);
+        return out;
+    }
+
+    private JsonNode readJson(ServerRequest req) throws ApiError {
+        byte[] body = Bodies.read(req, limits.maxRequestBytes());
+        try {
+            JsonNode n = ApiError.JSON.readTree(body);
+            if (n == null || !n.isObject()) {
+                throw ApiError.badRequest("parsing body body from \"\" failed, because the body is not a JSON object");
+            }
+            return n;
+        } catch (IOException e) {
+            throw ApiError.badRequest("parsing body body from \"\" failed, because " + e.getMessage().lines().findFirst().orElse(""));
+        }
+    }
+
+    private static long queryLong(ServerRequest req, String name, long dflt) throws ApiError {
+        if (!req.query().contains(name)) {
+            return dflt;
+        }
+        try {
+            return Long.parseLong(req.query().get(name));
+        } catch (NumberFormatException e) {
+            throw ApiError.unprocessable(name + " in query must be of type int64: \"" + req.query().get(name) + "\"");
+        }
+    }
+
+    /** Rekor's {@code util.PrefixSHA}: a bare hex digest gets the algorithm its length implies. */
+    static String prefixSha(String hash) {
+        if (hash.contains(":")) {
+            return hash;
+        }
+        return switch (hash.length()) {
+            case 40 -> "sha1:" + hash;
+            case 96 -> "sha384:" + hash;
+            case 128 -> "sha512:" + hash;
+            default -> "sha256:" + hash;
+        };
+    }
+
+    private static byte[] leafHash(byte[] leaf) {
+        return dev.sigstack.core.merkle.Rfc6962.leafHash(leaf);
+    }
+
+    static void sendJson(ServerResponse res, JsonNode body) {
+        res.header(HeaderValues.CONTENT_TYPE_JSON);
+        res.send(body.toString().getBytes(StandardCharsets.UTF_8));
+    }
+}
