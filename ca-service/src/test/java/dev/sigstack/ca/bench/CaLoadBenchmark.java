@@ -87,7 +87,7 @@ class CaLoadBenchmark {
                 : engines.openLog("ct.bench", NoteKeys.ed25519Signer(NOTE_KEY)).engine();
             CtLog log = new CtLog(engine, logKey.getPrivate(), logKey.getPublic(), List.of(signer.chain().getLast()), Clock.systemUTC());
             WebServer ct = WebServer.builder().host("127.0.0.1").port(0)
-                .routing(r -> r.register("/ct/v1", new CtLogService(log))).build().start();
+                .routing(r -> r.register(new CtLogService(log))).build().start();
             CaServer ca = CaServer.start(CaConfig.builder(dir.resolve("data")).identityConfig(identity).grpcPort(-1)
                 .ctLogUrl(URI.create("http://127.0.0.1:" + ct.port())).keyPassword(pw).build());
             try {

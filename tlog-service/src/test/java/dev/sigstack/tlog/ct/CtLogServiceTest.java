@@ -61,7 +61,7 @@ class CtLogServiceTest {
         logKey = ec();
         CtLog log = new CtLog(new InMemoryLogEngine(), logKey.getPrivate(), logKey.getPublic(), List.of(root), Clock.systemUTC());
         server = WebServer.builder().port(0).host("127.0.0.1")
-            .routing(r -> r.register("/ct/v1", new CtLogService(log))).build().start();
+            .routing(r -> r.register(new CtLogService(log))).build().start();
         base = "http://127.0.0.1:" + server.port() + "/ct/v1/";
     }
 
