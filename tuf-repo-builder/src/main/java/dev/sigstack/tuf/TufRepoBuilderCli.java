@@ -382,6 +382,14 @@ public final class TufRepoBuilderCli {
         return EXIT_REFUSED;
       }
       int errors = 0;
+      if (source.repo != null) {
+        long newest = newestRoot(source.repo);
+        if (newest > t.root().version()) {
+          errors++;
+          err.printf("error: root chain stops at version %d but %d.root.json is published (%d.root.json missing?)%n",
+              t.root().version(), newest, t.root().version() + 1);
+        }
+      }
       var targets = client.targets();
       for (String name : targets.keySet()) {
         try {
@@ -404,6 +412,19 @@ public final class TufRepoBuilderCli {
           t.targets().version(), targets.size());
       return 0;
     }
+  }
+
+  static long newestRoot(Path dir) throws IOException {
+    long max = 0;
+    try (var files = Files.list(dir)) {
+      for (Path p : (Iterable<Path>) files::iterator) {
+        var m = java.util.regex.Pattern.compile("(\\d+)\\.root\\.json").matcher(p.getFileName().toString());
+        if (m.matches()) {
+          max = Math.max(max, Long.parseLong(m.group(1)));
+        }
+      }
+    }
+    return max;
   }
 
   @Command(name = "package", mixinStandardHelpOptions = true,

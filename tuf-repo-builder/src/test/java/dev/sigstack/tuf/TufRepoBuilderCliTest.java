@@ -189,4 +189,19 @@ class TufRepoBuilderCliTest {
         out.resolve("root.json").toString());
     assertEquals(0, m.exit(), m.err());
   }
+
+  @Test
+  void verify_gapInRootChain_reported() throws Exception {
+    assertEquals(0, init().exit());
+    for (int i = 0; i < 2; i++) {
+      Run r = cli("rotate-root", "--repo", repo.toString(), "--key", k("root1.key"), "--key", k("root2.key"),
+          "--key", k("snapshot.key"), "--key", k("timestamp.key"));
+      assertEquals(0, r.exit(), r.err());
+    }
+    Files.delete(repo.resolve("2.root.json"));
+    Run v = cli("verify", "--repo", repo.toString());
+    assertEquals(1, v.exit());
+    assertEquals("error: root chain stops at version 1 but 3.root.json is published (2.root.json missing?)",
+        v.err().lines().filter(l -> l.startsWith("error:")).findFirst().orElse(v.err()));
+  }
 }
