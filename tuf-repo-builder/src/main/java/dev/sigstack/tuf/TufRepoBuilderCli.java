@@ -236,6 +236,8 @@ public final class TufRepoBuilderCli {
   static final class Targets implements Callable<Integer> {
     @Option(names = "--repo", required = true, paramLabel = "DIR") Path repo;
     @Option(names = "--remove", paramLabel = "NAME") List<String> remove = new ArrayList<>();
+    @Option(names = "--resign", description = "Re-sign the targets as they are (fresh expiry), even with nothing to add or remove.")
+    boolean resign;
     @Mixin TargetOptions targetOpts;
     @Mixin SignOptions sign;
     @Mixin PackageAfter packageAfter;
@@ -246,8 +248,8 @@ public final class TufRepoBuilderCli {
       TufRepository r = TufRepository.open(repo);
       Instant now = sign.now();
       Map<String, Target> put = targetOpts.targets(now);
-      if (put.isEmpty() && remove.isEmpty()) {
-        throw new IllegalArgumentException("nothing to do: give --stack, --target or --remove");
+      if (put.isEmpty() && remove.isEmpty() && !resign) {
+        throw new IllegalArgumentException("nothing to do: give --stack, --target, --remove or --resign");
       }
       r.putTargets(put, new LinkedHashSet<>(remove), sign.signers(), sign.expiries(), now);
       spec.commandLine().getOut().printf("targets v%d: %d target(s); snapshot v%d; timestamp v%d%n",
