@@ -54,9 +54,10 @@ import dev.sigstack.tlog.internal.Engines;
  * Certificates per second with an embedded SCT over HTTP, loopback only, bounded in time; and, in the same run,
  * this machine's crypto bound for one certificate (token verify, PoP verify, precertificate sign, SCT sign, final
  * sign) times the cores. Runs only with {@code -Dsigstack.bench=true}:
- * {@code ./mvnw -pl core,tlog-service,ca-service verify -Dtest=CaLoadBenchmark -Dsigstack.bench=true
+ * {@code ./mvnw -pl core,tlog-service,ca-service verify -Dtest=CaLoadBenchmark -DexcludedGroups= -Dsigstack.bench=true
  * -Dsurefire.failIfNoSpecifiedTests=false}. Writes {@code target/ca-benchmark.md}.
  */
+@org.junit.jupiter.api.Tag("benchmark")
 class CaLoadBenchmark {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String NOTE_KEY =
