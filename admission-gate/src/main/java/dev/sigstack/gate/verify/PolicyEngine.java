@@ -2,7 +2,14 @@ package dev.sigstack.gate.verify;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.sigstack.core.verify.Artifact;
+import dev.sigstack.core.verify.BundleVerificationException;
+import dev.sigstack.core.verify.BundleVerifier;
+import dev.sigstack.core.verify.VerificationPolicy;
+import dev.sigstack.core.verify.VerificationResult;
 import dev.sigstack.gate.oci.CosignArtifacts;
+import dev.sigstack.gate.oci.Digests;
 import dev.sigstack.gate.oci.RegistryClient;
 import dev.sigstack.gate.oci.RegistryCredentials;
 import dev.sigstack.gate.oci.RegistryException;
@@ -313,6 +320,9 @@ public final class PolicyEngine {
             }
             return Map.of("static", true);
         }
+        if (a.bundleFormat()) {
+            return bundleAuthority(ref, cp, index, a, lookups, ctx);
+        }
         String mode = a.keyless() != null ? "keyless" : "key";
         boolean atts = !a.attestations().isEmpty();
         Signer signer;
@@ -364,6 +374,11 @@ public final class PolicyEngine {
             throw new VerificationException("attestation " + mode + " validation failed for authority " + a.name()
                     + " for " + ref.name() + ": " + why);
         }
+        return matchAttestations(cp, index, a, ok);
+    }
+
+    private static Object matchAttestations(CompiledPolicy cp, int index, Authority a, List<VerifiedArtifact> ok)
+            throws VerificationException {
         Map<String, Object> byName = new LinkedHashMap<>();
         for (Attestation want : a.attestations()) {
             String wantType = Predicates.uri(want.predicateType());
@@ -405,6 +420,89 @@ public final class PolicyEngine {
             byName.put(want.name(), passing);
         }
         return Map.of("attestations", byName);
+    }
+
+    /** The cosign predicate type of an image signature in the Sigstore bundle format. */
+    static final String COSIGN_SIGN_PREDICATE = "https://sigstore.dev/cosign/sign/v1";
+
+    /** {@code signatureFormat: bundle}: Sigstore bundles found as OCI 1.1 referrers, verified by core's BundleVerifier. */
+    private Object bundleAuthority(ImageReference ref, CompiledPolicy cp, int index, Authority a, Lookups lookups,
+            ResourceContext ctx) throws VerificationException {
+        boolean atts = !a.attestations().isEmpty();
+        String prefix = (atts ? "attestation" : "signature") + " keyless validation failed for authority " + a.name()
+                + " for " + ref.name() + ": ";
+        if (a.keyless() == null) {
+            throw new VerificationException(prefix + "when using the new bundle format, the authority must be keyless");
+        }
+        TrustedMaterial tm = env.trustRoot(a.keyless().trustRootRef()).orElseThrow(() -> new VerificationException(
+                prefix + "trustRootRef " + a.keyless().trustRootRef() + " not found"));
+        if (tm.trustedRoot() == null) {
+            throw new VerificationException(prefix + "trust root " + tm.name() + " has no certificate authority or "
+                    + "transparency log for bundle verification");
+        }
+        BundleVerifier verifier = a.keyless().insecureIgnoreSct()
+                ? BundleVerifier.withCtlogThreshold(tm.trustedRoot(), 0) : BundleVerifier.of(tm.trustedRoot());
+        List<byte[]> bundles = lookups.bundles(location(ref, a), credentials(a, ctx));
+        byte[] digest = java.util.HexFormat.of().parseHex(ref.digest().substring("sha256:".length()));
+        List<VerifiedArtifact> ok = new ArrayList<>();
+        List<String> reasons = new ArrayList<>();
+        for (byte[] b : bundles) {
+            String last = null;
+            for (var id : a.keyless().identities()) {
+                try {
+                    VerificationResult r = verifier.verify(b, new Artifact.Digest(digest), new VerificationPolicy
+                            .Identity(matcher(id.subject(), id.subjectRegExp()), matcher(id.issuer(),
+                            id.issuerRegExp())));
+                    String subject = r.signerIdentity().map(i -> i.san().value()).orElse("");
+                    String issuer = r.signerIdentity().map(i -> i.issuer()).orElse("");
+                    ok.add(new VerifiedArtifact(Digests.sha256(b), subject, issuer, statementOf(b)));
+                    last = null;
+                    break;
+                } catch (BundleVerificationException | IllegalArgumentException e) {
+                    last = e.getMessage();
+                }
+            }
+            if (last != null) {
+                reasons.add(last);
+            }
+        }
+        if (!atts) {
+            List<VerifiedArtifact> sigs = ok.stream().filter(v -> v.statement() == null
+                    || COSIGN_SIGN_PREDICATE.equals(v.statement().path("predicateType").asText())).toList();
+            if (sigs.isEmpty()) {
+                throw new VerificationException(prefix + (bundles.isEmpty() ? "no signatures found"
+                        : "no matching signatures: " + String.join("; ", new LinkedHashSet<>(reasons))));
+            }
+            return Map.of("signatures", sigs.stream().map(v -> Map.of("id", v.id(), "subject", v.subject(),
+                    "issuer", v.issuer())).toList());
+        }
+        List<VerifiedArtifact> statements = ok.stream().filter(v -> v.statement() != null).toList();
+        if (statements.isEmpty()) {
+            throw new VerificationException(prefix + (bundles.isEmpty() ? "no matching attestations: no attestations "
+                    + "found" : "no matching attestations: " + String.join("; ", new LinkedHashSet<>(reasons))));
+        }
+        return matchAttestations(cp, index, a, statements);
+    }
+
+    /** Exact, or a policy-controller regexp (Go {@code MatchString}: a match anywhere). */
+    private static VerificationPolicy.Matcher matcher(String exact, String regexp) {
+        if (regexp != null && !regexp.isEmpty()) {
+            return VerificationPolicy.Matcher.regexp("(?s).*(?:" + regexp + ").*");
+        }
+        return VerificationPolicy.Matcher.exact(exact);
+    }
+
+    /** The in-toto statement of a DSSE bundle, or null for a message-signature bundle. */
+    private static JsonNode statementOf(byte[] bundle) {
+        try {
+            JsonNode env = JSON.readTree(bundle).path("dsseEnvelope");
+            if (env.isMissingNode() || !env.has("payload")) {
+                return null;
+            }
+            return JSON.readTree(java.util.Base64.getDecoder().decode(env.get("payload").asText()));
+        } catch (java.io.IOException | IllegalArgumentException e) {
+            return null;
+        }
     }
 
     private Signer signer(Authority a) throws VerificationException {
@@ -520,6 +618,26 @@ public final class PolicyEngine {
                         + " for " + ref.name() + ": " + e.getMessage(), e);
             }
             return (List<SignatureLayer>) o;
+        }
+
+        @SuppressWarnings("unchecked")
+        List<byte[]> bundles(CosignArtifacts.Location at, RegistryCredentials creds) throws VerificationException {
+            String key = at + "|" + ref.digest() + "|bundle|" + creds;
+            CompletableFuture<Object> f = cached(lookups, key, null, () -> {
+                registryLookups.incrementAndGet();
+                try {
+                    return artifacts.bundles(at, ref.digest(), creds);
+                } catch (RegistryException e) {
+                    return e;
+                }
+            });
+            Object o = f.join();
+            if (o instanceof RegistryException e) {
+                lookups.remove(key);
+                throw new VerificationException("failed to fetch Sigstore bundles for " + ref.name() + ": "
+                        + e.getMessage(), e);
+            }
+            return (List<byte[]>) o;
         }
     }
 
