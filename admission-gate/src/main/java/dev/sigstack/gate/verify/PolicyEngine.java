@@ -291,6 +291,14 @@ public final class PolicyEngine {
             ObjectNode result = JSON.createObjectNode();
             result.set("authorityMatches", JSON.valueToTree(authorityMatches));
             var body = cip.spec().policy();
+            if (Boolean.TRUE.equals(body.fetchConfigFile())) {
+                try {
+                    result.set("config", configFiles(ref));
+                } catch (RegistryException | java.io.IOException e) {
+                    errors.add("failed to get a ConfigFile for " + ref.name() + ": " + e.getMessage());
+                    return new PolicyOutcome(List.of(), errors);
+                }
+            }
             if (Boolean.TRUE.equals(body.includeSpec()) && ctx.spec() != null) {
                 result.set("spec", ctx.spec());
             }
@@ -308,6 +316,47 @@ public final class PolicyEngine {
             }
         }
         return new PolicyOutcome(matched, List.of());
+    }
+
+    /**
+     * policy-controller's {@code fetchConfigFile}: the image config of every platform, keyed by
+     * {@code os/architecture[/variant][:osVersion]} as go-containerregistry's {@code Platform.String()}.
+     */
+    private ObjectNode configFiles(ImageReference ref) throws RegistryException, java.io.IOException {
+        ObjectNode out = JSON.createObjectNode();
+        dev.sigstack.gate.oci.Manifest m = registry.manifest(ref, RegistryCredentials.anonymous());
+        if (m.isIndex()) {
+            com.fasterxml.jackson.databind.JsonNode idx = JSON.readTree(m.raw());
+            for (com.fasterxml.jackson.databind.JsonNode d : idx.path("manifests")) {
+                dev.sigstack.gate.oci.Manifest child = registry.manifest(ref.registry(), ref.repository(),
+                        d.path("digest").asText(), RegistryCredentials.anonymous());
+                if (!child.isIndex()) {
+                    com.fasterxml.jackson.databind.JsonNode cfg = config(ref, child);
+                    out.set(platform(cfg), cfg);
+                }
+            }
+        } else {
+            com.fasterxml.jackson.databind.JsonNode cfg = config(ref, m);
+            out.set(platform(cfg), cfg);
+        }
+        return out;
+    }
+
+    private com.fasterxml.jackson.databind.JsonNode config(ImageReference ref, dev.sigstack.gate.oci.Manifest m)
+            throws RegistryException, java.io.IOException {
+        String digest = JSON.readTree(m.raw()).path("config").path("digest").asText("");
+        return JSON.readTree(registry.blob(ref.registry(), ref.repository(), digest, RegistryCredentials.anonymous()));
+    }
+
+    private static String platform(com.fasterxml.jackson.databind.JsonNode cfg) {
+        String p = cfg.path("os").asText("") + "/" + cfg.path("architecture").asText("");
+        if (!cfg.path("variant").asText("").isEmpty()) {
+            p += "/" + cfg.path("variant").asText();
+        }
+        if (!cfg.path("os.version").asText("").isEmpty()) {
+            p += ":" + cfg.path("os.version").asText();
+        }
+        return p;
     }
 
     /** Evaluates one authority; returns its match (for spec.policy) or throws the reason. */
