@@ -230,7 +230,7 @@ public final class PolicyEngine {
             if (!m.group().isEmpty() && !m.group().equals(ctx.group())) {
                 continue;
             }
-            if (m.matchLabels().entrySet().stream().allMatch(e -> e.getValue().equals(ctx.labels().get(e.getKey())))) {
+            if (m.selects(ctx.labels())) {
                 return true;
             }
         }
