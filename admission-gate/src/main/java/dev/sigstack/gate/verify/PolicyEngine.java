@@ -383,7 +383,13 @@ public final class PolicyEngine {
             throw new VerificationException((atts ? "attestation " : "signature ") + mode + " validation failed for "
                     + "authority " + a.name() + " for " + ref.name() + ": " + e.getMessage());
         }
-        ArtifactVerifier verifier = new ArtifactVerifier(signer, tlogKeys);
+        ArtifactVerifier verifier;
+        try {
+            verifier = new ArtifactVerifier(signer, tlogKeys, tsaChain(a));
+        } catch (VerificationException e) {
+            throw new VerificationException((atts ? "attestation " : "signature ") + mode + " validation failed for "
+                    + "authority " + a.name() + " for " + ref.name() + ": " + e.getMessage());
+        }
         CosignArtifacts.Location at = location(ref, a);
         RegistryCredentials creds = credentials(a, ctx);
         if (!atts) {
@@ -588,6 +594,20 @@ public final class PolicyEngine {
                 "trustRootRef " + (a.keyless().trustRootRef() == null || a.keyless().trustRootRef().isEmpty()
                         ? "(default)" : a.keyless().trustRootRef()) + " not found"));
         return KeylessSigner.create(a.keyless(), tm, a.keyless().caCert() == null ? null : a.keyless().caCert().data());
+    }
+
+    /** The TSA chain of {@code rfc3161timestamp.trustRootRef}, or null when the authority has no TSA. */
+    private List<java.security.cert.X509Certificate> tsaChain(Authority a) throws VerificationException {
+        if (a.rfc3161timestamp() == null) {
+            return null;
+        }
+        String ref = a.rfc3161timestamp().trustRootRef();
+        TrustedMaterial tm = env.trustRoot(ref).orElseThrow(() -> new VerificationException("trustRootRef "
+                + (ref == null || ref.isEmpty() ? "(default)" : ref) + " not found"));
+        if (tm.tsaCertificates().isEmpty()) {
+            throw new VerificationException("trust root " + tm.name() + " has no timestamp authority");
+        }
+        return tm.tsaCertificates();
     }
 
     private List<PublicKey> tlogKeys(Authority a) throws VerificationException {
