@@ -75,7 +75,10 @@ public final class PolicyEngine {
      * @param matched authority names that passed (empty when the policy failed)
      * @param errors the reasons, when it failed
      */
-    record PolicyOutcome(List<String> matched, List<String> errors) {
+    record PolicyOutcome(List<String> matched, List<String> errors, boolean transientFailure) {
+        PolicyOutcome(List<String> matched, List<String> errors) {
+            this(matched, errors, false);
+        }
     }
 
     /**
@@ -151,6 +154,12 @@ public final class PolicyEngine {
             CompletableFuture<PolicyOutcome> f = cached(outcomes, key, cacheHits, () -> {
                 verifications.incrementAndGet();
                 return validatePolicy(pinned, p, ctx);
+            });
+            f.thenAccept(o -> {
+                if (o.transientFailure()) {
+                    // A refusal caused by an unreachable registry is answered, not remembered.
+                    outcomes.computeIfPresent(key, (k, c) -> c.future() == f ? null : c);
+                }
             });
             all.add(f.thenAccept(o -> {
                 if (o.matched().isEmpty()) {
@@ -270,6 +279,7 @@ public final class PolicyEngine {
         Lookups lookups = new Lookups(ref);
         List<String> matched = new ArrayList<>();
         List<String> errors = new ArrayList<>();
+        boolean transientFailure = false;
         Map<String, Object> authorityMatches = new LinkedHashMap<>();
         for (int i = 0; i < cip.spec().authorities().size(); i++) {
             Authority a = cip.spec().authorities().get(i);
@@ -279,13 +289,14 @@ public final class PolicyEngine {
                 authorityMatches.put(a.name(), m);
             } catch (VerificationException e) {
                 errors.add(e.getMessage());
+                transientFailure |= e.getCause() instanceof RegistryException;
             }
         }
         if (matched.isEmpty()) {
             if (errors.isEmpty()) {
                 errors.add("failed to process policy: " + cip.name());
             }
-            return new PolicyOutcome(List.of(), errors);
+            return new PolicyOutcome(List.of(), errors, transientFailure);
         }
         if (cp.specPolicy() != null) {
             ObjectNode result = JSON.createObjectNode();
@@ -296,7 +307,7 @@ public final class PolicyEngine {
                     result.set("config", configFiles(ref));
                 } catch (RegistryException | java.io.IOException e) {
                     errors.add("failed to get a ConfigFile for " + ref.name() + ": " + e.getMessage());
-                    return new PolicyOutcome(List.of(), errors);
+                    return new PolicyOutcome(List.of(), errors, true);
                 }
             }
             if (Boolean.TRUE.equals(body.includeSpec()) && ctx.spec() != null) {
