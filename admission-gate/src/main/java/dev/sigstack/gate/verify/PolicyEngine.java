@@ -117,9 +117,9 @@ public final class PolicyEngine {
     }
 
     /** The digest a reference points at (tags resolved through the registry). */
-    public String resolveDigest(String image, String namespace) throws RegistryException {
+    public String resolveDigest(String image, RegistryCredentials pullCredentials) throws RegistryException {
         ImageReference ref = ImageReference.parse(image);
-        return registry.resolve(ref, RegistryCredentials.anonymous());
+        return registry.resolve(ref, pullCredentials);
     }
 
     /**
@@ -139,7 +139,7 @@ public final class PolicyEngine {
         }
         String digest;
         try {
-            digest = ref.isDigest() ? ref.digest() : registry.resolve(ref, RegistryCredentials.anonymous());
+            digest = ref.isDigest() ? ref.digest() : registry.resolve(ref, ctx.pullCredentials());
         } catch (RegistryException e) {
             return FieldError.generic("failed to resolve " + image + " to a digest: " + e.getMessage(), "image")
                     .withDetails(image);
@@ -150,7 +150,8 @@ public final class PolicyEngine {
         List<CompletableFuture<Void>> all = new ArrayList<>();
         for (CompiledPolicy p : matching) {
             String key = digest + "|" + pinned.repositoryName() + "|" + p.revision() + "|" + env.version() + "|"
-                    + ctx.namespace() + "|" + (needsContext(p) ? ctx.hashCode() : 0);
+                    + ctx.namespace() + "|" + ctx.pullCredentials().fingerprint() + "|"
+                    + (needsContext(p) ? ctx.hashCode() : 0);
             CompletableFuture<PolicyOutcome> f = cached(outcomes, key, cacheHits, () -> {
                 verifications.incrementAndGet();
                 return validatePolicy(pinned, p, ctx);
@@ -304,7 +305,7 @@ public final class PolicyEngine {
             var body = cip.spec().policy();
             if (Boolean.TRUE.equals(body.fetchConfigFile())) {
                 try {
-                    result.set("config", configFiles(ref));
+                    result.set("config", configFiles(ref, ctx.pullCredentials()));
                 } catch (RegistryException | java.io.IOException e) {
                     errors.add("failed to get a ConfigFile for " + ref.name() + ": " + e.getMessage());
                     return new PolicyOutcome(List.of(), errors, true);
@@ -333,30 +334,31 @@ public final class PolicyEngine {
      * policy-controller's {@code fetchConfigFile}: the image config of every platform, keyed by
      * {@code os/architecture[/variant][:osVersion]} as go-containerregistry's {@code Platform.String()}.
      */
-    private ObjectNode configFiles(ImageReference ref) throws RegistryException, java.io.IOException {
+    private ObjectNode configFiles(ImageReference ref, RegistryCredentials creds)
+            throws RegistryException, java.io.IOException {
         ObjectNode out = JSON.createObjectNode();
-        dev.sigstack.gate.oci.Manifest m = registry.manifest(ref, RegistryCredentials.anonymous());
+        dev.sigstack.gate.oci.Manifest m = registry.manifest(ref, creds);
         if (m.isIndex()) {
             com.fasterxml.jackson.databind.JsonNode idx = JSON.readTree(m.raw());
             for (com.fasterxml.jackson.databind.JsonNode d : idx.path("manifests")) {
                 dev.sigstack.gate.oci.Manifest child = registry.manifest(ref.registry(), ref.repository(),
-                        d.path("digest").asText(), RegistryCredentials.anonymous());
+                        d.path("digest").asText(), creds);
                 if (!child.isIndex()) {
-                    com.fasterxml.jackson.databind.JsonNode cfg = config(ref, child);
+                    com.fasterxml.jackson.databind.JsonNode cfg = config(ref, child, creds);
                     out.set(platform(cfg), cfg);
                 }
             }
         } else {
-            com.fasterxml.jackson.databind.JsonNode cfg = config(ref, m);
+            com.fasterxml.jackson.databind.JsonNode cfg = config(ref, m, creds);
             out.set(platform(cfg), cfg);
         }
         return out;
     }
 
-    private com.fasterxml.jackson.databind.JsonNode config(ImageReference ref, dev.sigstack.gate.oci.Manifest m)
-            throws RegistryException, java.io.IOException {
+    private com.fasterxml.jackson.databind.JsonNode config(ImageReference ref, dev.sigstack.gate.oci.Manifest m,
+            RegistryCredentials creds) throws RegistryException, java.io.IOException {
         String digest = JSON.readTree(m.raw()).path("config").path("digest").asText("");
-        return JSON.readTree(registry.blob(ref.registry(), ref.repository(), digest, RegistryCredentials.anonymous()));
+        return JSON.readTree(registry.blob(ref.registry(), ref.repository(), digest, creds));
     }
 
     private static String platform(com.fasterxml.jackson.databind.JsonNode cfg) {
@@ -653,7 +655,7 @@ public final class PolicyEngine {
     }
 
     private RegistryCredentials credentials(Authority a, ResourceContext ctx) throws VerificationException {
-        RegistryCredentials creds = RegistryCredentials.anonymous();
+        RegistryCredentials creds = ctx.pullCredentials();
         for (var s : a.sources()) {
             for (String name : s.signaturePullSecrets()) {
                 String ns = env.systemNamespace();

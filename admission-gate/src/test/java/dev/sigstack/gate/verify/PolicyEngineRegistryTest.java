@@ -102,7 +102,7 @@ class PolicyEngineRegistryTest {
         Setup s = engine(GateConfig.defaults(), keyPolicy("require-site-key", reg.host() + "/app/**", "enforce", ""));
         assertTrue(s.engine().validate(image("app/signed", d), ResourceContext.pod("prod")).isEmpty());
         assertTrue(s.engine().validate(reg.host() + "/app/signed:v1", ResourceContext.pod("prod")).isEmpty());
-        assertEquals(d, s.engine().resolveDigest(reg.host() + "/app/signed:v1", "prod"));
+        assertEquals(d, s.engine().resolveDigest(reg.host() + "/app/signed:v1", dev.sigstack.gate.oci.RegistryCredentials.anonymous()));
     }
 
     @Test
