@@ -183,8 +183,12 @@ final class TlogLoadBenchmark {
         boolean rekor = route.startsWith("/api/v1");
         int count = MAX_ENTRIES;
         byte[][] bodies = bodies(count, rekor);
-        try (TlogProcess p = TlogProcess.start(jdbcUrl, data, HOST, "bench",
-                List.of("-Xmx1g", "-XX:+UseParallelGC")).awaitReady(Duration.ofSeconds(60))) {
+        List<String> jvm = new ArrayList<>(List.of("-Xmx1g", "-XX:+UseParallelGC"));
+        String extra = System.getProperty("bench.serverOpts", "").strip(); // e.g. -XX:StartFlightRecording=...
+        if (!extra.isEmpty()) {
+            jvm.addAll(Arrays.asList(extra.split("\\s+")));
+        }
+        try (TlogProcess p = TlogProcess.start(jdbcUrl, data, HOST, "bench", jvm).awaitReady(Duration.ofSeconds(60))) {
             HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                     .connectTimeout(Duration.ofSeconds(5)).build();
             AtomicInteger next = new AtomicInteger();
