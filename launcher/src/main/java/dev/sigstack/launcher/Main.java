@@ -18,8 +18,13 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--host", description = "Address to bind and to advertise (default: ${DEFAULT-VALUE})")
     String host = "127.0.0.1";
 
-    @Option(names = "--tlog-port", description = "Port of the transparency log (default: ${DEFAULT-VALUE})")
-    int tlogPort = 3000;
+    @Option(names = "--base-port", description = "First port: Rekor v1 +0, Rekor v2 +1, CT log +2, CA +5, CA gRPC +6,"
+            + " TUF mirror +8; 0 takes free ports (default: ${DEFAULT-VALUE})")
+    int basePort = 3000;
+
+    @Option(names = "--identity-config", description = "A Fulcio identity config (YAML or JSON) for issuers besides"
+            + " the built-in development issuer")
+    Path identityConfig;
 
     Main() {
     }
@@ -34,7 +39,7 @@ public final class Main implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Stack stack = Stack.start(new Stack.Settings(dataDir, host, tlogPort));
+        Stack stack = Stack.start(new Stack.Settings(dataDir, host, basePort, identityConfig));
         Runtime.getRuntime().addShutdownHook(new Thread(stack::close));
         System.out.println(stack.banner());
         new CountDownLatch(1).await();

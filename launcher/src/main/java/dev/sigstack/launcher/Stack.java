@@ -3,70 +3,263 @@ package dev.sigstack.launcher;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sigstack.ca.CaConfig;
+import dev.sigstack.ca.CaServer;
+import dev.sigstack.ca.ct.CtLogClient;
+import dev.sigstack.ca.ct.CtSubmissionException;
+import dev.sigstack.ca.ct.HttpCtLogClient;
+import dev.sigstack.core.rekor.RekorV2Entries;
+import dev.sigstack.core.trustroot.StackDescription;
 import dev.sigstack.tlog.TlogServer;
+import dev.sigstack.tuf.DevStack;
+import dev.sigstack.tuf.Expiries;
+import dev.sigstack.tuf.Keys;
+import dev.sigstack.tuf.RoleSpec;
+import dev.sigstack.tuf.StackTargets;
+import dev.sigstack.tuf.TufRepoServer;
+import dev.sigstack.tuf.TufRepository;
+import dev.sigstack.core.tuf.TufSigner;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
-import java.sql.SQLException;
-import java.util.Base64;
+import java.nio.file.StandardCopyOption;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /**
- * The stack's services in one process, with their state under one data directory, and the machine-readable
- * {@code stack.json} that scripts and CI read.
+ * The stack's services in one process, with all state under one data directory, and the machine-readable
+ * {@code stack.json} that scripts and CI read. Start order follows the trust flow: the logs, then the CA (its
+ * CT log is started right after it, trusting the CA's root), then the TUF repository built from every
+ * service's keys, served as a mirror.
  */
 final class Stack implements AutoCloseable {
-    record Settings(Path dataDir, String host, int tlogPort) { }
-
-    private final Settings settings;
-    private final TlogServer tlog;
-
-    private Stack(Settings settings, TlogServer tlog) {
-        this.settings = settings;
-        this.tlog = tlog;
+    /** Where to listen; port 0 takes any free port (tests). */
+    record Settings(Path dataDir, String host, int basePort, Path identityConfig) {
+        int port(int offset) {
+            return basePort == 0 ? 0 : basePort + offset;
+        }
     }
 
-    static Stack start(Settings s) throws IOException, GeneralSecurityException, SQLException {
-        Files.createDirectories(s.dataDir());
-        TlogServer tlog = TlogServer.start(TlogServer.Config.defaults(s.dataDir().resolve("tlog"))
-                .withHostname(s.host().equals("127.0.0.1") ? "localhost" : s.host())
-                .withPort(s.tlogPort()), null);
-        Stack stack = new Stack(s, tlog);
-        stack.writeStackJson();
-        return stack;
+    private static final String OPERATOR = "sigstack";
+
+    private final Settings settings;
+    private final List<AutoCloseable> running = new ArrayList<>();
+    private TlogServer rekorV1;
+    private TlogServer rekorV2;
+    private TlogServer ctLog;
+    private CaServer ca;
+    private TufRepoServer tuf;
+    private Path tufRepo;
+
+    private Stack(Settings settings) {
+        this.settings = settings;
+    }
+
+    static Stack start(Settings s) throws Exception {
+        Stack stack = new Stack(s);
+        try {
+            stack.startServices();
+            stack.writeStackJson();
+            return stack;
+        } catch (Exception | Error e) {
+            stack.close();
+            throw e;
+        }
+    }
+
+    private void startServices() throws Exception {
+        Path data = settings.dataDir().toAbsolutePath();
+        Files.createDirectories(data);
+        String hostname = settings.host().equals("127.0.0.1") ? "localhost" : settings.host();
+        TlogServer.Config logs = TlogServer.Config.defaults(data.resolve("tlog"))
+                .withHostname(hostname).withHost(settings.host());
+
+        rekorV1 = keep(TlogServer.start(logs.withApi(TlogServer.Api.REKOR_V1).withPort(settings.port(0))
+                .withKeyFile(data.resolve("tlog/rekor-v1-key.pem")), null));
+        rekorV2 = keep(TlogServer.start(logs.withApi(TlogServer.Api.REKOR_V2).withPort(settings.port(1))
+                .withKeyFile(data.resolve("tlog/rekor-v2-key.pem")), null));
+
+        // The CA needs its CT log's URL, and the CT log needs the CA's root: the CA gets a client that
+        // reaches the CT log once the CT log is up (it submits only when it issues).
+        DeferredCtClient ctClient = new DeferredCtClient();
+        CaConfig.Builder caConfig = CaConfig.builder(data.resolve("ca")).host(settings.host())
+                .httpPort(settings.port(5)).grpcPort(settings.port(6)).devIssuer(true).ctLogClient(ctClient);
+        if (settings.identityConfig() != null) {
+            caConfig.identityConfig(settings.identityConfig());
+        }
+        ca = keep(CaServer.start(caConfig.build()));
+        List<X509Certificate> chain = ca.chain();
+        ctLog = keep(TlogServer.start(logs.withCtRoots(List.of(chain.get(chain.size() - 1)))
+                .withApi(TlogServer.Api.CT).withPort(settings.port(2)).withKeyFile(data.resolve("tlog/ct-key.pem")),
+                null));
+        ctClient.delegate = new HttpCtLogClient(URI.create(url(ctLog.port())));
+
+        tufRepo = data.resolve("tuf/repository");
+        publishTrustRoot(data.resolve("tuf/keys"));
+        tuf = keep(TufRepoServer.start(tufRepo, new java.net.InetSocketAddress(settings.host(), settings.port(8))));
+    }
+
+    /** The stack's trust material as this run's keys and URLs describe it. */
+    StackDescription description() {
+        StackDescription.Window since = new StackDescription.Window(Instant.parse("2025-01-01T00:00:00Z"), null);
+        String caUrl = url(ca.httpPort());
+        return new StackDescription(
+                List.of(new StackDescription.CertificateAuthority(caUrl, ca.chain(), null)),
+                List.of(new StackDescription.TransparencyLog(url(rekorV1.port()), rekorV1.publicKey(), since, null),
+                        new StackDescription.TransparencyLog(url(rekorV2.port()), rekorV2.publicKey(), since,
+                                RekorV2Entries.logId(rekorV2.engine().origin(), rekorV2.publicKey()))),
+                List.of(new StackDescription.TransparencyLog(url(ctLog.port()), ctLog.publicKey(), since, null)),
+                List.of(new StackDescription.CertificateAuthority(caUrl + "/api/v1/timestamp",
+                        ca.timestampAuthority().chain(), null)),
+                List.of(new StackDescription.ServiceUrl(caUrl, 1, since, OPERATOR)),
+                List.of(new StackDescription.ServiceUrl(ca.devIssuerUrl(), 1, since, OPERATOR)),
+                List.of(new StackDescription.ServiceUrl(url(rekorV1.port()), 1, since, OPERATOR),
+                        new StackDescription.ServiceUrl(url(rekorV2.port()), 2, since, OPERATOR)),
+                List.of(new StackDescription.ServiceUrl(caUrl + "/api/v1/timestamp", 1, since, OPERATOR)));
+    }
+
+    /**
+     * Builds the TUF repository on first start (a development 1-of-1 root, all keys under the data directory),
+     * and on later starts replaces changed targets and refreshes snapshot and timestamp.
+     */
+    private void publishTrustRoot(Path keyDir) throws Exception {
+        Map<String, TufSigner> signers = new LinkedHashMap<>();
+        for (String role : TufRepository.ROLES) {
+            Path key = keyDir.resolve(role + ".pem");
+            if (!Files.exists(key)) {
+                Files.createDirectories(keyDir);
+                DevStack.pemPrivate(key, DevStack.ec().getPrivate());
+            }
+            signers.put(role, Keys.signer(key.toString()));
+        }
+        Instant now = Instant.now();
+        var targets = StackTargets.of(description(), now);
+        List<TufSigner> all = List.copyOf(signers.values());
+        if (!Files.exists(tufRepo.resolve("1.root.json"))) {
+            Map<String, RoleSpec> roles = new LinkedHashMap<>();
+            signers.forEach((role, signer) -> roles.put(role, new RoleSpec(List.of(signer.key()), 1)));
+            TufRepository.init(tufRepo, roles, targets, all, Expiries.DEFAULT, now);
+        } else {
+            TufRepository repo = TufRepository.open(tufRepo);
+            repo.putTargets(targets, Set.of(), all, Expiries.DEFAULT, now);
+        }
+    }
+
+    private <T extends AutoCloseable> T keep(T service) {
+        running.add(service);
+        return service;
+    }
+
+    private String url(int port) {
+        return "http://" + settings.host() + ":" + port;
     }
 
     String tlogUrl() {
-        return "http://" + settings.host() + ":" + tlog.port();
+        return url(rekorV1.port());
+    }
+
+    String caUrl() {
+        return url(ca.httpPort());
+    }
+
+    String tufUrl() {
+        return tuf.url().toString().replaceAll("/$", "");
+    }
+
+    String issuerUrl() {
+        return ca.devIssuerUrl();
+    }
+
+    Path initialRoot() {
+        return tufRepo.resolve("1.root.json");
     }
 
     private void writeStackJson() throws IOException {
         ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         ObjectNode root = json.createObjectNode();
         ObjectNode services = root.putObject("services");
-        ObjectNode t = services.putObject("tlog");
-        t.put("url", tlogUrl());
-        t.put("checkpoint", tlogUrl() + "/checkpoint");
-        t.put("health", tlogUrl() + "/observe/health");
-        t.put("publicKey", Base64.getEncoder().encodeToString(tlog.publicKey().getEncoded()));
+        ObjectNode r1 = services.putObject("rekor");
+        r1.put("url", url(rekorV1.port()));
+        r1.put("api", "rekor-v1");
+        r1.put("health", url(rekorV1.port()) + "/observe/health");
+        ObjectNode r2 = services.putObject("rekorV2");
+        r2.put("url", url(rekorV2.port()));
+        r2.put("api", "rekor-v2");
+        r2.put("checkpoint", url(rekorV2.port()) + "/checkpoint");
+        ObjectNode ct = services.putObject("ctlog");
+        ct.put("url", url(ctLog.port()));
+        ObjectNode caNode = services.putObject("ca");
+        caNode.put("url", caUrl());
+        caNode.put("grpcPort", ca.grpcPort());
+        ObjectNode tsa = services.putObject("tsa");
+        tsa.put("url", caUrl() + "/api/v1/timestamp");
+        ObjectNode oidc = services.putObject("oidc");
+        oidc.put("issuer", issuerUrl());
+        oidc.put("tokenEndpoint", issuerUrl() + "/token");
+        ObjectNode tufNode = services.putObject("tuf");
+        tufNode.put("mirror", tufUrl());
+        tufNode.put("root", initialRoot().toString());
         root.put("dataDir", settings.dataDir().toAbsolutePath().toString());
         Path out = settings.dataDir().resolve("stack.json");
         Path tmp = settings.dataDir().resolve("stack.json.tmp");
         json.writeValue(tmp.toFile(), root);
-        Files.move(tmp, out, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
     String banner() {
+        String file = "artifact.txt";
         return String.join("\n",
                 "sigstack is running (data in " + settings.dataDir().toAbsolutePath() + ")",
-                "  transparency log  " + tlogUrl() + "   (checkpoint: " + tlogUrl() + "/checkpoint)",
-                "  stack.json        " + settings.dataDir().resolve("stack.json").toAbsolutePath(),
-                "Stop with Ctrl-C; a restart keeps the log and its key.");
+                "  CA (Fulcio API)    " + caUrl() + "   gRPC (TLS) port " + ca.grpcPort(),
+                "  timestamps (TSA)   " + caUrl() + "/api/v1/timestamp",
+                "  OIDC issuer (dev)  " + issuerUrl() + "   token: " + issuerUrl() + "/token?email=you@example.com",
+                "  Rekor v1           " + url(rekorV1.port()),
+                "  Rekor v2 (tiles)   " + url(rekorV2.port()),
+                "  CT log             " + url(ctLog.port()),
+                "  TUF mirror         " + tufUrl() + "   initial root: " + initialRoot(),
+                "  stack.json         " + settings.dataDir().toAbsolutePath().resolve("stack.json"),
+                "",
+                "Sign and verify a blob with sigstore-js (npm i -g @sigstore/cli):",
+                "  echo hello > " + file,
+                "  TOKEN=$(curl -s '" + issuerUrl() + "/token?email=you@example.com' | sed 's/.*\"id_token\":\"\\([^\"]*\\)\".*/\\1/')",
+                "  sigstore sign " + file + " --fulcio-url " + caUrl() + " --rekor-url " + url(rekorV1.port())
+                        + " --identity-token \"$TOKEN\" > " + file + ".sigstore.json",
+                "  sigstore verify " + file + ".sigstore.json --blob-file " + file + " --tuf-mirror-url " + tufUrl()
+                        + " --tuf-root-path " + initialRoot() + " --certificate-identity-email you@example.com"
+                        + " --certificate-issuer " + issuerUrl(),
+                "",
+                "Stop with Ctrl-C; a restart keeps the logs, the keys and the TUF repository.");
     }
 
     @Override
     public void close() {
-        tlog.close();
+        for (int i = running.size() - 1; i >= 0; i--) {
+            try {
+                running.get(i).close();
+            } catch (Exception ignored) {
+                // stopping the rest anyway
+            }
+        }
+    }
+
+    /** A CT client whose target is set once the CT log has started. */
+    private static final class DeferredCtClient implements CtLogClient {
+        private volatile CtLogClient delegate;
+
+        @Override
+        public dev.sigstack.core.ct.Sct addPreChain(List<byte[]> chain) throws CtSubmissionException {
+            CtLogClient d = delegate;
+            if (d == null) {
+                throw new CtSubmissionException("the CT log is not started yet");
+            }
+            return d.addPreChain(chain);
+        }
     }
 }

@@ -20,19 +20,31 @@ final class StackTest {
     @Test
     void start_writesStackJsonWhoseUrlsAnswer_andRestartKeepsTheLogKey() throws Exception {
         String key;
-        try (Stack stack = Stack.start(new Stack.Settings(dataDir, "127.0.0.1", 0))) {
+        // first start creates keys and the TUF repository; the second reuses them
+        try (Stack stack = Stack.start(new Stack.Settings(dataDir, "127.0.0.1", 0, null))) {
             JsonNode json = new ObjectMapper().readTree(dataDir.resolve("stack.json").toFile());
-            String checkpoint = json.at("/services/tlog/checkpoint").asText();
+            String checkpoint = json.at("/services/rekorV2/checkpoint").asText();
             HttpResponse<String> r = HttpClient.newHttpClient().send(
                     HttpRequest.newBuilder(URI.create(checkpoint)).build(), HttpResponse.BodyHandlers.ofString());
             assertEquals(200, r.statusCode());
             assertTrue(r.body().startsWith("localhost\n0\n"), r.body());
-            key = json.at("/services/tlog/publicKey").asText();
+            String log = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create(json.at("/services/rekor/url").asText() + "/api/v1/log")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+            assertTrue(log.contains("\"treeSize\":0"), log);
+            String trustedRoot = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create(json.at("/services/tuf/mirror").asText() + "/1.root.json")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+            assertTrue(trustedRoot.replace(" ", "").contains("\"_type\":\"root\""), trustedRoot);
+            key = json.at("/services/ca/url").asText();
             assertTrue(stack.banner().contains(stack.tlogUrl()));
         }
-        try (Stack again = Stack.start(new Stack.Settings(dataDir, "127.0.0.1", 0))) {
+        try (Stack again = Stack.start(new Stack.Settings(dataDir, "127.0.0.1", 0, null))) {
             JsonNode json = new ObjectMapper().readTree(dataDir.resolve("stack.json").toFile());
-            assertEquals(key, json.at("/services/tlog/publicKey").asText());
+            assertTrue(json.at("/services/tuf/root").asText().endsWith("1.root.json"));
+            assertEquals(1, java.nio.file.Files.list(dataDir.resolve("tuf/repository"))
+                    .filter(p -> p.getFileName().toString().endsWith(".root.json")).count(),
+                    "a restart keeps the same root");
         }
     }
 }

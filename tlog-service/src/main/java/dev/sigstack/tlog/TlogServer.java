@@ -3,7 +3,15 @@ package dev.sigstack.tlog;
 import dev.sigstack.core.note.NoteKeys;
 import dev.sigstack.core.note.NoteSigner;
 import dev.sigstack.tlog.internal.Engines;
+import dev.sigstack.tlog.ct.CtLog;
+import dev.sigstack.tlog.ct.CtLogService;
 import dev.sigstack.tlog.internal.KeyFiles;
+import dev.sigstack.tlog.rekor.RekorLimits;
+import dev.sigstack.tlog.rekor.RekorV1Service;
+import dev.sigstack.tlog.rekor.RekorV2Service;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.util.List;
 import io.helidon.common.tls.Tls;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
@@ -27,7 +35,6 @@ import java.security.KeyPair;
 import java.security.PublicKey;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.util.function.Consumer;
 import java.util.logging.Logger;
 
 /**
@@ -37,49 +44,106 @@ import java.util.logging.Logger;
 public final class TlogServer implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(TlogServer.class.getName());
 
+    /** Which API a log serves besides the tlog-tiles read API. */
+    public enum Api {
+        /** Only the tlog-tiles read API (writes come through the Java API). */
+        TILES_ONLY,
+        /** Rekor v1: checkpoint origin {@code "<hostname> - <treeID>"}, signed as {@code <hostname>}. */
+        REKOR_V1,
+        /** Rekor v2 (rekor-tiles): checkpoint origin and signer name are the hostname. */
+        REKOR_V2,
+        /** An RFC 6962 certificate-transparency log; stored under {@code "<hostname>/ct"}. */
+        CT
+    }
+
     /**
      * Settings with defaults in {@link #defaults(Path)}.
      *
-     * @param hostname the log's origin and checkpoint signer name (a hostname, no port, no scheme)
+     * @param hostname the log's checkpoint signer name (a hostname, no port, no scheme)
      * @param jdbcUrl H2 ({@code jdbc:h2:file:...}) or PostgreSQL ({@code jdbc:postgresql://...})
-     * @param keyFile the ECDSA P-256 checkpoint key (PEM), created when absent
+     * @param keyFile the ECDSA P-256 log key (PEM), created when absent
      * @param host the address to bind
      * @param port the port to bind (0: any free port)
      * @param selfUrl the URL other replicas forward writes to while this one holds the lease
      * @param tls TLS for the listener, or null for plain HTTP
+     * @param api the write/read API this log serves
+     * @param ctRoots for {@link Api#CT}: the CA certificates whose chains the CT log accepts
      */
     public record Config(String hostname, String jdbcUrl, Path keyFile, String host, int port, String selfUrl, Tls tls,
-            int poolSize) {
+            int poolSize, Api api, List<X509Certificate> ctRoots) {
         public Config {
             if (hostname == null || hostname.isBlank() || hostname.contains(":") || hostname.contains("/")) {
                 throw new IllegalArgumentException("tlog hostname must be a bare hostname (no scheme, no port)");
+            }
+            api = api == null ? Api.TILES_ONLY : api;
+            ctRoots = ctRoots == null ? List.of() : List.copyOf(ctRoots);
+            if (api == Api.CT && ctRoots.isEmpty()) {
+                throw new IllegalArgumentException("a CT log needs the CA roots whose chains it accepts");
             }
         }
 
         public static Config defaults(Path dataDir) {
             return new Config("localhost", "jdbc:h2:file:" + dataDir.resolve("tlog").toAbsolutePath(),
-                    dataDir.resolve("tlog-key.pem"), "127.0.0.1", 0, null, null, 16);
+                    dataDir.resolve("tlog-key.pem"), "127.0.0.1", 0, null, null, 16, Api.TILES_ONLY, null);
         }
 
         public Config withPort(int p) {
-            return new Config(hostname, jdbcUrl, keyFile, host, p, selfUrl, tls, poolSize);
+            return new Config(hostname, jdbcUrl, keyFile, host, p, selfUrl, tls, poolSize, api, ctRoots);
+        }
+
+        public Config withHost(String h) {
+            return new Config(hostname, jdbcUrl, keyFile, h, port, selfUrl, tls, poolSize, api, ctRoots);
         }
 
         public Config withHostname(String h) {
-            return new Config(h, jdbcUrl, keyFile, host, port, selfUrl, tls, poolSize);
+            return new Config(h, jdbcUrl, keyFile, host, port, selfUrl, tls, poolSize, api, ctRoots);
         }
 
         public Config withJdbcUrl(String u) {
-            return new Config(hostname, u, keyFile, host, port, selfUrl, tls, poolSize);
+            return new Config(hostname, u, keyFile, host, port, selfUrl, tls, poolSize, api, ctRoots);
         }
 
         public Config withSelfUrl(String u) {
-            return new Config(hostname, jdbcUrl, keyFile, host, port, u, tls, poolSize);
+            return new Config(hostname, jdbcUrl, keyFile, host, port, u, tls, poolSize, api, ctRoots);
         }
 
         public Config withTls(Tls t) {
-            return new Config(hostname, jdbcUrl, keyFile, host, port, selfUrl, t, poolSize);
+            return new Config(hostname, jdbcUrl, keyFile, host, port, selfUrl, t, poolSize, api, ctRoots);
         }
+
+        public Config withKeyFile(Path k) {
+            return new Config(hostname, jdbcUrl, k, host, port, selfUrl, tls, poolSize, api, ctRoots);
+        }
+
+        public Config withApi(Api a) {
+            return new Config(hostname, jdbcUrl, keyFile, host, port, selfUrl, tls, poolSize, a, ctRoots);
+        }
+
+        public Config withCtRoots(List<X509Certificate> roots) {
+            return new Config(hostname, jdbcUrl, keyFile, host, port, selfUrl, tls, poolSize, api, roots);
+        }
+    }
+
+    /**
+     * The Rekor v1 tree ID: derived from the log key (the first 8 bytes of SHA-256 over its DER encoding, made
+     * positive), so it is stable across restarts and different for every log key.
+     */
+    public static long treeId(PublicKey logKey) {
+        try {
+            byte[] h = java.security.MessageDigest.getInstance("SHA-256").digest(logKey.getEncoded());
+            return java.nio.ByteBuffer.wrap(h).getLong() & Long.MAX_VALUE;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The checkpoint origin (and store key) of a log. */
+    static String origin(Config config, PublicKey key) {
+        return switch (config.api()) {
+            case REKOR_V1 -> config.hostname() + " - " + treeId(key);
+            case CT -> config.hostname() + "/ct";
+            case REKOR_V2, TILES_ONLY -> config.hostname();
+        };
     }
 
     private final Engines engines;
@@ -101,7 +165,7 @@ public final class TlogServer implements AutoCloseable {
         NoteSigner signer = NoteKeys.ecdsaSigner(config.hostname(), key.getPrivate(), key.getPublic());
         Engines engines = Engines.open(config.jdbcUrl(), config.poolSize(), config.selfUrl());
         try {
-            Engines.Handle handle = engines.openLog(config.hostname(), signer);
+            Engines.Handle handle = engines.openLog(origin(config, key.getPublic()), signer);
             registerMetrics(handle);
             var b = WebServer.builder()
                     .host(config.host())
@@ -117,7 +181,7 @@ public final class TlogServer implements AutoCloseable {
                                     .build())
                             .addObserver(MetricsObserver.create())
                             .build())
-                    .routing(r -> routing(r, handle, key, extraRouting));
+                    .routing(r -> routing(r, handle, key, apiRouting(config, extraRouting)));
             if (config.tls() != null) {
                 b.tls(config.tls());
             }
@@ -128,6 +192,22 @@ public final class TlogServer implements AutoCloseable {
             engines.close();
             throw e;
         }
+    }
+
+    private static RoutingExtension apiRouting(Config config, RoutingExtension extra) {
+        return (routing, engine, key) -> {
+            switch (config.api()) {
+                case REKOR_V1 -> routing.register(
+                        new RekorV1Service(engine, key, treeId(key.getPublic()), RekorLimits.DEFAULTS));
+                case REKOR_V2 -> routing.register(new RekorV2Service(engine, key.getPublic(), RekorLimits.DEFAULTS));
+                case CT -> routing.register(new CtLogService(
+                        new CtLog(engine, key.getPrivate(), key.getPublic(), config.ctRoots(), Clock.systemUTC())));
+                case TILES_ONLY -> { }
+            }
+            if (extra != null) {
+                extra.extend(routing, engine, key);
+            }
+        };
     }
 
     /** Adds routes that need the engine and the log key, e.g. the Rekor v1 and v2 APIs. */
@@ -220,10 +300,5 @@ public final class TlogServer implements AutoCloseable {
     public void close() {
         server.stop();
         engines.close();
-    }
-
-    /** Used by tests that need the handle's extras. */
-    Consumer<String> noop() {
-        return s -> { };
     }
 }

@@ -15,6 +15,9 @@ import java.util.Map;
  * {@code PAE(payloadType, payload)} with SHA-256 (pure Ed25519 for Ed25519 keys).
  */
 final class EnvelopeVerification {
+    /** rekor-tiles' bounds on DSSE requests (sigstore/rekor-tiles#684); Rekor v1 has none, which costs n*m verifications. */
+    static final int MAX_SIGNATURES = 10;
+    static final int MAX_VERIFIERS = 10;
 
     private EnvelopeVerification() {
     }
@@ -29,6 +32,13 @@ final class EnvelopeVerification {
             List<PublicKeyMaterial> keys) throws ProposedEntryException {
         if (signatures.isEmpty()) {
             throw new ProposedEntryException.Malformed("DSSE envelope must contain 1 or more signatures");
+        }
+        if (signatures.size() > MAX_SIGNATURES) {
+            throw new ProposedEntryException.Malformed(
+                    "too many signatures: " + signatures.size() + ", max allowed: " + MAX_SIGNATURES);
+        }
+        if (keys.size() > MAX_VERIFIERS) {
+            throw new ProposedEntryException.Malformed("too many verifiers: " + keys.size() + ", max allowed: " + MAX_VERIFIERS);
         }
         byte[] pae = Dsse.pae(payloadType, payload);
         Map<String, PublicKeyMaterial> verifiedBy = new LinkedHashMap<>();

@@ -220,6 +220,16 @@ final class ProposedEntriesTest {
                 () -> canonicalize(dsse("text/plain", new byte[] {1, 2, 3}, signer, other)));
     }
 
+    @Test
+    void canonicalize_dsseWithElevenVerifiers_throwsMalformed() {
+        KeyPair signer = TestKeys.p256();
+        KeyPair[] verifiers = new KeyPair[11];
+        java.util.Arrays.fill(verifiers, signer);
+        var e = assertThrows(ProposedEntryException.Malformed.class,
+                () -> canonicalize(dsse("text/plain", new byte[] {1}, signer, verifiers)));
+        assertEquals("too many verifiers: 11, max allowed: 10", e.getMessage());
+    }
+
     // --- intoto 0.0.2 ---
 
     @Test

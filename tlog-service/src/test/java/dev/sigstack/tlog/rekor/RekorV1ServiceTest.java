@@ -9,7 +9,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.protobuf.ByteString;
 import dev.sigstack.core.bundle.TlogVerifier;
-import dev.sigstack.core.rekor.EntryUuid;
 import dev.sigstack.core.rekor.PublicKeyMaterial;
 import dev.sigstack.core.rekor.SignedEntryTimestamp;
 import dev.sigstack.core.rekor.TestKeys;
@@ -185,6 +184,38 @@ final class RekorV1ServiceTest {
     }
 
     @Test
+    void create_dsseInToto_storesHashesAndIsFoundBySubjectDigest() throws Exception {
+        KeyPair kp = TestKeys.p256();
+        String subject = HexFormat.of().formatHex(TestKeys.sha256(("subject " + System.nanoTime()).getBytes(StandardCharsets.UTF_8)));
+        byte[] statement = ("{\"_type\":\"https://in-toto.io/Statement/v1\",\"subject\":[{\"name\":\"img\",\"digest\":{\"sha256\":\""
+                + subject + "\"}}],\"predicateType\":\"https://slsa.dev/provenance/v1\",\"predicate\":{}}").getBytes(StandardCharsets.UTF_8);
+        String type = "application/vnd.in-toto+json";
+        ObjectNode env = JSON.createObjectNode();
+        env.put("payload", Base64.getEncoder().encodeToString(statement));
+        env.put("payloadType", type);
+        env.putArray("signatures").addObject().put("sig",
+                Base64.getEncoder().encodeToString(TestKeys.sign(kp, dev.sigstack.core.rekor.Dsse.pae(type, statement))));
+        ObjectNode proposed = JSON.createObjectNode();
+        proposed.put("apiVersion", "0.0.1");
+        proposed.put("kind", "dsse");
+        ObjectNode content = proposed.putObject("spec").putObject("proposedContent");
+        content.put("envelope", env.toString());
+        content.putArray("verifiers").add(Base64.getEncoder().encodeToString(TestKeys.pem(kp)));
+
+        Answer a = post("/api/v1/log/entries", proposed.toString());
+        assertEquals(201, a.status(), a.text());
+        JsonNode body = JSON.readTree(Base64.getDecoder().decode(only(a.json()).getValue().path("body").asText()));
+        assertEquals("dsse", body.path("kind").asText());
+        assertTrue(body.path("spec").path("proposedContent").isMissingNode());
+        assertEquals(HexFormat.of().formatHex(TestKeys.sha256(statement)), body.path("spec").path("payloadHash").path("value").asText());
+        assertDoesNotThrow(() -> clientVerifier().verifyEntry(toTle(only(a.json()).getValue()), false));
+
+        Answer found = post("/api/v1/index/retrieve", "{\"hash\":\"sha256:" + subject + "\"}");
+        assertEquals(1, found.json().size(), found.text());
+        assertEquals(a.etag(), found.json().get(0).asText());
+    }
+
+    @Test
     void create_duplicate_answers409WithExistingLocation() {
         String entry = freshEntry();
         Answer first = post("/api/v1/log/entries", entry);
@@ -246,6 +277,19 @@ final class RekorV1ServiceTest {
         Answer a = post("/api/v1/log/entries", big);
         assertEquals(413, a.status());
         assertEquals("Request Entity Too Large. Limit set to " + MAX_BYTES, a.json().path("message").asText());
+    }
+
+    @Test
+    void create_oversizedChunkedBody_answers413() {
+        byte[] big = ("{\"pad\":\"" + "a".repeat(MAX_BYTES) + "\"}").getBytes(StandardCharsets.UTF_8);
+        Answer a = send(client.post("/api/v1/log/entries").header(HeaderValues.CONTENT_TYPE_JSON).outputStream(out -> {
+            for (int i = 0; i < big.length; i += 1024) {
+                out.write(big, i, Math.min(1024, big.length - i));
+            }
+            out.close();
+        }));
+        assertEquals(413, a.status());
+        assertEquals(413, a.json().path("code").asInt());
     }
 
     @Test
@@ -340,6 +384,7 @@ final class RekorV1ServiceTest {
             "{\"hash\":\"sha256:" + digest + "\"}",
             "{\"hash\":\"" + digest.toUpperCase() + "\"}",
             "{\"email\":\"signer@example.COM\"}",
+            "{\"subject\":\"Signer@example.com\"}",
             "{\"publicKey\":{\"format\":\"x509\",\"content\":\"" + Base64.getEncoder().encodeToString(TestKeys.pem(cert)) + "\"}}",
             "{\"email\":\"signer@example.com\",\"hash\":\"" + digest + "\",\"operator\":\"and\"}"}) {
             Answer a = post("/api/v1/index/retrieve", q);

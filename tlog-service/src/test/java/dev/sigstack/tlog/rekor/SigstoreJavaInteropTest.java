@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
-import dev.sigstack.core.rekor.RekorV2Entries;
 import dev.sigstack.core.rekor.SignedEntryTimestamp;
 import dev.sigstack.core.rekor.TestKeys;
 import dev.sigstore.proto.common.v1.HashAlgorithm;
@@ -37,17 +36,18 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * sigstore-java, unchanged, against both Rekor APIs: it submits a hashedrekord and verifies the answer with its own
- * {@code RekorVerifier} (SET, inclusion proof, checkpoint signer name = the URL's host, key hint = log ID[0:4]).
+ * sigstore-java, unchanged, against both Rekor APIs wired by {@link RekorApis} with one ECDSA key: it submits a
+ * hashedrekord and verifies the answer with its own {@code RekorVerifier} (SET, inclusion proof, checkpoint signer
+ * name = the URL's host, key hint = log ID[0:4]). With an ECDSA key both logs have the same log ID.
  */
 @ServerTest
 final class SigstoreJavaInteropTest {
     static final String HOST = "localhost";
     static final long TREE_ID = 4242L;
-    static final KeyPair V1_KEY = TestKeys.p256();
-    static final KeyPair V2_KEY = TestKeys.ed25519();
-    static final TestLogs.SaturableLog V1 = TestLogs.v1(HOST, TREE_ID, V1_KEY);
-    static final TestLogs.SaturableLog V2 = TestLogs.v2(HOST, V2_KEY);
+    /** One ECDSA P-256 key for both logs, as the service is deployed. */
+    static final KeyPair KEY = TestKeys.p256();
+    static final TestLogs.SaturableLog V1 = TestLogs.v1(HOST, TREE_ID, KEY);
+    static final TestLogs.SaturableLog V2 = TestLogs.v2(HOST, KEY);
 
     private final URI uri;
 
@@ -64,15 +64,13 @@ final class SigstoreJavaInteropTest {
     @SetUpRoute
     static void routing(HttpRouting.Builder routing) {
         RekorLimits limits = new RekorLimits(1 << 20, 100, Duration.ofSeconds(10));
-        routing.register(new RekorV1Service(V1, V1_KEY, TREE_ID, limits));
-        routing.register(new RekorV2Service(V2, V2_KEY.getPublic(), limits));
+        RekorApis.register(routing, V1, V2, KEY, TREE_ID, limits);
     }
 
     private TrustedRoot trustedRoot() {
         return TrustedRoot.newBuilder()
                 .setMediaType("application/vnd.dev.sigstore.trustedroot+json;version=0.1")
-                .addTlogs(log(V1_KEY, SignedEntryTimestamp.logId(V1_KEY.getPublic()), PublicKeyDetails.PKIX_ECDSA_P256_SHA_256))
-                .addTlogs(log(V2_KEY, RekorV2Entries.logId(HOST, V2_KEY.getPublic()), PublicKeyDetails.PKIX_ED25519))
+                .addTlogs(log(KEY, SignedEntryTimestamp.logId(KEY.getPublic()), PublicKeyDetails.PKIX_ECDSA_P256_SHA_256))
                 .build();
     }
 

@@ -40,10 +40,15 @@ final class TestLogs {
         }
     }
 
-    /** A Rekor v2 log: origin and signer name {@code host}, Ed25519 (C2SP key hash). */
-    static SaturableLog v2(String host, KeyPair ed25519) {
-        byte[] pkcs8 = ed25519.getPrivate().getEncoded();
-        NoteSigner signer = NoteKeys.ed25519Signer(host, Arrays.copyOfRange(pkcs8, pkcs8.length - 32, pkcs8.length));
+    /** A Rekor v2 log: origin and signer name {@code host}; Ed25519 (C2SP key hash) or ECDSA (SHA-256 of DER). */
+    static SaturableLog v2(String host, KeyPair key) {
+        NoteSigner signer;
+        if (key.getPrivate().getAlgorithm().equals("EC")) {
+            signer = NoteKeys.ecdsaSigner(host, key.getPrivate(), key.getPublic());
+        } else {
+            byte[] pkcs8 = key.getPrivate().getEncoded();
+            signer = NoteKeys.ed25519Signer(host, Arrays.copyOfRange(pkcs8, pkcs8.length - 32, pkcs8.length));
+        }
         try {
             return new SaturableLog(engines().openLog(host, signer).engine());
         } catch (SQLException e) {
