@@ -97,7 +97,8 @@ public final class Exporter {
     }
 
     progress.step("writing policies, rollout settings, Helm values and client commands for site " + site.name());
-    SiteResources res = new SiteResources(site);
+    SiteResources res = new SiteResources(site, SiteResources.lastCertificate(
+        new String(files.get(CA_CHAIN), StandardCharsets.US_ASCII)));
     files.put(COMMANDS, utf8(res.clientCommands(tlsTrustBundle != null)));
     for (Stage stage : Stage.values()) {
       String dir = "kubernetes/" + stage.dir + "/";

@@ -143,7 +143,7 @@ class HelmChartsTest {
       if (!chart.equals("sigstack")) {
         continue;
       }
-      assertEquals(3, ofKind(docs, "Deployment").size(), "the umbrella renders all three services");
+      assertEquals(4, ofKind(docs, "Deployment").size(), "the umbrella renders the CA, two logs and the gate");
     }
   }
 
@@ -294,9 +294,19 @@ class HelmChartsTest {
   void template_exportedValues_carrySiteSecretsAndUrls() throws Exception {
     List<JsonNode> docs = render("sigstack", exported("sigstack"), Map.of());
     JsonNode tlog = ofKind(docs, "Deployment").stream()
-        .filter(d -> d.at("/metadata/name").asText().endsWith("tlog-service")).findFirst().orElseThrow();
+        .filter(d -> d.at("/metadata/name").asText().endsWith("tlog-service-rekor")).findFirst().orElseThrow();
     String env = tlog.at("/spec/template/spec/containers/0/env").toString();
-    assertTrue(env.contains("jdbc:postgresql://pg.acme.internal:5432/tlog"), env);
+    assertTrue(env.contains("jdbc:postgresql://pg.acme.internal:5432/rekor"), env);
+    assertTrue(env.contains("rekor-v1"), env);
+    JsonNode roots = ofKind(docs, "ConfigMap").stream()
+        .filter(d -> d.at("/metadata/name").asText().endsWith("tlog-service-ctlog-roots")).findFirst().orElseThrow();
+    String rootPem = roots.at("/data/ct-roots.pem").asText();
+    X509Certificate root = (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(
+        new ByteArrayInputStream(rootPem.getBytes(StandardCharsets.US_ASCII)));
+    assertEquals(root.getSubjectX500Principal(), root.getIssuerX500Principal(), "the CT log accepts chains to the root");
+    JsonNode ca0 = ofKind(docs, "Deployment").stream()
+        .filter(d -> d.at("/metadata/name").asText().endsWith("ca-service")).findFirst().orElseThrow();
+    assertTrue(ca0.toString().contains("--ct-log=http://sigstack-tlog-service-ctlog.sigstack.svc:3000"), ca0.toString());
     assertTrue(env.contains("sigstack-tlog-db"), env);
     assertFalse(env.contains("password=secret"), env);
     JsonNode ca = ofKind(docs, "Deployment").stream()
