@@ -323,6 +323,14 @@ class HelmChartsTest {
   }
 
   @Test
+  void template_caWithGrpcKeystore_mountsItWithItsPassword() throws Exception {
+    String c = ofKind(render("ca-service", null, Map.of("grpcTls.secretName", "ca-grpc-tls")), "Deployment").get(0)
+        .toString();
+    assertTrue(c.contains("--grpc-keystore=/etc/sigstack/grpc/keystore.p12") && c.contains("SIGSTACK_GRPC_KEYSTORE_PASSWORD")
+        && c.contains("ca-grpc-tls"), c);
+  }
+
+  @Test
   void template_caWithPkcs11_mountsTokenConfigAndPin() throws Exception {
     List<JsonNode> docs = render("ca-service", null, Map.of("pkcs11.enabled", true));
     String c = ofKind(docs, "Deployment").get(0).toString();
