@@ -245,6 +245,14 @@ class HelmChartsTest {
     assertEquals(2, ofKind(noDns, "NetworkPolicy").get(0).at("/spec/egress").size());
   }
 
+  @ParameterizedTest
+  @org.junit.jupiter.params.provider.CsvSource({"webhook.failurePolicy,Maybe", "webhook.timeoutSeconds,31",
+      "policy.noMatchPolicy,permit", "registry.cidrs[0],registry.acme.internal", "podDisruptionBudget.maxUnavailable,0"})
+  void template_gateValueOutOfSchema_refused(String key, String value) {
+    Exception e = assertThrows(Exception.class, () -> render("admission-gate", null, Map.of(key, value)));
+    assertTrue(e.getMessage().contains("schema"), e.getMessage());
+  }
+
   @Test
   void template_gateWithoutApiServerCidrs_refused() {
     Exception e = assertThrows(Exception.class,
@@ -287,7 +295,9 @@ class HelmChartsTest {
   @ValueSource(strings = {"ca-service", "tlog-service", "admission-gate"})
   void template_oneReplica_refused(String chart) {
     Exception e = assertThrows(Exception.class, () -> render(chart, null, Map.of("replicas", 1)));
-    assertTrue(e.getMessage().contains("replicas must be at least 2"), e.getMessage());
+    // The template guard, or for the gate its values schema, names the setting.
+    assertTrue(e.getMessage().contains("replicas must be at least 2")
+        || e.getMessage().contains("replicas: Must be greater than or equal to 2"), e.getMessage());
   }
 
   @Test
