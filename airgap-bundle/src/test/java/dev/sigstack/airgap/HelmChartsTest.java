@@ -297,7 +297,7 @@ class HelmChartsTest {
     Exception e = assertThrows(Exception.class, () -> render(chart, null, Map.of("replicas", 1)));
     // The template guard, or for the gate its values schema, names the setting.
     assertTrue(e.getMessage().contains("replicas must be at least 2")
-        || e.getMessage().contains("replicas: Must be greater than or equal to 2"), e.getMessage());
+        || e.getMessage().contains("at '/replicas': minimum: got 1, want 2"), e.getMessage());
   }
 
   @Test
