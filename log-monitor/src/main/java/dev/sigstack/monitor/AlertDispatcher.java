@@ -33,6 +33,7 @@ final class AlertDispatcher {
         this.metrics = metrics;
         this.webhook = webhook;
         this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        store.outbox(webhook != null);
     }
 
     /** Records alerts that are not tied to a batch of entries, then announces and delivers them. */

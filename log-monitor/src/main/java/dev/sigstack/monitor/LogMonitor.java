@@ -18,11 +18,15 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import java.util.stream.IntStream;
 
 /**
  * Tails one log: each poll verifies the newest checkpoint (signature, then consistency with the last verified
@@ -67,6 +71,11 @@ final class LogMonitor implements AutoCloseable {
     private Instant lastNewCheckpoint;
     private boolean stallRaised;
     private volatile ScheduledExecutorService scheduler;
+    private final ExecutorService committer = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "log-monitor-commit");
+        t.setDaemon(true);
+        return t;
+    });
 
     LogMonitor(TileClient client, CheckpointVerifier verifier, EntryChecker checker, MonitorStore store,
             AlertDispatcher alerts, MonitorMetrics metrics, Settings settings, Clock clock) {
@@ -150,44 +159,88 @@ final class LogMonitor implements AutoCloseable {
         }
         VerifiedBundles bundles = new VerifiedBundles(client, target);
         long checked = 0;
-        while (pos.size() < target.size()) {
-            long next = pos.size();
-            long n = next / TileLayout.WIDTH;
-            List<byte[]> bundle;
-            try {
-                bundle = bundles.bundle(n);
-            } catch (IOException e) {
-                metrics.logReadErrors.increment();
-                LOG.warning("cannot read entry bundle " + n + ": " + e.getMessage());
-                return checked;
-            } catch (LogMisbehaviorException e) {
-                raiseOnce(e, target, null);
-                return checked;
+        // Bundle k is committed on the committer thread while bundle k + 1 is fetched and checked; commits stay
+        // in order because each waits for the previous one first.
+        Future<Integer> inFlight = null;
+        try {
+            while (pos.size() < target.size()) {
+                long next = pos.size();
+                long n = next / TileLayout.WIDTH;
+                List<byte[]> bundle;
+                try {
+                    bundle = bundles.bundle(n);
+                } catch (IOException e) {
+                    metrics.logReadErrors.increment();
+                    LOG.warning("cannot read entry bundle " + n + ": " + e.getMessage());
+                    return checked + await(inFlight);
+                } catch (LogMisbehaviorException e) {
+                    checked += await(inFlight);
+                    inFlight = null;
+                    raiseOnce(e, target, null);
+                    return checked;
+                }
+                CompactRange after = pos.copy();
+                int first = (int) (next % TileLayout.WIDTH);
+                for (int i = first; i < bundle.size(); i++) {
+                    after.append(Rfc6962.leafHash(bundle.get(i)));
+                }
+                // Decoding certificates dominates the CPU cost and entries are independent: check them in parallel.
+                List<byte[]> bodies = bundle;
+                List<EntryChecker.Result> results = IntStream.range(first, bodies.size()).parallel()
+                        .mapToObj(i -> checker.check(n * TileLayout.WIDTH + i, bodies.get(i))).toList();
+                List<MonitorStore.CheckedEntry> entries = new ArrayList<>(results.size());
+                List<Alert> found = new ArrayList<>();
+                for (EntryChecker.Result r : results) {
+                    entries.add(r.entry());
+                    found.addAll(r.alerts());
+                }
+                if (after.size() == target.size() && !MessageDigest.isEqual(after.root(), target.rootHash())) {
+                    checked += await(inFlight);
+                    inFlight = null;
+                    raiseOnce(new LogMisbehaviorException(AlertType.FORK, "the entries checked so far hash to "
+                            + HexFormat.of().formatHex(after.root()) + ", but signed checkpoint " + target.size()
+                            + " has root " + target.rootHex()), target, null);
+                    return checked;
+                }
+                checked += await(inFlight);
+                inFlight = committer.submit(() -> {
+                    store.commitBatch(next, after, entries, found);
+                    alerts.announce(found);
+                    metrics.entriesChecked.add(entries.size());
+                    metrics.nextIndex.set(after.size());
+                    return entries.size();
+                });
+                pos = after;
             }
-            CompactRange after = pos.copy();
-            List<MonitorStore.CheckedEntry> entries = new ArrayList<>();
-            List<Alert> found = new ArrayList<>();
-            for (int i = (int) (next % TileLayout.WIDTH); i < bundle.size(); i++) {
-                byte[] body = bundle.get(i);
-                after.append(Rfc6962.leafHash(body));
-                EntryChecker.Result r = checker.check(n * TileLayout.WIDTH + i, body);
-                entries.add(r.entry());
-                found.addAll(r.alerts());
+            checked += await(inFlight);
+            inFlight = null;
+            return checked;
+        } finally {
+            if (inFlight != null) {
+                await(inFlight);
             }
-            if (after.size() == target.size() && !MessageDigest.isEqual(after.root(), target.rootHash())) {
-                raiseOnce(new LogMisbehaviorException(AlertType.FORK, "the entries checked so far hash to "
-                        + HexFormat.of().formatHex(after.root()) + ", but signed checkpoint " + target.size()
-                        + " has root " + target.rootHex()), target, null);
-                return checked;
-            }
-            store.commitBatch(next, after, entries, found);
-            metrics.entriesChecked.add(entries.size());
-            metrics.nextIndex.set(after.size());
-            alerts.announce(found);
-            checked += entries.size();
-            pos = after;
         }
-        return checked;
+    }
+
+    /** Waits for a batch commit; its failure becomes this poll's failure. */
+    private static int await(Future<Integer> commit) throws SQLException {
+        if (commit == null) {
+            return 0;
+        }
+        try {
+            return commit.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SQLException("interrupted while committing a batch", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof SQLException s) {
+                throw s;
+            }
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new SQLException("batch commit failed", e.getCause());
+        }
     }
 
     /** Starts at {@code cp}'s size: the right edge of its tree, read from tiles and proven by its root. */
@@ -269,5 +322,6 @@ final class LogMonitor implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
+        committer.shutdown();
     }
 }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.sigstack.core.note.NoteKeys;
+import dev.sigstack.core.note.NoteVerifier;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
@@ -38,8 +39,8 @@ final class MonitorService implements AutoCloseable {
 
     /**
      * @param logUrl the log's tlog-tiles base URL
-     * @param logKey the log's checkpoint key (ECDSA P-256)
-     * @param keyName the note key name (the log's hostname)
+     * @param logKey the log's checkpoint note verifier: for sigstack and Rekor, {@link #ecdsaKey} of the log's
+     *     hostname and ECDSA P-256 key; for other tlog-tiles logs, {@code NoteKeys.verifier(vkey)}
      * @param origin the checkpoint origin line (defaults to the key name)
      * @param treeId the tree ID for 80-hex UUIDs, if known
      * @param stateDir where the H2 state lives
@@ -50,11 +51,11 @@ final class MonitorService implements AutoCloseable {
      * @param breakGlassToken a bearer token {@code POST /v1/break-glass} requires, or null
      * @param settings poll interval and stall time
      */
-    record Config(URI logUrl, PublicKey logKey, String keyName, String origin, OptionalLong treeId, Path stateDir,
+    record Config(URI logUrl, NoteVerifier logKey, String origin, OptionalLong treeId, Path stateDir,
             Allowlist allowlist, URI webhook, String listenHost, int listenPort, String breakGlassToken,
             LogMonitor.Settings settings) {
         Config {
-            origin = origin == null ? keyName : origin;
+            origin = origin == null ? logKey.name() : origin;
             treeId = treeId == null ? OptionalLong.empty() : treeId;
             allowlist = allowlist == null ? Allowlist.empty() : allowlist;
         }
@@ -89,7 +90,7 @@ final class MonitorService implements AutoCloseable {
             AlertDispatcher dispatcher = new AlertDispatcher(store, metrics, c.webhook());
             EntryChecker checker = new EntryChecker(new EntryDecoder(c.treeId()), c.allowlist());
             LogMonitor monitor = new LogMonitor(TileClient.of(c.logUrl().toString()),
-                    new CheckpointVerifier(NoteKeys.ecdsaVerifier(c.keyName(), c.logKey()), c.origin()), checker, store,
+                    new CheckpointVerifier(c.logKey(), c.origin()), checker, store,
                     dispatcher, metrics, c.settings(), Clock.systemUTC());
             BreakGlass bg = new BreakGlass(store, dispatcher);
             HttpServer http = null;
@@ -112,6 +113,11 @@ final class MonitorService implements AutoCloseable {
             store.close();
             throw e;
         }
+    }
+
+    /** The note verifier of a log that signs checkpoints as sigstack and Rekor do. */
+    static NoteVerifier ecdsaKey(String hostname, PublicKey key) {
+        return NoteKeys.ecdsaVerifier(hostname, key);
     }
 
     void start() {

@@ -26,6 +26,8 @@ final class MonitorStore implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Connection db;
+    /** Whether alerts still need webhook delivery when they are recorded (false: no webhook configured). */
+    private volatile boolean outbox = true;
 
     private MonitorStore(Connection db) {
         this.db = db;
@@ -48,7 +50,7 @@ final class MonitorStore implements AutoCloseable {
                     + " kind VARCHAR(64) NOT NULL, checked_at TIMESTAMP WITH TIME ZONE NOT NULL)");
             s.execute("CREATE TABLE IF NOT EXISTS signers (idx BIGINT NOT NULL, pos INT NOT NULL,"
                     + " key_id VARCHAR(71) NOT NULL, subject VARCHAR(4096), issuer VARCHAR(4096), allowed BOOLEAN NOT NULL,"
-                    + " identity CLOB NOT NULL, PRIMARY KEY (idx, pos))");
+                    + " identity VARCHAR(65536) NOT NULL, PRIMARY KEY (idx, pos))");
             s.execute("CREATE INDEX IF NOT EXISTS signers_subject ON signers (subject)");
             s.execute("CREATE INDEX IF NOT EXISTS signers_key ON signers (key_id)");
             s.execute("CREATE TABLE IF NOT EXISTS artifacts (digest VARCHAR(140) NOT NULL, idx BIGINT NOT NULL,"
@@ -104,6 +106,10 @@ final class MonitorStore implements AutoCloseable {
         }
     }
 
+    void outbox(boolean enabled) {
+        this.outbox = enabled;
+    }
+
     /** One checked signer, for the index. */
     record CheckedSigner(SignerIdentity identity, boolean allowed) { }
 
@@ -132,7 +138,7 @@ final class MonitorStore implements AutoCloseable {
             try (PreparedStatement pe = db.prepareStatement("INSERT INTO entries (idx, uuid, kind, checked_at) VALUES (?, ?, ?, ?)");
                     PreparedStatement psg = db.prepareStatement("INSERT INTO signers (idx, pos, key_id, subject, issuer,"
                             + " allowed, identity) VALUES (?, ?, ?, ?, ?, ?, ?)");
-                    PreparedStatement pa = db.prepareStatement("MERGE INTO artifacts (digest, idx) KEY (digest, idx) VALUES (?, ?)")) {
+                    PreparedStatement pa = db.prepareStatement("INSERT INTO artifacts (digest, idx) VALUES (?, ?)")) {
                 for (CheckedEntry e : entries) {
                     pe.setLong(1, e.index());
                     pe.setString(2, e.uuid());
@@ -150,7 +156,7 @@ final class MonitorStore implements AutoCloseable {
                         psg.setString(7, s.identity().toJson().toString());
                         psg.addBatch();
                     }
-                    for (String a : e.artifacts()) {
+                    for (String a : new java.util.LinkedHashSet<>(e.artifacts())) {
                         pa.setString(1, a);
                         pa.setLong(2, e.index());
                         pa.addBatch();
@@ -184,13 +190,14 @@ final class MonitorStore implements AutoCloseable {
     private List<Long> insertAlerts(Collection<Alert> alerts, Timestamp now) throws SQLException {
         List<Long> ids = new ArrayList<>();
         try (PreparedStatement ps = db.prepareStatement(
-                "INSERT INTO alerts (type, created, log_index, body, delivered) VALUES (?, ?, ?, ?, FALSE)",
+                "INSERT INTO alerts (type, created, log_index, body, delivered) VALUES (?, ?, ?, ?, ?)",
                 Statement.RETURN_GENERATED_KEYS)) {
             for (Alert a : alerts) {
                 ps.setString(1, a.type().label());
                 ps.setTimestamp(2, now);
                 ps.setLong(3, a.logIndex());
                 ps.setString(4, a.toJson().toString());
+                ps.setBoolean(5, !outbox);
                 ps.executeUpdate();
                 try (ResultSet k = ps.getGeneratedKeys()) {
                     k.next();

@@ -51,7 +51,7 @@ final class LogMonitorTest {
     }
 
     static MonitorService open(String url, Path state, String allowlist, URI webhook, Duration stall) throws Exception {
-        return MonitorService.open(new MonitorService.Config(URI.create(url), log.server.publicKey(), TestLog.HOST,
+        return MonitorService.open(new MonitorService.Config(URI.create(url), MonitorService.ecdsaKey(TestLog.HOST, log.server.publicKey()),
                 null, OptionalLong.of(0x1234L), state, Allowlist.parse(allowlist), webhook, "127.0.0.1", 0, null,
                 new LogMonitor.Settings(Duration.ofMillis(200), stall, true)));
     }
@@ -208,7 +208,7 @@ final class LogMonitorTest {
             // The first run reads bundle 0, then the log fails for bundle 1: the run stops after 256 entries.
             proxy.failing = p -> p.startsWith("/tile/entries/001");
             try (MonitorService m = MonitorService.open(new MonitorService.Config(URI.create(proxy.url()),
-                    own.server.publicKey(), TestLog.HOST, null, null, state, Allowlist.parse(ALLOWLIST), null, null, 0,
+                    MonitorService.ecdsaKey(TestLog.HOST, own.server.publicKey()), null, null, state, Allowlist.parse(ALLOWLIST), null, null, 0,
                     null, new LogMonitor.Settings(Duration.ofSeconds(1), null)))) {
                 LogMonitor.PollResult r = m.monitor.poll();
                 assertEquals(300, r.treeSize());
@@ -221,7 +221,7 @@ final class LogMonitorTest {
                 offList.add((long) i);
             }
             try (MonitorService m = MonitorService.open(new MonitorService.Config(URI.create(proxy.url()),
-                    own.server.publicKey(), TestLog.HOST, null, null, state, Allowlist.parse(ALLOWLIST), null, null, 0,
+                    MonitorService.ecdsaKey(TestLog.HOST, own.server.publicKey()), null, null, state, Allowlist.parse(ALLOWLIST), null, null, 0,
                     null, new LogMonitor.Settings(Duration.ofSeconds(1), null)))) {
                 LogMonitor.PollResult r = m.monitor.poll();
                 assertEquals(310, r.treeSize());

@@ -38,7 +38,7 @@ final class TamperingProxy implements AutoCloseable {
                 out = "unavailable".getBytes();
             } else {
                 try {
-                    HttpResponse<byte[]> r = client.send(HttpRequest.newBuilder(URI.create(upstream + path)).build(),
+                    HttpResponse<byte[]> r = client.send(HttpRequest.newBuilder(URI.create(this.upstream + path)).build(),
                             HttpResponse.BodyHandlers.ofByteArray());
                     status = r.statusCode();
                     out = r.body();
