@@ -155,7 +155,28 @@ class HelmChartsTest {
     assertEquals(Set.of("clusterimagepolicies.policy.sigstore.dev", "trustroots.policy.sigstore.dev"), names);
     for (JsonNode c : crds) {
       assertEquals("Cluster", c.at("/spec/scope").asText());
+      assertEquals("keep", c.at("/metadata/annotations/helm.sh~1resource-policy").asText());
     }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"clusterimagepolicy.yaml", "trustroot.yaml"})
+  void crds_chartCopiesEqualTheGatesOwn(String file) throws Exception {
+    Path gate = source.resolve("../admission-gate/src/main/resources/crds").resolve(file);
+    assumeTrue(Files.isRegularFile(gate), "no gate CRD at " + gate);
+    assertEquals(Files.readString(gate), Files.readString(source.resolve("admission-gate/files/crds").resolve(file)),
+        "helm/admission-gate/files/crds/" + file + " drifted from the gate's; copy it again");
+  }
+
+  @Test
+  void template_gate_runsGateMainWithTheSiteTrustRootAndServingCertificate() throws Exception {
+    List<JsonNode> docs = render("admission-gate", exported("admission-gate"), Map.of());
+    String args = ofKind(docs, "Deployment").get(0).at("/spec/template/spec/containers/0/args").toString();
+    assertTrue(args.contains("\"serve\"") && args.contains("--default-trust-root=acme")
+        && args.contains("--tls-cert=/etc/sigstack/tls/tls.crt") && args.contains("--tls-key=/etc/sigstack/tls/tls.key"),
+        args);
+    String rbac = ofKind(docs, "ClusterRole").get(0).toString();
+    assertTrue(rbac.contains("events") && rbac.contains("trustroots") && rbac.contains("clusterimagepolicies"), rbac);
   }
 
   @Test
