@@ -89,7 +89,7 @@ class LauncherStackTest {
           rekor: %s
           tuf: %s
           oidcIssuer: %s
-        ci: {subjectRegExp: ^ci@acme\\\\.internal$, issuerType: email}
+        ci: {subjectRegExp: ^ci@acme\\.internal$, issuerType: email}
         images: ["registry.acme.internal/apps/**"]
         registry: {host: registry.acme.internal, cidrs: [10.20.0.10/32]}
         apiServer: {cidrs: [10.96.0.1/32]}
