@@ -87,7 +87,8 @@ public final class MonitorCli {
         @Option(names = "--log-name", description = "The checkpoint key name (default: the URL's host).")
         String name;
 
-        @Option(names = "--origin", description = "The checkpoint origin line (default: the key name).")
+        @Option(names = "--origin", description = "The checkpoint origin line (default: the key name, or Rekor's "
+                + "'<key name> - <tree ID>' when the log's checkpoint has that form).")
         String origin;
 
         @Option(names = "--tree-id", description = "The log's tree ID, for 80-hex entry UUIDs (Rekor's treeID).")
@@ -113,8 +114,32 @@ public final class MonitorCli {
             return NoteKeys.ecdsaVerifier(name != null ? name : url.getHost(), pub);
         }
 
-        OptionalLong tree() {
-            return treeId == null ? OptionalLong.empty() : OptionalLong.of(treeId);
+        OptionalLong tree() throws Exception {
+            return treeId != null ? OptionalLong.of(treeId) : MonitorService.treeIdOf(origin());
+        }
+
+        private String resolvedOrigin;
+
+        /**
+         * The expected origin: {@code --origin}, else the key name, or Rekor's {@code "<key name> - <tree ID>"} when
+         * the log's current checkpoint starts with that (its signature is verified against the key all the same).
+         */
+        String origin() throws Exception {
+            if (origin != null) {
+                return origin;
+            }
+            if (resolvedOrigin == null) {
+                String name = verifier().name();
+                String note = TileClient.of(url.toString()).checkpoint();
+                String first = note.contains("\n") ? note.substring(0, note.indexOf('\n')) : note;
+                if (first.equals(name) || first.matches(java.util.regex.Pattern.quote(name) + " - [0-9]{1,19}")) {
+                    resolvedOrigin = first;
+                } else {
+                    throw new LogMisbehaviorException(AlertType.BAD_CHECKPOINT, "the log's checkpoint origin '" + first
+                            + "' is neither '" + name + "' nor '" + name + " - <tree ID>'; pass --origin if it is right");
+                }
+            }
+            return resolvedOrigin;
         }
 
         TileClient client() throws IOException, ProposedEntryException.Malformed {
@@ -124,8 +149,7 @@ public final class MonitorCli {
 
         /** The log's current checkpoint, verified. */
         VerifiedCheckpoint checkpoint(TileClient client) throws Exception {
-            NoteVerifier v = verifier();
-            return new CheckpointVerifier(v, origin != null ? origin : v.name()).verify(client.checkpoint());
+            return new CheckpointVerifier(verifier(), origin()).verify(client.checkpoint());
         }
     }
 
@@ -194,7 +218,7 @@ public final class MonitorCli {
             var settings = new LogMonitor.Settings(MonitorService.duration(poll),
                     stallAfter == null ? null : MonitorService.duration(stallAfter), startAtHead);
             NoteVerifier v = log.verifier();
-            try (MonitorService s = MonitorService.open(new MonitorService.Config(log.url, v, log.origin, log.tree(),
+            try (MonitorService s = MonitorService.open(new MonitorService.Config(log.url, v, log.origin(), log.tree(),
                     state, allowlist(allowlist), webhook, once ? null : host, port, token, settings))) {
                 if (once) {
                     int before = s.store.alerts(null, Integer.MAX_VALUE).size();

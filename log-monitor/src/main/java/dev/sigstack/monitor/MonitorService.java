@@ -42,7 +42,8 @@ final class MonitorService implements AutoCloseable {
      * @param logKey the log's checkpoint note verifier: for sigstack and Rekor, {@link #ecdsaKey} of the log's
      *     hostname and ECDSA P-256 key; for other tlog-tiles logs, {@code NoteKeys.verifier(vkey)}
      * @param origin the checkpoint origin line (defaults to the key name)
-     * @param treeId the tree ID for 80-hex UUIDs, if known
+     * @param treeId the tree ID for 80-hex UUIDs; when absent, taken from a Rekor v1 origin
+     *     {@code "<hostname> - <treeID>"}
      * @param stateDir where the H2 state lives
      * @param allowlist the allowlist
      * @param webhook where alerts are POSTed, or null
@@ -56,7 +57,7 @@ final class MonitorService implements AutoCloseable {
             LogMonitor.Settings settings) {
         Config {
             origin = origin == null ? logKey.name() : origin;
-            treeId = treeId == null ? OptionalLong.empty() : treeId;
+            treeId = treeId == null || treeId.isEmpty() ? treeIdOf(origin) : treeId;
             allowlist = allowlist == null ? Allowlist.empty() : allowlist;
         }
     }
@@ -113,6 +114,19 @@ final class MonitorService implements AutoCloseable {
             store.close();
             throw e;
         }
+    }
+
+    /** The tree ID in a Rekor v1 checkpoint origin ({@code "rekor.example - 1193050959916656506"}), if any. */
+    static OptionalLong treeIdOf(String origin) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile(".+ - ([0-9]{1,19})").matcher(origin);
+        if (m.matches()) {
+            try {
+                return OptionalLong.of(Long.parseLong(m.group(1)));
+            } catch (NumberFormatException e) {
+                return OptionalLong.empty();
+            }
+        }
+        return OptionalLong.empty();
     }
 
     /** The note verifier of a log that signs checkpoints as sigstack and Rekor do. */

@@ -61,7 +61,7 @@ final class MonitorBenchmark {
             // 2. Monitor catch-up: a fresh monitor checks all n entries.
             String allow = "identities:\n  - issuer: https://dex.internal\n    subject: release@example.com\n";
             try (MonitorService m = MonitorService.open(new MonitorService.Config(URI.create(log.url()),
-                    MonitorService.ecdsaKey(TestLog.HOST, log.server.publicKey()), null, null, tmp.resolve("state"),
+                    log.verifier(), log.origin(), null, tmp.resolve("state"),
                     Allowlist.parse(allow), null, null, 0, null, new LogMonitor.Settings(Duration.ofMillis(200), null)))) {
                 long t0 = System.nanoTime();
                 long checked = 0;

@@ -69,8 +69,7 @@ final class MonitorServiceTest {
     void open(org.junit.jupiter.api.TestInfo info) throws Exception {
         received.clear();
         hookStatus.set(200);
-        m = MonitorService.open(new MonitorService.Config(URI.create(log.url()), MonitorService.ecdsaKey(TestLog.HOST, log.server.publicKey()),
-                null, null, tmp.resolve(info.getTestMethod().orElseThrow().getName()), Allowlist.parse(ALLOW),
+        m = MonitorService.open(new MonitorService.Config(URI.create(log.url()), log.verifier(), log.origin(), null, tmp.resolve(info.getTestMethod().orElseThrow().getName()), Allowlist.parse(ALLOW),
                 URI.create("http://127.0.0.1:" + hook.getAddress().getPort() + "/hook"), "127.0.0.1", 0, "s3cret",
                 new LogMonitor.Settings(Duration.ofMillis(100), null, true)));
         m.monitor.poll();
@@ -103,7 +102,7 @@ final class MonitorServiceTest {
         JsonNode a = received.get(0);
         assertEquals("unlisted_identity", a.get("type").asText());
         assertEquals(bad.index(), a.get("logIndex").asLong());
-        assertEquals(new EntryDecoder(java.util.OptionalLong.empty()).uuid(bad.body()), a.get("uuid").asText());
+        assertEquals(bad.uuid(), a.get("uuid").asText());
         assertEquals("mallory@example.com", a.at("/identity/subject").asText());
     }
 
