@@ -103,10 +103,17 @@ final class TestLog implements AutoCloseable {
 
     /** Posts a proposed entry to the Rekor v1 API; answers the UUID and the entry's fields. */
     Appended post(byte[] proposed, String digest) throws Exception {
-        var res = HTTP.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url() + "/api/v1/log/entries"))
-                .header("Content-Type", "application/json")
-                .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(proposed)).build(),
-                java.net.http.HttpResponse.BodyHandlers.ofString());
+        java.net.http.HttpResponse<String> res;
+        for (int attempt = 0; ; attempt++) {
+            res = HTTP.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url() + "/api/v1/log/entries"))
+                    .header("Content-Type", "application/json")
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(proposed)).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            if (res.statusCode() != 503 || attempt == 50) {
+                break;
+            }
+            Thread.sleep(20); // pushback: the sequencer's queue is full
+        }
         if (res.statusCode() != 201) {
             throw new IllegalStateException("Rekor API answered " + res.statusCode() + ": " + res.body());
         }
