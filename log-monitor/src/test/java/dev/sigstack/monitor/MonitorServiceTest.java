@@ -205,6 +205,24 @@ final class MonitorServiceTest {
     }
 
     @Test
+    void breakGlass_eventAsTheAdmissionGateSendsIt_isAccepted() throws Exception {
+        String digest = "sha256:" + "ef".repeat(32);
+        log.append(RELEASE, HexFormat.of().parseHex(digest.substring(7)));
+        m.monitor.poll();
+        // the body admission-gate's BreakGlassAudit posts
+        String event = "{\"event\":\"break-glass-admission\",\"time\":\"2026-11-27T03:00:00Z\",\"namespace\":\"ops\","
+                + "\"kind\":\"Pod\",\"name\":\"debug\",\"user\":\"system:serviceaccount:ops:deployer\","
+                + "\"images\":[\"registry.internal/ops/toolbox@" + digest + "\"]}";
+        HttpResponse<String> r = postBreakGlass(event, "s3cret");
+        assertEquals(202, r.statusCode(), r.body());
+        JsonNode alert = JSON.readTree(r.body());
+        assertTrue(alert.get("message").asText().startsWith("pod ops/debug admitted through break-glass"), r.body());
+        assertTrue(alert.at("/details/images/0/signed").asBoolean(), r.body());
+        assertEquals("image digest", alert.at("/details/images/0/entries/0/matched").asText());
+        assertEquals("system:serviceaccount:ops:deployer", alert.at("/details/event/user").asText());
+    }
+
+    @Test
     void breakGlass_badRequests_areRefusedWithReasons() throws Exception {
         assertEquals(401, postBreakGlass("{\"images\":[\"a@sha256:" + "00".repeat(32) + "\"]}", null).statusCode());
         assertEquals(401, postBreakGlass("{\"images\":[\"a\"]}", "wrong").statusCode());
