@@ -94,6 +94,20 @@ public final class MonitorCli {
         @Option(names = "--tree-id", description = "The log's tree ID, for 80-hex entry UUIDs (Rekor's treeID).")
         Long treeId;
 
+        @Option(names = "--ca-cert", description = "PEM CA certificate(s) to trust for https:// (the log and the "
+                + "webhook), instead of the JDK's default trust store.")
+        Path caCert;
+
+        private javax.net.ssl.SSLContext tls;
+
+        /** The TLS trust for the log and the webhook: {@code --ca-cert}, else the JDK default. */
+        javax.net.ssl.SSLContext tls() throws IOException, java.security.GeneralSecurityException {
+            if (tls == null) {
+                tls = caCert == null ? javax.net.ssl.SSLContext.getDefault() : Tls.trusting(caCert);
+            }
+            return tls;
+        }
+
         static final class KeyOptions {
             @Option(names = "--log-key", description = "The log's ECDSA public key (PEM), as sigstack and Rekor sign.")
             Path pem;
@@ -130,7 +144,7 @@ public final class MonitorCli {
             }
             if (resolvedOrigin == null) {
                 String name = verifier().name();
-                String note = TileClient.of(url.toString()).checkpoint();
+                String note = TileClient.of(url.toString(), tls()).checkpoint();
                 String first = note.contains("\n") ? note.substring(0, note.indexOf('\n')) : note;
                 if (first.equals(name) || first.matches(java.util.regex.Pattern.quote(name) + " - [0-9]{1,19}")) {
                     resolvedOrigin = first;
@@ -142,9 +156,9 @@ public final class MonitorCli {
             return resolvedOrigin;
         }
 
-        TileClient client() throws IOException, ProposedEntryException.Malformed {
+        TileClient client() throws IOException, ProposedEntryException.Malformed, java.security.GeneralSecurityException {
             verifier();
-            return TileClient.of(url.toString());
+            return TileClient.of(url.toString(), tls());
         }
 
         /** The log's current checkpoint, verified. */
@@ -218,8 +232,10 @@ public final class MonitorCli {
             var settings = new LogMonitor.Settings(MonitorService.duration(poll),
                     stallAfter == null ? null : MonitorService.duration(stallAfter), startAtHead);
             NoteVerifier v = log.verifier();
-            try (MonitorService s = MonitorService.open(new MonitorService.Config(log.url, v, log.origin(), log.tree(),
-                    state, allowlist(allowlist), webhook, once ? null : host, port, token, settings))) {
+            MonitorService s = MonitorService.open(new MonitorService.Config(log.url, v, log.origin(), log.tree(),
+                    state, allowlist(allowlist), webhook, once ? null : host, port, token, settings), log.tls());
+            CountDownLatch closed = new CountDownLatch(1);
+            try {
                 if (once) {
                     int before = s.store.alerts(null, Integer.MAX_VALUE).size();
                     LogMonitor.PollResult r = s.monitor.poll();
@@ -230,12 +246,19 @@ public final class MonitorCli {
                 }
                 CountDownLatch stop = new CountDownLatch(1);
                 Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                    s.close();
                     stop.countDown();
+                    try {
+                        closed.await(30, java.util.concurrent.TimeUnit.SECONDS); // let the current batch commit
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
                 }));
                 s.start();
                 stop.await();
                 return 0;
+            } finally {
+                s.close();
+                closed.countDown();
             }
         }
     }

@@ -83,14 +83,23 @@ final class MonitorService implements AutoCloseable {
 
     /** Opens the state and the listener; polling starts with {@link #start()} (or runs by {@link LogMonitor#poll()}). */
     static MonitorService open(Config c) throws SQLException, IOException {
+        try {
+            return open(c, javax.net.ssl.SSLContext.getDefault());
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("no default TLS context", e);
+        }
+    }
+
+    /** Like {@link #open(Config)}, trusting {@code tls} for an https:// log and webhook. */
+    static MonitorService open(Config c, javax.net.ssl.SSLContext tls) throws SQLException, IOException {
         MonitorStore store = MonitorStore.open(c.stateDir());
         try {
             MonitorMetrics metrics = new MonitorMetrics();
             metrics.nextIndex.set(store.position().size());
             store.checkpoint().ifPresent(cp -> metrics.verifiedTreeSize.set(cp.size()));
-            AlertDispatcher dispatcher = new AlertDispatcher(store, metrics, c.webhook());
+            AlertDispatcher dispatcher = new AlertDispatcher(store, metrics, c.webhook(), tls);
             EntryChecker checker = new EntryChecker(new EntryDecoder(c.treeId()), c.allowlist());
-            LogMonitor monitor = new LogMonitor(TileClient.of(c.logUrl().toString()),
+            LogMonitor monitor = new LogMonitor(TileClient.of(c.logUrl().toString(), tls),
                     new CheckpointVerifier(c.logKey(), c.origin()), checker, store,
                     dispatcher, metrics, c.settings(), Clock.systemUTC());
             BreakGlass bg = new BreakGlass(store, dispatcher);
