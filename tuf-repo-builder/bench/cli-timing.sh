@@ -32,4 +32,16 @@ done
 sorted=($(printf '%s\n' "${times[@]}" | sort -n))
 csorted=($(printf '%s\n' "${cpus[@]}" | sort -n))
 echo "median of $runs: wall ${sorted[$((runs / 2))]} ms (min ${sorted[0]} ms, max ${sorted[$((runs - 1))]} ms); cpu ${csorted[$((runs / 2))]} ms"
+# The same work in one JVM: init --package-out.
+one=()
+for i in $(seq 1 "$runs"); do
+  start=$(date +%s%N)
+  cli init --repo "$work/s$i" --root-key "$k/root1.key" --root-key "$k/root2.key" --root-pub "$k/root3.key" \
+    --root-threshold 2 --targets-key "$k/targets.key" --snapshot-key "$k/snapshot.key" \
+    --timestamp-key "$k/timestamp.key" --stack "$k/stack.yaml" --package-out "$work/q$i"
+  end=$(date +%s%N)
+  one+=($(( (end - start) / 1000000 )))
+done
+osorted=($(printf '%s\n' "${one[@]}" | sort -n))
+echo "one JVM (init --package-out): median wall ${osorted[$((runs / 2))]} ms (min ${osorted[0]} ms, max ${osorted[$((runs - 1))]} ms)"
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg), $(nproc) CPU(s)"

@@ -131,6 +131,10 @@ public final class AirgapCli {
         description = "CA certificates the CI needs to reach the services over TLS.")
     Path tlsTrustBundle;
 
+    @Option(names = "--charts", paramLabel = "DIR",
+        description = "The Helm charts folder (the project's helm/) to carry in the bundle under helm/charts/.")
+    Path charts;
+
     @Option(names = "--root-version", defaultValue = "1",
         description = "Which N.root.json clients start from (default ${DEFAULT-VALUE}).")
     long rootVersion;
@@ -148,7 +152,7 @@ public final class AirgapCli {
       TufSigner signer = Keys.signer(key);
       TufRepository r = TufRepository.open(repo);
       Exporter.Result result = Exporter.build(r, rootVersion, s,
-          tlsTrustBundle == null ? null : Files.readAllBytes(tlsTrustBundle), signer, Duration.ofDays(warnDays),
+          tlsTrustBundle == null ? null : Files.readAllBytes(tlsTrustBundle), charts, signer, Duration.ofDays(warnDays),
           parseTime(time), Progress.to(err));
       result.warnings().forEach(err::println);
       Exporter.write(result, out);

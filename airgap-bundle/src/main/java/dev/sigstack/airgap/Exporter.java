@@ -61,6 +61,19 @@ public final class Exporter {
   public static Result build(TufRepository repo, long rootVersion, Site site, byte[] tlsTrustBundle,
       TufSigner signer, Duration warnBefore, Instant now, Progress progress)
       throws IOException, GeneralSecurityException, Packager.RefusedException, TufException {
+    return build(repo, rootVersion, site, tlsTrustBundle, null, signer, warnBefore, now, progress);
+  }
+
+  /**
+   * Builds and signs a bundle that also carries the Helm charts found in {@code charts} (the
+   * project's {@code helm/} folder) under {@code helm/charts/}, so the air-gapped side installs
+   * the charts it verified.
+   *
+   * @param charts a folder holding chart folders, or null
+   */
+  public static Result build(TufRepository repo, long rootVersion, Site site, byte[] tlsTrustBundle, Path charts,
+      TufSigner signer, Duration warnBefore, Instant now, Progress progress)
+      throws IOException, GeneralSecurityException, Packager.RefusedException, TufException {
     progress.step("verifying the TUF repository from root v" + rootVersion + " and packaging its mirrorFS");
     Packager.Package pkg = Packager.build(repo, site.name(), rootVersion, site.tuf(), warnBefore, now);
     SortedMap<String, byte[]> files = new TreeMap<>();
@@ -102,6 +115,11 @@ public final class Exporter {
       files.put("helm/values-" + chart + ".yaml", SiteResources.yaml(res.chartValues(chart)));
     }
 
+    if (charts != null) {
+      progress.step("adding the Helm charts from " + charts);
+      files.putAll(charts(charts));
+    }
+
     progress.step("hashing " + files.size() + " files and signing the manifest");
     Manifest manifest = Manifest.of(site.name(), now, ManifestSignature.fingerprint(signer.key()), files);
     byte[] json = manifest.toJson();
@@ -135,6 +153,30 @@ public final class Exporter {
       }
       Files.move(tmp, out, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }
+  }
+
+  /** The chart files under {@code dir}, keyed {@code helm/charts/<chart>/...}; no links, no built dependencies. */
+  static SortedMap<String, byte[]> charts(Path dir) throws IOException {
+    SortedMap<String, byte[]> out = new TreeMap<>();
+    Path root = dir.toRealPath();
+    try (var s = Files.walk(root)) {
+      for (Path p : s.toList()) {
+        String rel = root.relativize(p).toString().replace(java.io.File.separatorChar, '/');
+        if (Files.isSymbolicLink(p)) {
+          throw new IOException("refusing to bundle the link " + p);
+        }
+        boolean built = rel.matches("[^/]+/charts/.*") || rel.endsWith("Chart.lock") || rel.endsWith(".tgz");
+        if (!Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS) || built
+            || p.getFileName().toString().startsWith(".")) {
+          continue;
+        }
+        out.put("helm/charts/" + rel, Files.readAllBytes(p));
+      }
+    }
+    if (!out.keySet().stream().anyMatch(k -> k.endsWith("/Chart.yaml"))) {
+      throw new IllegalArgumentException(dir + " holds no Helm chart (no */Chart.yaml)");
+    }
+    return out;
   }
 
   static boolean isTarball(Path p) {

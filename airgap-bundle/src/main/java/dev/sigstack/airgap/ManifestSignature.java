@@ -56,8 +56,8 @@ final class ManifestSignature {
     }
     String named = namedKey(manifest);
     if (named != null && !named.equals(expected)) {
-      throw new BundleRefusedException(Reason.WRONG_KEY, "the bundle is signed by the key sha256:" + named
-          + ", not by the expected key sha256:" + expected + "; get the bundle signing key of the exporting site"
+      throw new BundleRefusedException(Reason.WRONG_KEY, "the manifest names the signing key sha256:" + named
+          + " and does not verify with the expected key sha256:" + expected + "; get the bundle signing key of the exporting site"
           + " out of band, or the bundle is not from that site");
     }
     throw new BundleRefusedException(Reason.BAD_SIGNATURE, Manifest.SIGNATURE_FILE

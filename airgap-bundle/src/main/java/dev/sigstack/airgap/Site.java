@@ -30,6 +30,8 @@ import java.util.regex.PatternSyntaxException;
  * ci:
  *   subjectRegExp: ^https://gitlab\.acme\.internal/platform/.+$
  *   builderIdRegExp: ^https://gitlab\.acme\.internal/.+$   # optional, SLSA builder.id
+ *   issuerType: ci-provider                    # Fulcio issuer Type (default ci-provider)
+ *   provider: gitlab-pipeline                  # Fulcio CIProvider, optional
  * images: ["registry.acme.internal/apps/**"]   # must be signed by the CI
  * sidecars: ["registry.acme.internal/third-party/envoy:v1.31.*"]  # pass without signature
  * registry: {host: registry.acme.internal, cidrs: [10.20.0.10/32], ports: [443]}
@@ -37,12 +39,13 @@ import java.util.regex.PatternSyntaxException;
  * stackImages: {repository: registry.acme.internal/sigstack, tag: 0.1.0}
  * postgres: {host: pg.acme.internal, port: 5432, database: tlog, user: tlog,
  *            passwordSecret: sigstack-tlog-db, sslmode: verify-full}
- * ca: {keySecret: sigstack-ca-key}             # or pkcs11: {secret: sigstack-ca-pkcs11, keyAlias: ca}
+ * ca: {keySecret: sigstack-ca-key}             # or pkcs11: {secret: sigstack-ca-pkcs11, keyAlias: fulcio}
  * breakGlassNamespace: sigstack-break-glass
  * </pre>
  */
 public record Site(String name, String namespace, URI fulcio, URI rekor, URI tuf, URI oidcIssuer, URI tsa,
-    String subjectRegExp, String builderIdRegExp, List<String> images, List<String> sidecars, String registryHost,
+    String subjectRegExp, String builderIdRegExp, String issuerType, String ciProvider,
+    List<String> images, List<String> sidecars, String registryHost,
     List<String> registryCidrs, List<Integer> registryPorts, List<String> apiServerCidrs, List<Integer> apiServerPorts,
     String imageRepository, String imageTag, Postgres postgres, CaKey caKey, String breakGlassNamespace) {
 
@@ -89,6 +92,7 @@ public record Site(String name, String namespace, URI fulcio, URI rekor, URI tuf
       requireHttp(tsa);
     }
     requireText(subjectRegExp, "ci.subjectRegExp");
+    requireText(issuerType, "ci.issuerType");
     compiles(subjectRegExp, "ci.subjectRegExp");
     if (builderIdRegExp != null) {
       compiles(builderIdRegExp, "ci.builderIdRegExp");
@@ -132,13 +136,14 @@ public record Site(String name, String namespace, URI fulcio, URI rekor, URI tuf
     JsonNode ca = r.path("ca");
     return new Site(str(r, "name", null), str(r, "namespace", "sigstack"), uri(urls, "fulcio"), uri(urls, "rekor"),
         uri(urls, "tuf"), uri(urls, "oidcIssuer"), urls.has("tsa") ? uri(urls, "tsa") : null,
-        str(ci, "subjectRegExp", null), str(ci, "builderIdRegExp", null), strings(r, "images"), strings(r, "sidecars"),
+        str(ci, "subjectRegExp", null), str(ci, "builderIdRegExp", null), str(ci, "issuerType", "ci-provider"),
+        str(ci, "provider", null), strings(r, "images"), strings(r, "sidecars"),
         str(reg, "host", null), strings(reg, "cidrs"), ints(reg, "ports", List.of(443)), strings(api, "cidrs"),
         ints(api, "ports", List.of(443, 6443)), str(img, "repository", null), str(img, "tag", "0.1.0"),
         new Postgres(str(pg, "host", null), pg.path("port").asInt(5432), str(pg, "database", "tlog"),
             str(pg, "user", "tlog"), str(pg, "passwordSecret", null), str(pg, "sslmode", "verify-full")),
         new CaKey(str(ca, "keySecret", null), str(ca.path("pkcs11"), "secret", null),
-            str(ca.path("pkcs11"), "keyAlias", "ca")) ,
+            str(ca.path("pkcs11"), "keyAlias", "fulcio")),
         str(r, "breakGlassNamespace", "sigstack-break-glass"));
   }
 

@@ -202,8 +202,12 @@ final class SiteResources {
     ObjectNode ca = F.objectNode();
     ca.put("replicas", 2);
     ca.put("hostname", site.fulcio().getHost());
-    ca.putObject("identity").putObject("oidcIssuers").putObject(site.oidcIssuer().toString())
-        .put("issuerURL", site.oidcIssuer().toString()).put("clientID", "sigstore").put("type", "ci-provider");
+    // Fulcio's identity config keys (config/identity/config.yaml): IssuerURL, ClientID, Type, CIProvider.
+    ObjectNode issuer = ca.putObject("identity").putObject("oidcIssuers").putObject(site.oidcIssuer().toString());
+    issuer.put("IssuerURL", site.oidcIssuer().toString()).put("ClientID", "sigstore").put("Type", site.issuerType());
+    if (site.ciProvider() != null) {
+      issuer.put("CIProvider", site.ciProvider());
+    }
     if (site.caKey().keySecret() != null) {
       ca.putObject("caKey").put("secretName", site.caKey().keySecret());
     } else {

@@ -93,6 +93,7 @@ final class BundleFixture {
         ci:
           subjectRegExp: ^https://gitlab\\.acme\\.internal/platform/.+//\\.gitlab-ci\\.yml@refs/heads/main$
           builderIdRegExp: ^https://gitlab\\.acme\\.internal/.+$
+          provider: gitlab-pipeline
         images: ["registry.acme.internal/apps/**"]
         sidecars: ["registry.acme.internal/third-party/envoy:v1.31.*"]
         registry: {host: registry.acme.internal, cidrs: [10.20.0.10/32], ports: [443, 5000]}
@@ -117,6 +118,12 @@ final class BundleFixture {
   Exporter.Result export() throws Exception {
     return Exporter.build(TufRepository.open(repoDir), 1, Site.read(siteFile), Files.readAllBytes(tlsBundle), signer,
         Duration.ofDays(7), now, Progress.NONE);
+  }
+
+  /** Builds a bundle that carries the charts under {@code charts}. */
+  Exporter.Result export(Path charts) throws Exception {
+    return Exporter.build(TufRepository.open(repoDir), 1, Site.read(siteFile), Files.readAllBytes(tlsBundle), charts,
+        signer, Duration.ofDays(7), now, Progress.NONE);
   }
 
   Verifier.Options options() {

@@ -48,6 +48,7 @@ class HelmChartsTest {
 
   @TempDir static Path work;
   static Path charts;
+  static Path source;
   static Path values;
   static BundleFixture site;
 
@@ -56,6 +57,7 @@ class HelmChartsTest {
     String prop = System.getProperty("sigstack.helm");
     Path src = prop != null ? Path.of(prop) : Path.of("../helm");
     assumeTrue(Files.isDirectory(src), "no helm/ charts at " + src.toAbsolutePath());
+    source = src;
     charts = work.resolve("helm");
     try (Stream<Path> s = Files.walk(src)) {
       for (Path p : s.toList()) {
@@ -167,19 +169,24 @@ class HelmChartsTest {
       assertEquals(2, configs.size());
       for (JsonNode cfg : configs) {
         for (JsonNode w : cfg.get("webhooks")) {
-          assertEquals("Fail", w.get("failurePolicy").asText());
-          int timeout = w.get("timeoutSeconds").asInt();
-          assertTrue(timeout >= 1 && timeout <= 30, "timeoutSeconds must be 1..30, got " + timeout);
-          assertEquals("None", w.get("sideEffects").asText());
           String bundle = w.at("/clientConfig/caBundle").asText();
           assertFalse(bundle.isEmpty(), "caBundle empty");
           assertEquals(ca, new String(Base64.getDecoder().decode(bundle), StandardCharsets.US_ASCII),
               "caBundle must be the CA of the serving certificate Secret");
+          int timeout = w.get("timeoutSeconds").asInt();
+          assertTrue(timeout >= 1 && timeout <= 30, "timeoutSeconds must be 1..30, got " + timeout);
           JsonNode sel = w.get("namespaceSelector");
+          if (w.get("name").asText().equals("breakglass-audit.sigstack.dev")) {
+            assertEquals("Ignore", w.get("failurePolicy").asText(), "the audit webhook never blocks");
+            continue;
+          }
+          assertEquals("Fail", w.get("failurePolicy").asText());
+          assertEquals("None", w.get("sideEffects").asText());
           assertTrue(selects(sel, Map.of("policy.sigstore.dev/include", "true")));
           assertFalse(selects(sel, Map.of()));
           assertFalse(selects(sel, Map.of("policy.sigstore.dev/include", "false")));
           assertTrue(w.get("rules").toString().contains("pods"));
+          assertTrue(w.get("rules").toString().contains("deployments"));
         }
       }
       // The serving certificate is signed by the caBundle CA and names the Service.
@@ -202,11 +209,13 @@ class HelmChartsTest {
     assertEquals("sigstack-break-glass", ns.at("/metadata/name").asText());
     Map<String, String> labels = YAML.convertValue(ns.at("/metadata/labels"), Map.class);
     assertEquals("true", labels.get("sigstack.dev/break-glass"));
-    JsonNode sel = ofKind(docs, "ValidatingWebhookConfiguration").get(0).at("/webhooks/0/namespaceSelector");
-    assertFalse(selects(sel, labels));
-    var forced = new java.util.HashMap<>(labels);
-    forced.put("policy.sigstore.dev/include", "true");
-    assertFalse(selects(sel, forced), "even a break-glass namespace labelled include=true stays unselected");
+    JsonNode webhooks = ofKind(docs, "ValidatingWebhookConfiguration").get(0).get("webhooks");
+    assertEquals(2, webhooks.size());
+    assertFalse(selects(webhooks.get(0).get("namespaceSelector"), labels), "enforcement skips break-glass");
+    assertTrue(selects(webhooks.get(1).get("namespaceSelector"), labels), "the audit webhook sees break-glass");
+    assertFalse(selects(webhooks.get(1).get("namespaceSelector"), Map.of("policy.sigstore.dev/include", "true")),
+        "audit and enforcement select disjoint namespaces");
+    assertFalse(selects(webhooks.get(1).get("namespaceSelector"), Map.of()));
     JsonNode rb = ofKind(docs, "RoleBinding").stream()
         .filter(r -> r.at("/metadata/namespace").asText().equals("sigstack-break-glass")).findFirst().orElseThrow();
     assertEquals("Group", rb.at("/subjects/0/kind").asText());
@@ -263,10 +272,13 @@ class HelmChartsTest {
         assertEquals(0, d.at("/spec/strategy/rollingUpdate/maxUnavailable").asInt());
         JsonNode pod = d.at("/spec/template");
         JsonNode c = pod.at("/spec/containers/0");
-        assertTrue(c.at("/readinessProbe/httpGet/path").asText().startsWith("/observe/health"));
-        assertTrue(c.at("/livenessProbe/httpGet/path").asText().startsWith("/observe/health"));
+        boolean gate = d.at("/metadata/name").asText().endsWith("admission-gate");
+        // Helidon's observe endpoints for the services; the gate serves /healthz and /metrics itself.
+        String health = gate ? "/healthz" : "/observe/health";
+        assertTrue(c.at("/readinessProbe/httpGet/path").asText().startsWith(health), c.toString());
+        assertTrue(c.at("/livenessProbe/httpGet/path").asText().startsWith(health), c.toString());
         assertEquals("true", pod.at("/metadata/annotations/prometheus.io~1scrape").asText());
-        assertEquals("/observe/metrics", pod.at("/metadata/annotations/prometheus.io~1path").asText());
+        assertEquals(gate ? "/metrics" : "/observe/metrics", pod.at("/metadata/annotations/prometheus.io~1path").asText());
       }
     }
   }
@@ -293,7 +305,8 @@ class HelmChartsTest {
     assertTrue(ca.at("/spec/template/spec/containers/0/image").asText().startsWith("registry.acme.internal/sigstack/"));
     JsonNode identity = ofKind(docs, "ConfigMap").stream()
         .filter(d -> d.at("/metadata/name").asText().endsWith("identity")).findFirst().orElseThrow();
-    assertTrue(identity.at("/data/identity.json").asText().contains("https://gitlab.acme.internal"));
+    assertTrue(identity.at("/data/identity.json").asText().contains("\"IssuerURL\": \"https://gitlab.acme.internal\""),
+        identity.toString());
     JsonNode cfg = ofKind(docs, "ConfigMap").stream()
         .filter(d -> d.at("/metadata/name").asText().equals("config-policy-controller")).findFirst().orElseThrow();
     assertEquals("warn", cfg.at("/data/no-match-policy").asText(), "stage one warns");
@@ -305,6 +318,24 @@ class HelmChartsTest {
     String c = ofKind(docs, "Deployment").get(0).toString();
     assertTrue(c.contains("SIGSTACK_PKCS11_PIN") && c.contains("pkcs11.cfg"), c);
     assertFalse(c.contains("SIGSTACK_CA_KEY_PASSWORD"), c);
+  }
+
+  @Test
+  void importedBundle_carriedChartsRenderWithTheCarriedValues(@TempDir Path tmp) throws Exception {
+    Path tgz = tmp.resolve("acme.tar.gz");
+    Exporter.write(site.export(source), tgz);
+    Path into = tmp.resolve("imported");
+    Verifier.Verified v = Importer.importBundle(tgz, into, site.options(), Progress.NONE);
+    assertTrue(v.files().containsKey("helm/charts/sigstack/Chart.yaml"), v.files().keySet().toString());
+    assertFalse(v.files().keySet().stream().anyMatch(k -> k.startsWith("helm/charts/sigstack/charts/")),
+        "built dependencies are not carried");
+    Path umbrella = into.resolve("helm/charts/sigstack");
+    new Helm(umbrella).dependency().update().call();
+    String out = new Helm(umbrella).template().withName(NS).withNamespace(NS)
+        .withValuesFile(into.resolve("helm/values-sigstack.yaml"))
+        .set("admission-gate.webhook.tls.keepExisting", false).call();
+    assertTrue(out.contains("kind: ValidatingWebhookConfiguration"), out);
+    assertTrue(out.contains("registry.acme.internal/sigstack/admission-gate:0.1.0"), out);
   }
 
   /** Evaluates a label selector (matchLabels and matchExpressions) the way the API server does. */

@@ -15,10 +15,12 @@ import dev.sigstack.core.archive.TarGz;
 import dev.sigstack.core.note.NoteKeys;
 import dev.sigstack.core.note.SignedNote;
 import dev.sigstack.core.tuf.MirrorFs;
+import dev.sigstack.core.tuf.RepositorySource;
 import dev.sigstack.core.tuf.TufClient;
 import dev.sigstack.tlog.TlogServer;
 import dev.sigstack.tuf.DevStack;
 import dev.sigstack.tuf.Keys;
+import dev.sigstack.tuf.TufRepoServer;
 import dev.sigstore.proto.trustroot.v1.TrustedRoot;
 import java.io.ByteArrayInputStream;
 import java.net.URI;
@@ -119,6 +121,38 @@ class RoundTripTest {
     assertEquals("acme", cip.at("/spec/authorities/0/keyless/trustRootRef").asText());
     assertEquals(tlogUrl, cip.at("/spec/authorities/0/ctlog/url").asText());
     assertTrue(cip.at("/spec/authorities/0/keyless/identities/0/subjectRegExp").asText().startsWith("^https://gitlab"));
+  }
+
+  @Test
+  void roundTrip_importedRepositoryServedOverHttpWalksFromTheImportedRoot() throws Exception {
+    Path into = fresh.resolve("acme");
+    Importer.importBundle(tarball, into, site.options(), Progress.NONE);
+    try (TufRepoServer server = TufRepoServer.startLoopback(into.resolve("tuf/repository"))) {
+      TufClient client = TufClient.builder(Files.readAllBytes(into.resolve(Exporter.TUF_ROOT)),
+          RepositorySource.http(URI.create("http://127.0.0.1:" + server.port() + "/"))).build();
+      client.refresh();
+      assertArrayEquals(Files.readAllBytes(into.resolve(Exporter.CA_CHAIN)), client.target("fulcio_v1.crt.pem"));
+    }
+  }
+
+  @Test
+  void import_intoEmptyDirectory_accepted() throws Exception {
+    Path into = Files.createDirectories(fresh.resolve("empty"));
+    Importer.importBundle(tarball, into, site.options(), Progress.NONE);
+    assertTrue(Files.isRegularFile(into.resolve(Manifest.FILE)));
+  }
+
+  @Test
+  void import_destinationIsAFileOrALink_refused() throws Exception {
+    Path file = Files.writeString(fresh.resolve("file"), "x");
+    assertEquals(Reason.DESTINATION_EXISTS, assertThrows(BundleRefusedException.class,
+        () -> Importer.importBundle(tarball, file, site.options(), Progress.NONE)).reason());
+    Path link = Files.createSymbolicLink(fresh.resolve("link"), Files.createDirectories(fresh.resolve("target")));
+    assertEquals(Reason.DESTINATION_EXISTS, assertThrows(BundleRefusedException.class,
+        () -> Importer.importBundle(tarball, link, site.options(), Progress.NONE)).reason());
+    try (Stream<Path> s = Files.list(fresh.resolve("target"))) {
+      assertEquals(0, s.count(), "nothing written through the link");
+    }
   }
 
   @Test

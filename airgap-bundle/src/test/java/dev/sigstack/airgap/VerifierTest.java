@@ -174,6 +174,17 @@ class VerifierTest {
   }
 
   @Test
+  void verify_fifoInDirectory_refusedWithoutBlocking() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/mkfifo")), "no mkfifo");
+    Path d = dir();
+    Process p = new ProcessBuilder("/usr/bin/mkfifo", d.resolve("clients/pipe").toString()).start();
+    assertEquals(0, p.waitFor());
+    BundleRefusedException e = refused(d, site.options());
+    assertEquals(Reason.SPECIAL_FILE, e.reason());
+    assertEquals("clients/pipe is not a regular file", e.problems().get(0));
+  }
+
+  @Test
   void verify_oversizedFileInDirectory_refusedBeforeReading() throws Exception {
     var small = new Verifier.Options(site.verifyKey, site.now, new TarGz.Limits(1024, 1 << 20, 1000), null,
         Duration.ofDays(1));

@@ -19,6 +19,7 @@ import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.observe.ObserveFeature;
 import io.helidon.webserver.observe.health.HealthObserver;
+import io.helidon.webserver.observe.metrics.MetricsObserver;
 
 import dev.sigstack.ca.ct.CtLogClient;
 import dev.sigstack.ca.ct.HttpCtLogClient;
@@ -119,7 +120,8 @@ public final class CaServer implements AutoCloseable {
             .host(config.host())
             .port(port)
             .maxPayloadSize(SigningCertService.MAX_BODY_BYTES)
-            .addFeature(ObserveFeature.builder().addObserver(HealthObserver.builder().build()).build())
+            .addFeature(ObserveFeature.builder().addObserver(HealthObserver.builder().details(true).build())
+                .addObserver(MetricsObserver.create()).build())
             .routing(r -> routing(r, signing, bundle, tsa, finalDev))
             .build()
             .start();

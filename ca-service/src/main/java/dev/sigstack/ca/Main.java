@@ -116,11 +116,14 @@ public final class Main implements Callable<Integer> {
             }
         }
 
-        @Command(name = "create", description = "Create a root and an intermediate (ECDSA P-384, encrypted PEM keys)")
+        @Command(name = "create", description = "Create a root and an intermediate (ECDSA, encrypted PEM keys)")
         static final class Create extends Base {
+            @Option(names = "--curve", defaultValue = CaKeys.DEFAULT_CURVE, description = "secp384r1 (default) or secp256r1")
+            String curve;
+
             @Override
             public Integer call() throws Exception {
-                CaSigner s = CaKeys.create(dir, password(), organization);
+                CaSigner s = CaKeys.create(dir, password(), organization, curve);
                 System.out.println("created " + s.chain().getLast().getSubjectX500Principal() + " and "
                     + s.chain().getFirst().getSubjectX500Principal() + " in " + dir);
                 return 0;

@@ -7,6 +7,9 @@ import java.util.Objects;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
+import io.helidon.metrics.api.Counter;
+import io.helidon.metrics.api.Metrics;
+
 import dev.sigstack.ca.ct.CtSubmissionException;
 import dev.sigstack.ca.identity.InvalidTokenException;
 import dev.sigstack.ca.identity.Principal;
@@ -28,6 +31,12 @@ public final class SigningService {
     private final TokenVerifier verifier;
     private final Principals principals;
     private final CertificateIssuer issuer;
+    private final Counter issued = Metrics.globalRegistry().getOrCreate(
+        Counter.builder("ca_certificates_issued").description("certificates issued with an embedded SCT"));
+    private final Counter refused = Metrics.globalRegistry().getOrCreate(
+        Counter.builder("ca_requests_refused").description("signing requests refused (bad token, key or proof)"));
+    private final Counter ctFailures = Metrics.globalRegistry().getOrCreate(
+        Counter.builder("ca_ct_log_failures").description("CT log submissions that failed"));
 
     /** How the caller proves its key: a PEM public key plus a signature over its identity, or a CSR. */
     public sealed interface KeyRequest {
@@ -64,6 +73,21 @@ public final class SigningService {
      * @return leaf first, then the CA chain up to the root
      */
     public List<X509Certificate> createSigningCertificate(String token, KeyRequest request) throws CaException {
+        try {
+            List<X509Certificate> chain = create(token, request);
+            issued.increment();
+            return chain;
+        } catch (CaException e) {
+            if (e.code() == CaException.Code.INVALID_ARGUMENT) {
+                refused.increment();
+            } else {
+                ctFailures.increment();
+            }
+            throw e;
+        }
+    }
+
+    private List<X509Certificate> create(String token, KeyRequest request) throws CaException {
         Principal principal;
         try {
             principal = principals.of(verifier.verify(token));

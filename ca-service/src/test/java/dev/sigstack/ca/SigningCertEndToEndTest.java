@@ -291,6 +291,9 @@ class SigningCertEndToEndTest {
     void health_up() throws Exception {
         int status = get("/observe/health").statusCode();
         assertTrue(status == 200 || status == 204, "health answers UP (200, or 204 without details): " + status);
+        HttpResponse<String> metrics = get("/observe/metrics");
+        assertEquals(200, metrics.statusCode());
+        assertTrue(metrics.body().contains("ca_certificates_issued"), "issuance counter is exported");
     }
 
     @Test

@@ -50,13 +50,31 @@ final class VerifyBundleCommand implements Callable<Integer> {
     }
 
     static final class Identity {
+        @ArgGroup(exclusive = true, multiplicity = "1")
+        San san;
+
+        @ArgGroup(exclusive = true, multiplicity = "1")
+        Issuer issuer;
+    }
+
+    static final class San {
         @Option(names = "--certificate-identity", required = true, paramLabel = "SAN",
                 description = "expected SAN of the signing certificate (exact)")
-        String san;
+        String exact;
 
+        @Option(names = "--certificate-identity-regexp", required = true, paramLabel = "REGEXP",
+                description = "expected SAN as a regular expression matching the whole SAN")
+        String regexp;
+    }
+
+    static final class Issuer {
         @Option(names = "--certificate-oidc-issuer", required = true, paramLabel = "URL",
                 description = "expected OIDC issuer of the signing certificate (exact)")
-        String issuer;
+        String exact;
+
+        @Option(names = "--certificate-oidc-issuer-regexp", required = true, paramLabel = "REGEXP",
+                description = "expected OIDC issuer as a regular expression matching the whole issuer")
+        String regexp;
     }
 
     @Option(names = "--ctlog-threshold", defaultValue = "1", paramLabel = "N",
@@ -101,7 +119,12 @@ final class VerifyBundleCommand implements Callable<Integer> {
             }
         } else {
             try {
-                policy = VerificationPolicy.identity(signer.identity.san, signer.identity.issuer);
+                San san = signer.identity.san;
+                Issuer issuer = signer.identity.issuer;
+                policy = new VerificationPolicy.Identity(
+                        san.exact != null ? VerificationPolicy.Matcher.exact(san.exact) : VerificationPolicy.Matcher.regexp(san.regexp),
+                        issuer.exact != null ? VerificationPolicy.Matcher.exact(issuer.exact)
+                                : VerificationPolicy.Matcher.regexp(issuer.regexp));
             } catch (IllegalArgumentException e) {
                 throw new CliFailure(e.getMessage(), e);
             }

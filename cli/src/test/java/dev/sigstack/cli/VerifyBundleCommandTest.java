@@ -95,14 +95,20 @@ final class VerifyBundleCommandTest {
     }
 
     @Test
-    void verifyBundle_digestLookingPathThatExists_isReadAsFile(@TempDir Path tmp) throws Exception {
-        Path dir = Vectors.dir("sigstore-conformance/bundle-verify").resolve("happy-path-v0.3");
-        String hex = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(artifact(dir))));
-        Path file = tmp.resolve("sha256:" + hex);
-        Files.writeString(file, "not the artifact");
-        // a relative name that exists on disk: the protocol says it is a path, so this is the wrong artifact
-        List<String> args = protocolArgs(dir, file.toString());
-        assertEquals(1, cli(args.toArray(String[]::new)).code());
+    void artifact_digestLookingNameThatExistsOnDisk_isReadAsFile() throws Exception {
+        String hex = "ab".repeat(32);
+        Path file = Path.of("sha256:" + hex); // relative, in the working directory, as the protocol describes
+        Files.writeString(file, "content");
+        try {
+            assertTrue(VerifyBundleCommand.artifact("sha256:" + hex) instanceof dev.sigstack.core.verify.Artifact.Bytes);
+        } finally {
+            Files.delete(file);
+        }
+        assertTrue(VerifyBundleCommand.artifact("sha256:" + hex) instanceof dev.sigstack.core.verify.Artifact.Digest);
+        // not 64 hex digits: a path, which does not exist
+        CliFailure e = org.junit.jupiter.api.Assertions.assertThrows(CliFailure.class,
+                () -> VerifyBundleCommand.artifact("sha256:" + hex.substring(2)));
+        assertTrue(e.getMessage().contains("cannot read artifact"), e.getMessage());
     }
 
     @Test
@@ -118,6 +124,26 @@ final class VerifyBundleCommandTest {
         r = cli(a.toArray(String[]::new));
         assertEquals(1, r.code());
         assertTrue(r.err().contains("IssuerMismatch"), r.err());
+    }
+
+    @Test
+    void verifyBundle_regexpPolicy_matchesWholeValues() throws Exception {
+        Path dir = Vectors.dir("sigstore-conformance/bundle-verify").resolve("happy-path-v0.3");
+        List<String> a = protocolArgs(dir, artifact(dir).toString());
+        a.set(a.indexOf("--certificate-identity"), "--certificate-identity-regexp");
+        a.set(a.indexOf("--certificate-identity-regexp") + 1, "https://github\\.com/sigstore-conformance/.*");
+        a.set(a.indexOf("--certificate-oidc-issuer"), "--certificate-oidc-issuer-regexp");
+        a.set(a.indexOf("--certificate-oidc-issuer-regexp") + 1, "https://token\\.actions\\..*");
+        Run r = cli(a.toArray(String[]::new));
+        assertEquals(0, r.code(), r.err());
+        a.set(a.indexOf("--certificate-identity-regexp") + 1, "sigstore-conformance");
+        r = cli(a.toArray(String[]::new));
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains("IdentityMismatch"), r.err());
+        a.set(a.indexOf("--certificate-identity-regexp") + 1, "([");
+        r = cli(a.toArray(String[]::new));
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains("invalid regexp"), r.err());
     }
 
     @Test

@@ -1,7 +1,10 @@
 package dev.sigstack.tlog;
 
 import dev.sigstack.core.note.NoteVerifier;
+import dev.sigstack.core.rekor.TestKeys;
 import java.io.IOException;
+import java.security.KeyPair;
+import java.util.HexFormat;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,12 +13,12 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Concurrent appenders over HTTP, each posting unique entries in a loop until {@link #stop}, plus a poller that
+ * Concurrent Rekor clients over HTTP, each posting unique hashedrekord entries to {@code POST /api/v1/log/entries} in a loop until {@link #stop}, plus a poller that
  * fetches and verifies {@code /checkpoint}. Every 201 is recorded with its index; failures (the server being
  * killed, 503 while no process holds the lease) are counted and retried with new entries after a short pause.
  */
 final class AppendLoad {
-    /** An acknowledged append: the exact bytes sent, the index of the 201, and when it came (nanoTime). */
+    /** An acknowledged append: the logged body the 201 carried, its logIndex, and when it came (nanoTime). */
     record Ack(byte[] leaf, long index, long ackedNanos) { }
 
     private final List<LogClient> writers;
@@ -49,15 +52,21 @@ final class AppendLoad {
     }
 
     private void appendLoop(int id) {
+        KeyPair submitter = TestKeys.p256();
+        byte[] pem = TestKeys.pem(submitter);
         long seq = 0;
         while (!stopped) {
             LogClient c = writers.get((int) (seq % writers.size()));
-            // unique, with a little random padding so that entries differ in length
-            byte[] leaf = (tag + "/" + id + "/" + seq++ + "/" + "x".repeat(ThreadLocalRandom.current().nextInt(64)))
+            // a unique artifact, with a little random padding
+            byte[] artifact = (tag + "/" + id + "/" + seq++ + "/" + "x".repeat(ThreadLocalRandom.current().nextInt(64)))
                     .getBytes(StandardCharsets.UTF_8);
+            String digest = HexFormat.of().formatHex(TestKeys.sha256(artifact));
             try {
-                long index = c.append(leaf);
-                acks.add(new Ack(leaf, index, System.nanoTime()));
+                HashedRekords.Created created = c.createEntry(HashedRekords.proposed(submitter, pem, artifact));
+                if (!new String(created.body(), StandardCharsets.UTF_8).contains(digest)) {
+                    problems.add(new AssertionError("the 201 for " + digest + " logged another body"));
+                }
+                acks.add(new Ack(created.body(), created.logIndex(), System.nanoTime()));
             } catch (IOException | LogClient.AppendRejected e) {
                 failures.incrementAndGet();
                 pause(20);
@@ -92,6 +101,19 @@ final class AppendLoad {
         }
     }
 
+    /** Waits until at least {@code n} appends were acknowledged in all, so that a kill after it is mid-load. */
+    AppendLoad awaitAcks(int n, java.time.Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (acks.size() < n) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("only " + acks.size() + " of " + n + " appends acknowledged within " + timeout
+                        + " (" + failures.get() + " failed)");
+            }
+            Thread.sleep(10);
+        }
+        return this;
+    }
+
     /** Stops and waits for the clients; in-flight requests end with their answer or their connection's failure. */
     AppendLoad stop() throws InterruptedException {
         stopped = true;
@@ -112,7 +134,7 @@ final class AppendLoad {
         return List.copyOf(checkpoints);
     }
 
-    /** Checkpoints that failed verification while polling; the tests assert there are none. */
+    /** Checkpoints that failed verification, and 201s for another body; the tests assert there are none. */
     List<Throwable> problems() {
         return List.copyOf(problems);
     }

@@ -66,7 +66,19 @@ final class LogClient {
         return r.body();
     }
 
-    /** Appends raw leaf data through the test route; returns the acknowledged index. */
+    /** POSTs a proposed entry to the Rekor v1 API; returns what its 201 says. */
+    HashedRekords.Created createEntry(byte[] proposedEntry) throws IOException, InterruptedException, AppendRejected {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/log/entries"))
+                .timeout(Duration.ofSeconds(30))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(proposedEntry)).build(), HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != 201) {
+            throw new AppendRejected(r.statusCode(), r.body());
+        }
+        return HashedRekords.parseCreated(r.body());
+    }
+
+    /** Appends raw leaf data through the TEST-ONLY route; returns the acknowledged index. */
     long append(byte[] leaf) throws IOException, InterruptedException, AppendRejected {
         return Long.parseLong(post("/test/append", leaf).strip());
     }

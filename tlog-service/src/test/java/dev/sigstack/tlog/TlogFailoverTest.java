@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sigstack.core.note.NoteKeys;
 import dev.sigstack.core.note.NoteVerifier;
+import dev.sigstack.core.rekor.TestKeys;
 import dev.sigstack.tlog.internal.Databases;
 import dev.sigstack.tlog.internal.KeyFiles;
 import java.nio.charset.StandardCharsets;
@@ -48,21 +49,26 @@ final class TlogFailoverTest {
                     assertFalse(lb.isSequencer(), "the second process is a standby");
                     Thread.sleep(250);
                 }
-                // a write sent to the standby is forwarded to the holder
-                byte[] first = "sent to the standby".getBytes(StandardCharsets.UTF_8);
-                long firstIndex = lb.append(first);
-                acks.add(new AppendLoad.Ack(first, firstIndex, System.nanoTime()));
+                // a hashedrekord write sent to the standby is forwarded to the holder
+                KeyPair submitter = TestKeys.p256();
+                byte[] pem = TestKeys.pem(submitter);
+                HashedRekords.Created first = lb.createEntry(HashedRekords.proposed(submitter, pem,
+                        "sent to the standby".getBytes(StandardCharsets.UTF_8)));
+                long firstIndex = first.logIndex();
+                acks.add(new AppendLoad.Ack(first.body(), firstIndex, System.nanoTime()));
                 checkpoints.add(lb.awaitSize(firstIndex + 1, verifier, Duration.ofSeconds(10)));
 
                 // load through the standby (forwarded), then SIGKILL the holder mid-load
-                AppendLoad load = new AppendLoad(List.of(lb), List.of(la, lb), verifier, "failover", 4).start();
-                Thread.sleep(800);
+                AppendLoad load = new AppendLoad(List.of(lb), List.of(la, lb), verifier, "failover", 4).start()
+                        .awaitAcks(5, Duration.ofSeconds(60));
+                Thread.sleep(300);
                 long killedAt = System.nanoTime();
                 assertEquals(137, a.kill(), "the holder died of SIGKILL");
                 long tookOverAt = awaitSequencer(lb, true, TAKEOVER_LIMIT);
-                Thread.sleep(800); // writes go on at the new holder
+                int atTakeover = load.acks().size();
+                load.awaitAcks(atTakeover + 5, Duration.ofSeconds(60)); // writes go on at the new holder
                 load.stop();
-                assertTrue(load.problems().isEmpty(), () -> "bad checkpoints: " + load.problems());
+                assertTrue(load.problems().isEmpty(), () -> "bad checkpoints or answers: " + load.problems());
                 acks.addAll(load.acks());
                 checkpoints.addAll(load.checkpoints());
 
@@ -81,11 +87,12 @@ final class TlogFailoverTest {
                     LogClient la2 = new LogClient(a2.url());
                     assertFalse(la2.isSequencer(), "the restarted process is a standby");
                     assertTrue(lb.isSequencer(), "the new holder keeps the lease");
-                    byte[] last = "sent to the restarted standby".getBytes(StandardCharsets.UTF_8);
-                    long lastIndex = la2.append(last);
+                    HashedRekords.Created last = la2.createEntry(HashedRekords.proposed(submitter, pem,
+                            "sent to the restarted standby".getBytes(StandardCharsets.UTF_8)));
+                    long lastIndex = last.logIndex();
                     long maxAcked = acks.stream().mapToLong(AppendLoad.Ack::index).max().orElseThrow();
                     assertTrue(lastIndex > maxAcked, "index continues: " + lastIndex + " after " + maxAcked);
-                    acks.add(new AppendLoad.Ack(last, lastIndex, System.nanoTime()));
+                    acks.add(new AppendLoad.Ack(last.body(), lastIndex, System.nanoTime()));
                     checkpoints.add(la2.awaitSize(lastIndex + 1, verifier, Duration.ofSeconds(10)));
 
                     // every acknowledged entry is there, and every checkpoint from either process is consistent

@@ -54,7 +54,7 @@ final class TlogProcess implements AutoCloseable {
     }
 
     static TlogProcess start(String jdbcUrl, Path dataDir, String hostname, String name) throws IOException {
-        return start(jdbcUrl, dataDir, hostname, name, List.of("-Xmx256m", "-XX:+UseSerialGC"));
+        return start(jdbcUrl, dataDir, hostname, name, List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss512k"));
     }
 
     private static int freePort() throws IOException {

@@ -88,8 +88,15 @@ public final class Packager {
     } catch (TufException e) {
       throw new RefusedException("refusing to package a repository that does not verify: " + e.getMessage(), e);
     }
-    List<String> warnings = expiryWarnings(repo, warnBefore, now);
-    byte[] tgz = MirrorFs.pack(repo.files(), 0);
+    List<String> warnings = new ArrayList<>(expiryWarnings(repo, warnBefore, now));
+    var files = repo.files();
+    files.forEach((path, bytes) -> {
+      if (bytes.length > MirrorFs.GO_INFLATE_WINDOW) {
+        warnings.add("warning: " + path + " is " + bytes.length + " bytes; policy-controller's mirrorFS reader may "
+            + "truncate files over " + MirrorFs.GO_INFLATE_WINDOW + " bytes (use the remote form)");
+      }
+    });
+    byte[] tgz = MirrorFs.pack(files, 0);
     return new Package(tgz, root, repositoryYaml(name, root, tgz), remoteYaml(name, root, mirror), warnings);
   }
 

@@ -16,4 +16,9 @@ public record Target(byte[] content, ObjectNode custom) {
   public byte[] content() {
     return content.clone();
   }
+
+  @Override
+  public ObjectNode custom() {
+    return custom == null ? null : custom.deepCopy();
+  }
 }

@@ -215,6 +215,7 @@ public final class TufRepoBuilderCli {
     @Mixin RoleOptions roles;
     @Mixin TargetOptions targetOpts;
     @Mixin SignOptions sign;
+    @Mixin PackageAfter packageAfter;
     @Spec CommandLine.Model.CommandSpec spec;
 
     @Override
@@ -225,6 +226,7 @@ public final class TufRepoBuilderCli {
       TufRepository r = TufRepository.init(repo, roleSpecs, targetOpts.targets(now), signers, sign.expiries(), now);
       spec.commandLine().getOut().printf("initialized %s: root v1 (%d of %d keys), %d target(s)%n", repo,
           roleSpecs.get("root").threshold(), roleSpecs.get("root").keys().size(), r.targetContents().size());
+      packageAfter.run(r, now, spec);
       return 0;
     }
   }
@@ -234,8 +236,11 @@ public final class TufRepoBuilderCli {
   static final class Targets implements Callable<Integer> {
     @Option(names = "--repo", required = true, paramLabel = "DIR") Path repo;
     @Option(names = "--remove", paramLabel = "NAME") List<String> remove = new ArrayList<>();
+    @Option(names = "--resign", description = "Re-sign the targets as they are (fresh expiry), even with nothing to add or remove.")
+    boolean resign;
     @Mixin TargetOptions targetOpts;
     @Mixin SignOptions sign;
+    @Mixin PackageAfter packageAfter;
     @Spec CommandLine.Model.CommandSpec spec;
 
     @Override
@@ -243,13 +248,14 @@ public final class TufRepoBuilderCli {
       TufRepository r = TufRepository.open(repo);
       Instant now = sign.now();
       Map<String, Target> put = targetOpts.targets(now);
-      if (put.isEmpty() && remove.isEmpty()) {
-        throw new IllegalArgumentException("nothing to do: give --stack, --target or --remove");
+      if (put.isEmpty() && remove.isEmpty() && !resign) {
+        throw new IllegalArgumentException("nothing to do: give --stack, --target, --remove or --resign");
       }
       r.putTargets(put, new LinkedHashSet<>(remove), sign.signers(), sign.expiries(), now);
       spec.commandLine().getOut().printf("targets v%d: %d target(s); snapshot v%d; timestamp v%d%n",
           r.current().get("targets").version(), r.targetContents().size(), r.current().get("snapshot").version(),
           r.current().get("timestamp").version());
+      packageAfter.run(r, now, spec);
       return 0;
     }
   }
@@ -279,12 +285,26 @@ public final class TufRepoBuilderCli {
   static final class Refresh implements Callable<Integer> {
     @Option(names = "--repo", required = true, paramLabel = "DIR") Path repo;
     @Option(names = "--timestamp-only") boolean timestampOnly;
+    @Option(names = "--if-expiring-within", paramLabel = "DURATION",
+        description = "Only re-sign when snapshot or timestamp expires within this window (for cron), e.g. 2d.")
+    String ifExpiringWithin;
     @Mixin SignOptions sign;
+    @Mixin PackageAfter packageAfter;
     @Spec CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
       TufRepository r = TufRepository.open(repo);
+      if (ifExpiringWithin != null) {
+        Instant limit = sign.now().plus(duration(ifExpiringWithin));
+        boolean due = r.current().get("timestamp").expires().isBefore(limit)
+            || (!timestampOnly && r.current().get("snapshot").expires().isBefore(limit));
+        if (!due) {
+          spec.commandLine().getOut().printf("nothing to do: snapshot expires %s, timestamp expires %s%n",
+              r.current().get("snapshot").expires(), r.current().get("timestamp").expires());
+          return 0;
+        }
+      }
       if (timestampOnly) {
         r.refreshTimestamp(sign.signers(), sign.expiries(), sign.now());
       } else {
@@ -293,6 +313,7 @@ public final class TufRepoBuilderCli {
       spec.commandLine().getOut().printf("snapshot v%d expires %s; timestamp v%d expires %s%n",
           r.current().get("snapshot").version(), r.current().get("snapshot").expires(),
           r.current().get("timestamp").version(), r.current().get("timestamp").expires());
+      packageAfter.run(r, sign.now(), spec);
       return 0;
     }
   }
@@ -310,6 +331,12 @@ public final class TufRepoBuilderCli {
 
     @Option(names = "--trusted-root", paramLabel = "FILE", description = "Trusted root metadata (default: DIR/1.root.json with --repo).")
     Path trustedRoot;
+
+    @Option(names = "--trusted-timestamp", paramLabel = "FILE", description = "Timestamp a client already trusts (rollback check).")
+    Path trustedTimestamp;
+
+    @Option(names = "--trusted-snapshot", paramLabel = "FILE", description = "Snapshot a client already trusts (rollback check).")
+    Path trustedSnapshot;
 
     @Option(names = "--time", paramLabel = "RFC3339") String time;
     @Option(names = "--warn-days", defaultValue = "3", description = "Warn about metadata that expires within this many days (default ${DEFAULT-VALUE}).") int warnDays;
@@ -335,7 +362,20 @@ public final class TufRepoBuilderCli {
       Instant now = parseTime(time);
       var out = spec.commandLine().getOut();
       var err = spec.commandLine().getErr();
-      TufClient client = TufClient.builder(Files.readAllBytes(rootFile), src).time(now).build();
+      TufClient.Builder builder = TufClient.builder(Files.readAllBytes(rootFile), src).time(now);
+      if (trustedTimestamp != null) {
+        builder.trustedTimestamp(Files.readAllBytes(trustedTimestamp));
+      }
+      if (trustedSnapshot != null) {
+        builder.trustedSnapshot(Files.readAllBytes(trustedSnapshot));
+      }
+      TufClient client;
+      try {
+        client = builder.build();
+      } catch (TufException e) {
+        err.println("error: trusted root: " + e.getClass().getSimpleName() + ": " + e.getMessage());
+        return EXIT_REFUSED;
+      }
       TufClient.Trusted t;
       try {
         t = client.refresh();
@@ -344,6 +384,14 @@ public final class TufRepoBuilderCli {
         return EXIT_REFUSED;
       }
       int errors = 0;
+      if (source.repo != null) {
+        long newest = newestRoot(source.repo);
+        if (newest > t.root().version()) {
+          errors++;
+          err.printf("error: root chain stops at version %d but %d.root.json is published (%d.root.json missing?)%n",
+              t.root().version(), newest, t.root().version() + 1);
+        }
+      }
       var targets = client.targets();
       for (String name : targets.keySet()) {
         try {
@@ -368,6 +416,19 @@ public final class TufRepoBuilderCli {
     }
   }
 
+  static long newestRoot(Path dir) throws IOException {
+    long max = 0;
+    try (var files = Files.list(dir)) {
+      for (Path p : (Iterable<Path>) files::iterator) {
+        var m = java.util.regex.Pattern.compile("(\\d+)\\.root\\.json").matcher(p.getFileName().toString());
+        if (m.matches()) {
+          max = Math.max(max, Long.parseLong(m.group(1)));
+        }
+      }
+    }
+    return max;
+  }
+
   @Command(name = "package", mixinStandardHelpOptions = true,
       description = "Write mirrorFS.tar.gz, root.json and policy-controller TrustRoot YAML (repository and remote forms). Refuses expired metadata.")
   static final class PackageCmd implements Callable<Integer> {
@@ -376,23 +437,40 @@ public final class TufRepoBuilderCli {
     @Option(names = "--name", defaultValue = "sigstack", description = "TrustRoot metadata.name (default ${DEFAULT-VALUE}).") String name;
     @Option(names = "--mirror", defaultValue = "http://tuf-repo.sigstack.svc", description = "Mirror URL for the remote form (default ${DEFAULT-VALUE}).") URI mirror;
     @Option(names = "--root-version", defaultValue = "1", description = "Which N.root.json is the initial root (default ${DEFAULT-VALUE}).") long rootVersion;
-    @Option(names = "--warn-days", defaultValue = "3", description = "Warn about metadata that expires within this many days (default ${DEFAULT-VALUE}).") int warnDays;
+    @Option(names = "--warn-days", defaultValue = "14", description = "Warn about metadata that expires within this many days (default ${DEFAULT-VALUE}).") int warnDays;
     @Option(names = "--time", paramLabel = "RFC3339") String time;
     @Spec CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
-      TufRepository r = TufRepository.open(repo);
-      Packager.Package p = Packager.build(r, name, rootVersion, mirror, Duration.ofDays(warnDays), parseTime(time));
-      Files.createDirectories(out);
-      Files.write(out.resolve("mirrorFS.tar.gz"), p.mirrorFs());
-      Files.write(out.resolve("root.json"), p.initialRoot());
-      Files.writeString(out.resolve("trustroot-repository.yaml"), p.repositoryYaml(), StandardCharsets.UTF_8);
-      Files.writeString(out.resolve("trustroot-remote.yaml"), p.remoteYaml(), StandardCharsets.UTF_8);
-      p.warnings().forEach(spec.commandLine().getErr()::println);
-      spec.commandLine().getOut().printf("wrote %s: mirrorFS.tar.gz (%d bytes), root.json, trustroot-repository.yaml, trustroot-remote.yaml%n",
-          out, p.mirrorFs().length);
+      writePackage(TufRepository.open(repo), out, name, rootVersion, mirror, warnDays, parseTime(time), spec);
       return 0;
+    }
+  }
+
+  static void writePackage(TufRepository r, Path out, String name, long rootVersion, URI mirror, int warnDays,
+      Instant now, CommandLine.Model.CommandSpec spec) throws IOException, Packager.RefusedException {
+    Packager.Package p = Packager.build(r, name, rootVersion, mirror, Duration.ofDays(warnDays), now);
+    Files.createDirectories(out);
+    Files.write(out.resolve("mirrorFS.tar.gz"), p.mirrorFs());
+    Files.write(out.resolve("root.json"), p.initialRoot());
+    Files.writeString(out.resolve("trustroot-repository.yaml"), p.repositoryYaml(), StandardCharsets.UTF_8);
+    Files.writeString(out.resolve("trustroot-remote.yaml"), p.remoteYaml(), StandardCharsets.UTF_8);
+    p.warnings().forEach(spec.commandLine().getErr()::println);
+    spec.commandLine().getOut().printf("wrote %s: mirrorFS.tar.gz (%d bytes), root.json, trustroot-repository.yaml, trustroot-remote.yaml%n",
+        out, p.mirrorFs().length);
+  }
+
+  /** {@code --package-out}: package right after the change, in the same JVM. */
+  static final class PackageAfter {
+    @Option(names = "--package-out", paramLabel = "DIR",
+        description = "After signing, package into DIR as the package command does (name sigstack, initial root 1, default mirror).")
+    Path out;
+
+    void run(TufRepository r, Instant now, CommandLine.Model.CommandSpec spec) throws IOException, Packager.RefusedException {
+      if (out != null) {
+        writePackage(r, out, "sigstack", 1, URI.create("http://tuf-repo.sigstack.svc"), 14, now, spec);
+      }
     }
   }
 

@@ -1,14 +1,13 @@
 package dev.sigstack.tuf;
 
 import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -24,12 +23,10 @@ public final class TufRepoServer implements AutoCloseable {
 
   private final HttpServer server;
   private final ExecutorService executor;
-  private final Path root;
 
-  private TufRepoServer(HttpServer server, ExecutorService executor, Path root) {
+  private TufRepoServer(HttpServer server, ExecutorService executor) {
     this.server = server;
     this.executor = executor;
-    this.root = root;
   }
 
   /** Starts serving {@code repo} on all interfaces at {@code port} (0: any free port). */
@@ -46,10 +43,19 @@ public final class TufRepoServer implements AutoCloseable {
     HttpServer server = HttpServer.create(address, 0);
     ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
     server.setExecutor(executor);
-    TufRepoServer s = new TufRepoServer(server, executor, root);
-    server.createContext("/", s::handle);
+    server.createContext("/", handler(root, "/"));
     server.start();
-    return s;
+    return new TufRepoServer(server, executor);
+  }
+
+  /**
+   * A handler serving {@code repo} under {@code contextPath} (e.g. {@code /tuf/}), for a server
+   * that hosts other contexts too: {@code server.createContext("/tuf/", handler(repo, "/tuf/"))}.
+   */
+  public static HttpHandler handler(Path repo, String contextPath) throws IOException {
+    Path root = repo.toRealPath();
+    String prefix = contextPath.endsWith("/") ? contextPath : contextPath + "/";
+    return ex -> handle(root, prefix, ex);
   }
 
   /** Starts on the loopback interface at any free port (tests, embedded use). */
@@ -71,7 +77,7 @@ public final class TufRepoServer implements AutoCloseable {
     return URI.create("http://" + host + ":" + a.getPort());
   }
 
-  private void handle(HttpExchange ex) throws IOException {
+  private static void handle(Path root, String prefix, HttpExchange ex) throws IOException {
     try (ex) {
       String method = ex.getRequestMethod();
       if (!method.equals("GET") && !method.equals("HEAD")) {
@@ -79,14 +85,18 @@ public final class TufRepoServer implements AutoCloseable {
         ex.sendResponseHeaders(405, -1);
         return;
       }
-      String raw = ex.getRequestURI().getRawPath();
-      String path = URLDecoder.decode(raw, StandardCharsets.UTF_8);
+      String path = ex.getRequestURI().getPath();
+      if (!(path + "/").startsWith(prefix)) {
+        ex.sendResponseHeaders(404, -1);
+        return;
+      }
+      path = path.length() < prefix.length() ? "" : path.substring(prefix.length());
       while (path.startsWith("/")) {
         path = path.substring(1);
       }
       Path file = root.resolve(path).normalize();
       if (path.isEmpty() || path.contains("\\") || !file.startsWith(root)
-          || !Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS) || hasLink(file)) {
+          || !Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS) || hasLink(root, file)) {
         ex.sendResponseHeaders(404, -1);
         return;
       }
@@ -106,7 +116,7 @@ public final class TufRepoServer implements AutoCloseable {
     }
   }
 
-  private boolean hasLink(Path file) {
+  private static boolean hasLink(Path root, Path file) {
     for (Path p = file; p != null && p.startsWith(root) && !p.equals(root); p = p.getParent()) {
       if (Files.isSymbolicLink(p)) {
         return true;

@@ -88,6 +88,48 @@ public final class TufRepository {
     return repo;
   }
 
+  /**
+   * Opens the repository in {@code dir}, or creates it, then brings it to exactly {@code targets}
+   * (adding, replacing and removing as needed) and refreshes snapshot and timestamp when either
+   * expires within {@code refreshBefore}. For a launcher restarting with the same keys; the roles
+   * must match the current root's (rotate the root deliberately with {@link #rotateRoot}).
+   */
+  public static TufRepository ensure(Path dir, Map<String, RoleSpec> roles, Map<String, Target> targets,
+      List<TufSigner> signers, Expiries expiries, java.time.Duration refreshBefore, Instant now)
+      throws IOException, GeneralSecurityException, SigningException, TufException {
+    if (!Files.isDirectory(dir) || Files.notExists(dir.resolve("1.root.json"))) {
+      return init(dir, roles, targets, signers, expiries, now);
+    }
+    TufRepository repo = open(dir);
+    for (String r : ROLES) {
+      if (!repo.role(r).equals(roles.get(r))) {
+        throw new IllegalArgumentException("the repository's " + r + " keys differ from the ones given; "
+            + "rotate the root explicitly");
+      }
+    }
+    Map<String, Metadata.TargetFile> current = repo.targets.targets();
+    Map<String, Target> put = new LinkedHashMap<>();
+    for (var e : targets.entrySet()) {
+      Metadata.TargetFile have = current.get(e.getKey());
+      byte[] content = e.getValue().content();
+      JsonNode custom = e.getValue().custom();
+      if (have == null || have.length() != content.length
+          || !hex("SHA-256", content).equals(have.hashes().get("sha256"))
+          || !java.util.Objects.equals(custom, have.custom())) {
+        put.put(e.getKey(), e.getValue());
+      }
+    }
+    Set<String> remove = new java.util.TreeSet<>(current.keySet());
+    remove.removeAll(targets.keySet());
+    if (!put.isEmpty() || !remove.isEmpty()) {
+      repo.putTargets(put, remove, signers, expiries, now);
+    } else if (repo.snapshot.expires().isBefore(now.plus(refreshBefore))
+        || repo.timestamp.expires().isBefore(now.plus(refreshBefore))) {
+      repo.refresh(signers, expiries, now);
+    }
+    return repo;
+  }
+
   /** Opens an existing repository: the newest root, and the timestamp's snapshot and targets. */
   public static TufRepository open(Path dir) throws IOException, TufException {
     TufRepository repo = new TufRepository(dir);
@@ -138,6 +180,7 @@ public final class TufRepository {
   /** Adds or replaces targets and removes others, then re-signs targets, snapshot and timestamp. */
   public void putTargets(Map<String, Target> put, Set<String> remove, List<TufSigner> signers, Expiries expiries,
       Instant now) throws IOException, GeneralSecurityException, SigningException, TufException {
+    requireSigners(signers, "targets", "snapshot", "timestamp");
     SortedMap<String, JsonNode> entries = new TreeMap<>();
     targets.signed().get("targets").fields().forEachRemaining(e -> entries.put(e.getKey(), e.getValue()));
     for (String name : remove) {
@@ -166,6 +209,11 @@ public final class TufRepository {
   public void rotateRoot(Map<String, RoleSpec> roles, List<TufSigner> signers, Expiries expiries, Instant now)
       throws IOException, GeneralSecurityException, SigningException, TufException {
     checkRoles(roles);
+    for (String r : List.of("targets", "snapshot", "timestamp")) {
+      if (!r.equals("targets") || !role(r).equals(roles.get(r))) {
+        signFor(r + " (keys of the new root)", roles.get(r), signers);
+      }
+    }
     RoleSpec oldRoot = role("root");
     List<TufSigner> oldSigners = signFor("root (old keys of version " + root.version() + ")", oldRoot, signers);
     List<TufSigner> newSigners = signFor("root (new keys)", roles.get("root"), signers);
@@ -189,6 +237,7 @@ public final class TufRepository {
   /** Writes a new snapshot and timestamp (the online roles) with fresh expiry. */
   public void refresh(List<TufSigner> signers, Expiries expiries, Instant now)
       throws IOException, GeneralSecurityException, SigningException, TufException {
+    requireSigners(signers, "snapshot", "timestamp");
     writeSnapshotAndTimestamp(snapshot.version() + 1, targets.version(), signers, expiries, now);
   }
 
@@ -333,6 +382,13 @@ public final class TufRepository {
     Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp");
     Files.write(tmp, bytes);
     Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+  }
+
+  /** Fails before anything is written when a role's threshold cannot be reached. */
+  private void requireSigners(List<TufSigner> signers, String... roles) throws SigningException {
+    for (String r : roles) {
+      signFor(r, role(r), signers);
+    }
   }
 
   /** The signers among {@code signers} that hold keys of {@code spec}; at least its threshold. */

@@ -119,4 +119,19 @@ class PackagerTest {
         () -> Packager.build(repo, "Bad_Name", 1, URI.create("http://tuf.internal"), Duration.ofDays(3), NOW));
     assertEquals("TrustRoot name must be a lower-case DNS name: Bad_Name", e.getMessage());
   }
+
+  @Test
+  void policyControllerTuf_readsBothTrustRootForms_sameTrustedRoot() throws Exception {
+    var p = Packager.build(repo, "sigstack", 1, URI.create("http://unused.internal"), Duration.ofDays(3), NOW);
+    byte[] expected = repo.targetContents().get("trusted_root.json");
+    JsonNode spec = YAML.readTree(p.repositoryYaml()).get("spec").get("repository");
+    byte[] fromMirror = dev.sigstack.core.tuf.PolicyControllerTuf.fromMirrorFs(
+        Base64.getDecoder().decode(spec.get("root").asText()), Base64.getDecoder().decode(spec.get("mirrorFS").asText()),
+        spec.get("targets").asText(), spec.get("trustedRootTarget").asText(), TarGz.Limits.DEFAULT, NOW);
+    assertArrayEquals(expected, fromMirror);
+    try (TufRepoServer server = TufRepoServer.startLoopback(f.repoDir)) {
+      byte[] fromRemote = dev.sigstack.core.tuf.PolicyControllerTuf.fromRemote(p.initialRoot(), server.url(), null, null, NOW);
+      assertArrayEquals(expected, fromRemote);
+    }
+  }
 }

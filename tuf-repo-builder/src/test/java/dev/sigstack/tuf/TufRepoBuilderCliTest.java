@@ -147,4 +147,73 @@ class TufRepoBuilderCliTest {
     assertEquals(1, v.exit(), v.err());
     assertEquals("error: archive entry ../../../../x: path contains .. (PATH_TRAVERSAL)\n", v.err());
   }
+
+  @Test
+  void refresh_ifExpiringWithin_onlyWhenDue() {
+    assertEquals(0, init().exit());
+    Run notDue = cli("refresh", "--repo", repo.toString(), "--if-expiring-within", "2d",
+        "--key", k("snapshot.key"), "--key", k("timestamp.key"));
+    assertEquals(0, notDue.exit(), notDue.err());
+    assertTrue(notDue.out().startsWith("nothing to do: snapshot expires "), notDue.out());
+    Run due = cli("refresh", "--repo", repo.toString(), "--if-expiring-within", "8d",
+        "--key", k("snapshot.key"), "--key", k("timestamp.key"));
+    assertEquals(0, due.exit(), due.err());
+    assertTrue(due.out().startsWith("snapshot v2 expires "), due.out());
+    Run noKey = cli("refresh", "--repo", repo.toString(), "--key", k("snapshot.key"));
+    assertEquals(2, noKey.exit());
+    assertTrue(noKey.err().startsWith("error: timestamp: needs 1 signature(s) from its keys, 0 signing key(s) given"),
+        noKey.err());
+  }
+
+  @Test
+  void verify_url_walksTheServedRepository() throws Exception {
+    assertEquals(0, init().exit());
+    try (TufRepoServer server = TufRepoServer.startLoopback(repo)) {
+      Run v = cli("verify", "--url", server.url().toString(), "--trusted-root", repo.resolve("1.root.json").toString());
+      assertEquals(0, v.exit(), v.err());
+      assertEquals("ok: root v1 (walked 1 version(s)), timestamp v1, snapshot v1, targets v1, 6 target(s) verified\n",
+          v.out());
+      Run noRoot = cli("verify", "--url", server.url().toString());
+      assertEquals(2, noRoot.exit());
+      assertEquals("error: --trusted-root is required with --mirror-fs and --url\n", noRoot.err());
+    }
+  }
+
+  @Test
+  void init_packageOut_buildsSignsAndPackagesInOneRun() throws Exception {
+    Path out = tmp.resolve("out");
+    Run r = init("--package-out", out.toString());
+    assertEquals(0, r.exit(), r.err());
+    assertTrue(r.out().contains("wrote " + out + ": mirrorFS.tar.gz"), r.out());
+    Run m = cli("verify", "--mirror-fs", out.resolve("mirrorFS.tar.gz").toString(), "--trusted-root",
+        out.resolve("root.json").toString());
+    assertEquals(0, m.exit(), m.err());
+  }
+
+  @Test
+  void verify_gapInRootChain_reported() throws Exception {
+    assertEquals(0, init().exit());
+    for (int i = 0; i < 2; i++) {
+      Run r = cli("rotate-root", "--repo", repo.toString(), "--key", k("root1.key"), "--key", k("root2.key"),
+          "--key", k("snapshot.key"), "--key", k("timestamp.key"));
+      assertEquals(0, r.exit(), r.err());
+    }
+    Files.delete(repo.resolve("2.root.json"));
+    Run v = cli("verify", "--repo", repo.toString());
+    assertEquals(1, v.exit());
+    assertEquals("error: root chain stops at version 1 but 3.root.json is published (2.root.json missing?)",
+        v.err().lines().filter(l -> l.startsWith("error:")).findFirst().orElse(v.err()));
+  }
+
+  @Test
+  void targets_resignOrNothing_newVersionOrUsageError() {
+    assertEquals(0, init().exit());
+    Run nothing = cli("targets", "--repo", repo.toString(), "--key", k("targets.key"));
+    assertEquals(2, nothing.exit());
+    assertEquals("error: nothing to do: give --stack, --target, --remove or --resign\n", nothing.err());
+    Run resign = cli("targets", "--repo", repo.toString(), "--resign", "--key", k("targets.key"),
+        "--key", k("snapshot.key"), "--key", k("timestamp.key"));
+    assertEquals(0, resign.exit(), resign.err());
+    assertEquals("targets v2: 6 target(s); snapshot v2; timestamp v2\n", resign.out());
+  }
 }

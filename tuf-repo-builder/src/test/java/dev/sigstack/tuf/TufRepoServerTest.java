@@ -45,4 +45,22 @@ class TufRepoServerTest {
       assertEquals(405, send(s.url(), "POST", "/1.root.json").statusCode());
     }
   }
+
+  @Test
+  void handler_underContextPath_servesOnlyBelowIt() throws Exception {
+    Path repo = Files.createDirectories(tmp.resolve("repo"));
+    Files.writeString(repo.resolve("timestamp.json"), "{}");
+    var server = com.sun.net.httpserver.HttpServer.create(
+        new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+    server.createContext("/tuf/", TufRepoServer.handler(repo, "/tuf/"));
+    server.start();
+    try {
+      URI base = URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+      assertEquals(200, send(base, "GET", "/tuf/timestamp.json").statusCode());
+      assertEquals(404, send(base, "GET", "/tuf/").statusCode());
+      assertEquals(404, send(base, "GET", "/tufx/timestamp.json").statusCode());
+    } finally {
+      server.stop(0);
+    }
+  }
 }

@@ -183,4 +183,28 @@ class TufRepositoryTest {
     assertEquals(1, reopened.current().get("targets").version());
     assertArrayEquals(root1(), reopened.rootBytes(1));
   }
+
+  @Test
+  void ensure_restartWithSameAndChangedStack_resignsOnlyWhenNeeded() throws Exception {
+    var targets = StackTargets.of(StackFile.read(f.files.stackFile()), NOW);
+    var repo = TufRepository.ensure(f.repoDir, f.roles(), targets, f.signers(), Expiries.DEFAULT, Duration.ofDays(2), NOW);
+    assertEquals(1, repo.current().get("timestamp").version());
+    repo = TufRepository.ensure(f.repoDir, f.roles(), targets, f.signers(), Expiries.DEFAULT, Duration.ofDays(2), NOW);
+    assertEquals(1, repo.current().get("timestamp").version(), "nothing changed, nothing expiring");
+    repo = TufRepository.ensure(f.repoDir, f.roles(), targets, f.signers(), Expiries.DEFAULT, Duration.ofDays(2),
+        NOW.plus(Duration.ofDays(6)));
+    assertEquals(2, repo.current().get("timestamp").version(), "timestamp within two days of expiry");
+    assertEquals(1, repo.current().get("targets").version());
+    var changed = new java.util.LinkedHashMap<>(targets);
+    changed.put("rekor.pub", new Target("rotated".getBytes(StandardCharsets.UTF_8), null));
+    changed.remove("ctfe.pub");
+    repo = TufRepository.ensure(f.repoDir, f.roles(), changed, f.signers(), Expiries.DEFAULT, Duration.ofDays(2), NOW);
+    assertEquals(2, repo.current().get("targets").version());
+    assertEquals(changed.keySet(), repo.current().get("targets").targets().keySet());
+    var otherRoles = f.roles();
+    otherRoles.put("snapshot", new RoleSpec(List.of(f.ed25519.key()), 1));
+    var e = assertThrows(IllegalArgumentException.class, () -> TufRepository.ensure(f.repoDir, otherRoles, targets,
+        f.signers(), Expiries.DEFAULT, Duration.ofDays(2), NOW));
+    assertEquals("the repository's snapshot keys differ from the ones given; rotate the root explicitly", e.getMessage());
+  }
 }

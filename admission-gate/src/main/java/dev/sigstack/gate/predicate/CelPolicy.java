@@ -7,6 +7,7 @@ import dev.cel.common.CelValidationResult;
 import dev.cel.common.types.SimpleType;
 import dev.cel.compiler.CelCompiler;
 import dev.cel.compiler.CelCompilerFactory;
+import dev.cel.parser.CelStandardMacro;
 import dev.cel.runtime.CelEvaluationException;
 import dev.cel.runtime.CelRuntime;
 import dev.cel.runtime.CelRuntimeFactory;
@@ -31,7 +32,7 @@ public final class CelPolicy implements PredicatePolicy {
     private static final CelRuntime RUNTIME = CelRuntimeFactory.standardCelRuntimeBuilder().build();
 
     static {
-        var builder = CelCompilerFactory.standardCelCompilerBuilder().addVar("input", SimpleType.DYN)
+        var builder = CelCompilerFactory.standardCelCompilerBuilder().setStandardMacros(CelStandardMacro.STANDARD_MACROS).addVar("input", SimpleType.DYN)
                 .setResultType(SimpleType.BOOL);
         for (String v : TOP_LEVEL) {
             builder.addVar(v, SimpleType.DYN);

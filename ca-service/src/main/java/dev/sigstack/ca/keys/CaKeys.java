@@ -67,17 +67,32 @@ public final class CaKeys {
     private CaKeys() {
     }
 
-    /** Creates a root and an intermediate in {@code dir}; refuses to overwrite an existing CA. */
+    /** ECDSA P-384 (as Fulcio's public instance). */
+    public static final String DEFAULT_CURVE = "secp384r1";
+
+    /** Creates a root and an intermediate on P-384 in {@code dir}; refuses to overwrite an existing CA. */
     public static CaSigner create(Path dir, char[] password, String organization) throws IOException, GeneralSecurityException {
+        return create(dir, password, organization, DEFAULT_CURVE);
+    }
+
+    /**
+     * Creates a root and an intermediate on {@code curve} ({@code secp256r1} or {@code secp384r1}); refuses to
+     * overwrite an existing CA. P-256 signs several times faster on the JDK than P-384.
+     */
+    public static CaSigner create(Path dir, char[] password, String organization, String curve)
+            throws IOException, GeneralSecurityException {
+        if (!curve.equals("secp256r1") && !curve.equals("secp384r1")) {
+            throw new GeneralSecurityException("CA curve must be secp256r1 or secp384r1, not " + curve);
+        }
         if (Files.exists(dir.resolve("chain.pem"))) {
             throw new IOException("a CA already exists in " + dir);
         }
         Files.createDirectories(dir);
-        KeyPair rootKey = p384();
+        KeyPair rootKey = ec(curve);
         X509Certificate root = caCert(rootKey, rootKey.getPublic(), null, name(organization), ROOT_VALIDITY, -1, false);
         writeKey(dir.resolve("root.key.pem"), rootKey.getPrivate(), password);
         Files.writeString(dir.resolve("root.crt.pem"), Pem.certificate(root));
-        return newIntermediate(dir, rootKey.getPrivate(), root, password, organization);
+        return newIntermediate(dir, rootKey.getPrivate(), root, password, organization, curve);
     }
 
     /**
@@ -95,12 +110,13 @@ public final class CaKeys {
         Files.move(dir.resolve("chain.pem"), prev.resolve("chain-" + n + ".pem"), StandardCopyOption.ATOMIC_MOVE);
         X509Certificate root = Pem.readCertificates(dir.resolve("root.crt.pem")).getFirst();
         PrivateKey rootKey = readKey(dir.resolve("root.key.pem"), password);
-        return newIntermediate(dir, rootKey, root, password, organization);
+        int bits = ((java.security.interfaces.ECPublicKey) root.getPublicKey()).getParams().getCurve().getField().getFieldSize();
+        return newIntermediate(dir, rootKey, root, password, organization, bits > 256 ? "secp384r1" : "secp256r1");
     }
 
-    private static CaSigner newIntermediate(Path dir, PrivateKey rootKey, X509Certificate root, char[] password, String org)
-            throws IOException, GeneralSecurityException {
-        KeyPair key = p384();
+    private static CaSigner newIntermediate(Path dir, PrivateKey rootKey, X509Certificate root, char[] password, String org,
+                                            String curve) throws IOException, GeneralSecurityException {
+        KeyPair key = ec(curve);
         X509Certificate intermediate = caCert(new KeyPair(root.getPublicKey(), rootKey), key.getPublic(), root,
             new X500Name("O=" + org + ",CN=" + org + "-intermediate"), INTERMEDIATE_VALIDITY, 0, true);
         writeKey(dir.resolve("intermediate.key.pem"), key.getPrivate(), password);
@@ -138,9 +154,9 @@ public final class CaKeys {
         return new X500Name("O=" + org + ",CN=" + org);
     }
 
-    static KeyPair p384() throws GeneralSecurityException {
+    static KeyPair ec(String curve) throws GeneralSecurityException {
         KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
-        g.initialize(new ECGenParameterSpec("secp384r1"));
+        g.initialize(new ECGenParameterSpec(curve));
         return g.generateKeyPair();
     }
 

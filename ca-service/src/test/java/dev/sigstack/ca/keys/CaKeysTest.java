@@ -35,6 +35,14 @@ class CaKeysTest {
     }
 
     @Test
+    void create_p256_rotateKeepsCurve(@TempDir Path dir) throws Exception {
+        CaSigner s = CaKeys.create(dir, PW, "acme", "secp256r1");
+        assertEquals("SHA256withECDSA", s.signatureAlgorithm());
+        assertEquals("SHA256withECDSA", CaKeys.rotateIntermediate(dir, PW, "acme").signatureAlgorithm());
+        assertThrows(GeneralSecurityException.class, () -> CaKeys.create(dir.resolve("x"), PW, "acme", "secp256k1"));
+    }
+
+    @Test
     void load_wrongPassword_clearError(@TempDir Path dir) throws Exception {
         CaKeys.create(dir, PW, "acme");
         GeneralSecurityException e = assertThrows(GeneralSecurityException.class, () -> CaKeys.load(dir, "nope".toCharArray()));

@@ -46,7 +46,23 @@ public final class TarGz {
    * mode 0644/0755, owner 0 and time {@code mtimeSeconds}, so equal input gives equal bytes.
    */
   public static byte[] write(SortedMap<String, byte[]> files, long mtimeSeconds) throws IOException {
+    return write(files, mtimeSeconds, 0);
+  }
+
+  /**
+   * As {@link #write(SortedMap, long)}, and when {@code align} is positive, no file's content of at
+   * most {@code align} bytes straddles a multiple of {@code align} in the uncompressed stream: a pax
+   * global header (type {@code g}, one {@code comment} record) pads before such a file. Readers
+   * that take a file's content with one {@code read} from a gzip stream (Go's
+   * {@code compress/flate} returns at most up to the next 32 KiB window boundary per read) then see
+   * whole files.
+   */
+  public static byte[] write(SortedMap<String, byte[]> files, long mtimeSeconds, int align) throws IOException {
+    if (align < 0 || align % BLOCK != 0) {
+      throw new IllegalArgumentException("align must be a non-negative multiple of 512");
+    }
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    long offset = 0;
     try (GZIPOutputStream gz = new GZIPOutputStream(bytes)) {
       Set<String> dirs = new HashSet<>();
       for (var e : files.entrySet()) {
@@ -57,17 +73,42 @@ public final class TarGz {
           String dir = name.substring(0, slash + 1);
           if (dirs.add(dir)) {
             gz.write(header(dir, 0, '5', 0755, mtimeSeconds));
+            offset += BLOCK;
           }
         }
         byte[] data = e.getValue();
+        long start = offset + BLOCK;
+        if (align > 0 && data.length > 0 && data.length <= align
+            && start / align != (start + data.length - 1) / align) {
+          long headerAt = ((offset + 2L * BLOCK + align - 1) / align) * align - BLOCK;
+          int padSize = (int) (headerAt - offset - BLOCK);
+          gz.write(header("pax_global_header", padSize, 'g', 0644, mtimeSeconds));
+          gz.write(paxComment(padSize));
+          offset = headerAt;
+        }
         gz.write(header(name, data.length, '0', 0644, mtimeSeconds));
         gz.write(data);
         int pad = (BLOCK - data.length % BLOCK) % BLOCK;
         gz.write(new byte[pad]);
+        offset += BLOCK + data.length + pad;
       }
       gz.write(new byte[2 * BLOCK]);
     }
     return bytes.toByteArray();
+  }
+
+  /** One pax record "LEN comment=xxx\n" of exactly {@code size} bytes (0 or at least 512). */
+  private static byte[] paxComment(int size) {
+    if (size == 0) {
+      return new byte[0];
+    }
+    int fill = size - Integer.toString(size).length() - " comment=\n".length();
+    String rec = size + " comment=" + "x".repeat(fill) + "\n";
+    byte[] b = rec.getBytes(StandardCharsets.US_ASCII);
+    if (b.length != size) {
+      throw new IllegalStateException("pax padding of " + b.length + " bytes, wanted " + size);
+    }
+    return b;
   }
 
   private static void checkWritable(String name) {

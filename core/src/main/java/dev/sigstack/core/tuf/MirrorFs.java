@@ -20,13 +20,21 @@ public final class MirrorFs {
   /** The folder every entry lies under. */
   public static final String PREFIX = "repository/";
 
+  /**
+   * policy-controller's {@code UncompressMemFS} reads each file with a single {@code tar.Reader.Read}
+   * over a gzip stream, and Go's inflater returns at most up to its next 32 KiB window boundary
+   * per read. {@link #pack} therefore keeps every file of up to this size within one window, and
+   * files larger than this may be cut short by policy-controller.
+   */
+  public static final int GO_INFLATE_WINDOW = 32 * 1024;
+
   private MirrorFs() {}
 
   /** Packs repository files (paths relative to the repository root) under {@code repository/}. */
   public static byte[] pack(Map<String, byte[]> repositoryFiles, long mtimeSeconds) throws IOException {
     SortedMap<String, byte[]> files = new TreeMap<>();
     repositoryFiles.forEach((k, v) -> files.put(PREFIX + k, v));
-    return TarGz.write(files, mtimeSeconds);
+    return TarGz.write(files, mtimeSeconds, GO_INFLATE_WINDOW);
   }
 
   /**

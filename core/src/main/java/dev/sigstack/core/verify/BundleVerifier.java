@@ -64,10 +64,21 @@ import org.bouncycastle.cert.X509CertificateHolder;
  */
 public final class BundleVerifier {
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** The in-toto Statement layer's types (in-toto attestation framework v0.1 and v1). */
+    static final List<String> STATEMENT_TYPES = List.of("https://in-toto.io/Statement/v1", "https://in-toto.io/Statement/v0.1");
+    /** As sigstore-go: more subjects than this are refused (denial of service). */
+    static final int MAX_SUBJECTS = 1024;
+    /** As sigstore-go: at most this many tlog entries and RFC 3161 timestamps in one bundle. */
+    static final int MAX_TLOG_ENTRIES = 32;
+    static final int MAX_TIMESTAMPS = 32;
 
     private final TrustedRoot trustedRoot;
     private final TlogVerifier tlogVerifier;
     private final int ctlogThreshold;
+    /** The trusted root's CAs and TSAs, decoded once; null when one does not decode ({@link #rootProblem}). */
+    private final List<CertificatePaths.Authority> cas;
+    private final List<CertificatePaths.Authority> tsas;
+    private final BundleVerificationException.InvalidTrustedRoot rootProblem;
 
     private BundleVerifier(TrustedRoot trustedRoot, int ctlogThreshold) {
         this.trustedRoot = Objects.requireNonNull(trustedRoot, "trustedRoot");
@@ -76,6 +87,22 @@ public final class BundleVerifier {
             throw new IllegalArgumentException("CT log threshold must not be negative");
         }
         this.ctlogThreshold = ctlogThreshold;
+        List<CertificatePaths.Authority> c = new ArrayList<>();
+        List<CertificatePaths.Authority> t = new ArrayList<>();
+        BundleVerificationException.InvalidTrustedRoot problem = null;
+        try {
+            for (CertificateAuthority ca : trustedRoot.getCertificateAuthoritiesList()) {
+                c.add(authority(ca));
+            }
+            for (CertificateAuthority tsa : trustedRoot.getTimestampAuthoritiesList()) {
+                t.add(authority(tsa));
+            }
+        } catch (BundleVerificationException.InvalidTrustedRoot e) {
+            problem = e;
+        }
+        this.cas = problem == null ? List.copyOf(c) : null;
+        this.tsas = problem == null ? List.copyOf(t) : null;
+        this.rootProblem = problem;
     }
 
     /** A verifier that requires one SCT, as the Sigstore clients do by default. */
@@ -115,6 +142,9 @@ public final class BundleVerifier {
         Objects.requireNonNull(sb, "bundle");
         Objects.requireNonNull(artifact, "artifact");
         Objects.requireNonNull(policy, "policy");
+        if (rootProblem != null) {
+            throw rootProblem;
+        }
         Bundle bundle = sb.bundle();
         byte[] signature = signatureBytes(bundle);
 
@@ -125,6 +155,11 @@ public final class BundleVerifier {
         switch (vm.getContentCase()) {
             case CERTIFICATE -> leaf = certificate(vm.getCertificate().getRawBytes().toByteArray());
             case X509_CERTIFICATE_CHAIN -> {
+                if (sb.minorVersion() >= 3) {
+                    // sigstore-go's bundle validation: a v0.3 bundle carries the leaf alone, as "certificate"
+                    throw new BundleVerificationException.MalformedBundle(
+                            "a v0.3 bundle must carry a single certificate, not an X.509 certificate chain", null);
+                }
                 if (vm.getX509CertificateChain().getCertificatesCount() == 0) {
                     throw new BundleVerificationException.MalformedBundle("the bundle's certificate chain is empty", null);
                 }
@@ -142,7 +177,26 @@ public final class BundleVerifier {
         }
         signerKey = leaf != null ? leaf.getPublicKey() : ((VerificationPolicy.Key) policy).key();
 
-        // 2. transparency log
+        // 2. transparency log (sigstore-go's denial-of-service limits first)
+        if (vm.getTlogEntriesCount() > MAX_TLOG_ENTRIES) {
+            throw new BundleVerificationException.MalformedBundle("the bundle has " + vm.getTlogEntriesCount()
+                    + " transparency log entries, more than " + MAX_TLOG_ENTRIES, null);
+        }
+        if (vm.getTimestampVerificationData().getRfc3161TimestampsCount() > MAX_TIMESTAMPS) {
+            throw new BundleVerificationException.MalformedBundle("the bundle has "
+                    + vm.getTimestampVerificationData().getRfc3161TimestampsCount() + " RFC 3161 timestamps, more than "
+                    + MAX_TIMESTAMPS, null);
+        }
+        for (int i = 0; i < vm.getTlogEntriesCount(); i++) {
+            for (int j = i + 1; j < vm.getTlogEntriesCount(); j++) {
+                TransparencyLogEntry a = vm.getTlogEntries(i);
+                TransparencyLogEntry b = vm.getTlogEntries(j);
+                if (a.getLogId().getKeyId().equals(b.getLogId().getKeyId()) && a.getLogIndex() == b.getLogIndex()) {
+                    throw new BundleVerificationException.MalformedBundle("the bundle lists log entry " + a.getLogIndex()
+                            + " of one log twice", null);
+                }
+            }
+        }
         try {
             tlogVerifier.verify(sb, leaf == null ? signerKey : null);
         } catch (TlogVerificationException e) {
@@ -160,10 +214,6 @@ public final class BundleVerifier {
         // 3. RFC 3161 timestamps
         List<RFC3161SignedTimestamp> stamps = vm.getTimestampVerificationData().getRfc3161TimestampsList();
         if (!stamps.isEmpty()) {
-            List<CertificatePaths.Authority> tsas = new ArrayList<>();
-            for (CertificateAuthority tsa : trustedRoot.getTimestampAuthoritiesList()) {
-                tsas.add(authority(tsa));
-            }
             for (int i = 0; i < stamps.size(); i++) {
                 Instant t = Rfc3161Timestamps.verify(i, stamps.get(i).getSignedTimestamp().toByteArray(), signature, tsas);
                 times.add(new SigningTime(SigningTime.Source.TIMESTAMP_AUTHORITY, "rfc3161[" + i + "]", t));
@@ -176,6 +226,17 @@ public final class BundleVerifier {
         // 4. certificate: path at every signing time, SCTs, identity
         FulcioIdentity identity = null;
         if (leaf != null) {
+            // as sigstore-go: any integrated time, signed by a SET or not, must fall within the certificate's life
+            for (TransparencyLogEntry e : vm.getTlogEntriesList()) {
+                if (e.getIntegratedTime() > 0) {
+                    Instant t = Instant.ofEpochSecond(e.getIntegratedTime());
+                    if (t.isBefore(leaf.getNotBefore().toInstant()) || t.isAfter(leaf.getNotAfter().toInstant())) {
+                        throw new BundleVerificationException.CertificateNotValidAtSigningTime(t,
+                                leaf.getNotBefore().toInstant(), leaf.getNotAfter().toInstant());
+                    }
+                }
+            }
+            checkCodeSigning(leaf, times.get(0).time());
             X509Certificate issuer = null;
             for (SigningTime t : times) {
                 issuer = validatePath(leaf, t.time());
@@ -251,23 +312,36 @@ public final class BundleVerifier {
                     leaf.getNotBefore().toInstant(), leaf.getNotAfter().toInstant());
         }
         List<String> reasons = new ArrayList<>();
-        for (CertificateAuthority ca : trustedRoot.getCertificateAuthoritiesList()) {
-            CertificatePaths.Authority a = authority(ca);
+        for (CertificatePaths.Authority a : cas) {
             if (!a.validAt(time)) {
-                reasons.add(ca.getUri() + " (" + a.root().getSubjectX500Principal().getName()
+                reasons.add(a.uri() + " (" + a.root().getSubjectX500Principal().getName()
                         + ") is not trusted at that time");
                 continue;
             }
             try {
                 return CertificatePaths.validate(leaf, a, time);
             } catch (GeneralSecurityException | RuntimeException e) {
-                reasons.add(ca.getUri() + " (" + a.root().getSubjectX500Principal().getName() + "): " + e.getMessage());
+                reasons.add(a.uri() + " (" + a.root().getSubjectX500Principal().getName() + "): " + e.getMessage());
             }
         }
         if (reasons.isEmpty()) {
             reasons.add("the trusted root has no certificate authority");
         }
         throw new BundleVerificationException.UntrustedCertificate(time, String.join("; ", reasons));
+    }
+
+    /** As sigstore-go's path validation asks: the leaf's extended key usage includes code signing. */
+    static void checkCodeSigning(X509Certificate leaf, Instant signingTime) throws BundleVerificationException {
+        List<String> eku;
+        try {
+            eku = leaf.getExtendedKeyUsage();
+        } catch (java.security.cert.CertificateParsingException e) {
+            throw new BundleVerificationException.MalformedBundle("the certificate's extended key usage is malformed", e);
+        }
+        if (eku == null || !eku.contains("1.3.6.1.5.5.7.3.3")) {
+            throw new BundleVerificationException.UntrustedCertificate(signingTime,
+                    "the certificate's extended key usage does not include code signing (1.3.6.1.5.5.7.3.3)");
+        }
     }
 
     private void verifyScts(X509Certificate leaf, X509Certificate issuer) throws BundleVerificationException {
@@ -293,10 +367,13 @@ public final class BundleVerifier {
             throw new BundleVerificationException.InsufficientScts(ctlogThreshold, 0,
                     "the embedded SCT list is malformed: " + e.getMessage());
         }
-        int verified = 0;
+        java.util.Set<String> verifiedLogs = new java.util.HashSet<>(); // as sigstore-go: distinct logs count
         List<String> reasons = new ArrayList<>();
         for (Sct sct : scts) {
             String id = HexFormat.of().formatHex(sct.logId());
+            if (verifiedLogs.contains(id)) {
+                continue;
+            }
             TransparencyLogInstance log = null;
             for (TransparencyLogInstance c : trustedRoot.getCtlogsList()) {
                 if (Arrays.equals(c.getLogId().getKeyId().toByteArray(), sct.logId())) {
@@ -316,13 +393,13 @@ public final class BundleVerifier {
             try {
                 PublicKey logKey = PublicKeyMaterial.publicKeyFromSpki(log.getPublicKey().getRawBytes().toByteArray());
                 SctVerifier.verify(sct, Precertificates.embeddedEntry(leafHolder, issuerHolder), logKey);
-                verified++;
+                verifiedLogs.add(id);
             } catch (GeneralSecurityException | SctVerificationException | RuntimeException e) {
                 reasons.add("SCT from " + log.getBaseUrl() + ": " + e.getMessage());
             }
         }
-        if (verified < ctlogThreshold) {
-            throw new BundleVerificationException.InsufficientScts(ctlogThreshold, verified, String.join("; ", reasons));
+        if (verifiedLogs.size() < ctlogThreshold) {
+            throw new BundleVerificationException.InsufficientScts(ctlogThreshold, verifiedLogs.size(), String.join("; ", reasons));
         }
     }
 
@@ -394,10 +471,10 @@ public final class BundleVerifier {
             throw new BundleVerificationException.InvalidSignature(
                     "the DSSE envelope signature does not verify over its PAE with the signer's key", e);
         }
-        String want = HexFormat.of().formatHex(artifact.sha256());
+        String sha256 = HexFormat.of().formatHex(artifact.sha256());
         if (!Dsse.IN_TOTO_PAYLOAD_TYPE.equals(env.getPayloadType())) {
             throw new BundleVerificationException.ArtifactMismatch("a " + env.getPayloadType() + " payload (not an in-toto statement)",
-                    "sha256:" + want);
+                    "sha256:" + sha256);
         }
         JsonNode statement;
         try {
@@ -405,18 +482,42 @@ public final class BundleVerifier {
         } catch (IOException e) {
             throw new BundleVerificationException.MalformedBundle("the in-toto statement is not JSON", e);
         }
-        if (statement == null || !statement.path("subject").isArray()) {
-            throw new BundleVerificationException.MalformedBundle("the in-toto statement has no subject list", null);
+        if (statement == null || !statement.isObject()) {
+            throw new BundleVerificationException.MalformedBundle("the in-toto statement is not a JSON object", null);
         }
-        List<String> subjects = new ArrayList<>();
-        for (JsonNode s : statement.path("subject")) {
-            String d = s.path("digest").path("sha256").asText("");
-            if (d.equalsIgnoreCase(want)) {
-                return;
+        String type = statement.path("_type").asText("");
+        if (!STATEMENT_TYPES.contains(type)) {
+            throw new BundleVerificationException.MalformedBundle("the in-toto statement's _type is "
+                    + (type.isEmpty() ? "missing" : type) + ", not one of " + STATEMENT_TYPES, null);
+        }
+        JsonNode subjects = statement.path("subject");
+        if (!subjects.isArray() || subjects.isEmpty()) {
+            throw new BundleVerificationException.MalformedBundle("the in-toto statement has no subjects", null);
+        }
+        if (subjects.size() > MAX_SUBJECTS) {
+            throw new BundleVerificationException.MalformedBundle("the in-toto statement has " + subjects.size()
+                    + " subjects, more than " + MAX_SUBJECTS, null);
+        }
+        List<String> listed = new ArrayList<>();
+        for (JsonNode s : subjects) {
+            JsonNode digests = s.path("digest");
+            for (String alg : List.of("sha256", "sha384", "sha512")) {
+                String d = digests.path(alg).asText("");
+                if (d.isEmpty()) {
+                    continue;
+                }
+                listed.add(alg + ":" + d);
+                String ours = switch (alg) {
+                    case "sha256" -> sha256;
+                    default -> artifact instanceof Artifact.Bytes b
+                            ? HexFormat.of().formatHex(b.digest(alg.equals("sha384") ? "SHA-384" : "SHA-512")) : null;
+                };
+                if (ours != null && d.equalsIgnoreCase(ours)) {
+                    return;
+                }
             }
-            subjects.add("sha256:" + d);
         }
-        throw new BundleVerificationException.ArtifactMismatch("in-toto subjects " + subjects, "sha256:" + want);
+        throw new BundleVerificationException.ArtifactMismatch("in-toto subjects " + listed, "sha256:" + sha256);
     }
 
     /** The hash Sigstore clients pair with a key: SHA-384 for P-384, SHA-512 for P-521, otherwise SHA-256. */

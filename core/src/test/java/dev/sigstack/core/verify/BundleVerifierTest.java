@@ -201,6 +201,9 @@ final class BundleVerifierTest {
         assertEquals(0, e.verified());
         assertDoesNotThrow(() -> BundleVerifier.withCtlogThreshold(noCt, 0)
                 .verify(bundle("happy-path-v0.3"), defaultArtifact(), policy));
+        var two = assertThrows(BundleVerificationException.InsufficientScts.class,
+                () -> BundleVerifier.withCtlogThreshold(prod, 2).verify(bundle("happy-path-v0.3"), defaultArtifact(), policy));
+        assertEquals(1, two.verified());
     }
 
     @Test
@@ -226,9 +229,68 @@ final class BundleVerifierTest {
     }
 
     @Test
+    void verify_trustedRootWithUndecodableCa_throwsInvalidTrustedRoot() throws Exception {
+        TrustedRoot prod = BundleVerifier.parseTrustedRoot(Files.readAllBytes(
+                Vectors.dir("sigstore-conformance").resolve("production-trusted_root.json")));
+        CertificateAuthority broken = prod.getCertificateAuthorities(0).toBuilder().setCertChain(X509CertificateChain
+                .newBuilder().addCertificates(X509Certificate.newBuilder().setRawBytes(ByteString.copyFromUtf8("junk")))).build();
+        TrustedRoot root = prod.toBuilder().addCertificateAuthorities(broken).build();
+        assertThrows(BundleVerificationException.InvalidTrustedRoot.class, () -> BundleVerifier.of(root).verify(
+                bundle("happy-path-v0.3"), defaultArtifact(), VerificationPolicy.identity(DEFAULT_IDENTITY, DEFAULT_ISSUER)));
+    }
+
+    @Test
+    void verify_v03WithCertificateChain_isMalformed() throws Exception {
+        byte[] b = mutate("happy-path-v0.3", r -> {
+            ObjectNode vm = (ObjectNode) r.path("verificationMaterial");
+            var cert = vm.remove("certificate");
+            vm.putObject("x509CertificateChain").putArray("certificates").add(cert);
+        });
+        var e = assertThrows(BundleVerificationException.MalformedBundle.class, () -> production().verify(b,
+                defaultArtifact(), VerificationPolicy.identity(DEFAULT_IDENTITY, DEFAULT_ISSUER)));
+        assertTrue(e.getMessage().contains("v0.3"), e.getMessage());
+    }
+
+    @Test
+    void verify_sameLogEntryTwice_isMalformed() throws Exception {
+        byte[] b = mutate("happy-path-v0.3", r -> {
+            var entries = (com.fasterxml.jackson.databind.node.ArrayNode) r.path("verificationMaterial").path("tlogEntries");
+            entries.add(entries.get(0).deepCopy());
+        });
+        var e = assertThrows(BundleVerificationException.MalformedBundle.class, () -> production().verify(b,
+                defaultArtifact(), VerificationPolicy.identity(DEFAULT_IDENTITY, DEFAULT_ISSUER)));
+        assertTrue(e.getMessage().contains("twice"), e.getMessage());
+    }
+
+    @Test
+    void verify_tooManyTimestamps_isMalformed() throws Exception {
+        byte[] b = mutate("rekor2-happy-path", r -> {
+            var stamps = (com.fasterxml.jackson.databind.node.ArrayNode) r.path("verificationMaterial")
+                    .path("timestampVerificationData").path("rfc3161Timestamps");
+            var first = stamps.get(0);
+            for (int i = 0; i < BundleVerifier.MAX_TIMESTAMPS; i++) {
+                stamps.add(first.deepCopy());
+            }
+        });
+        var e = assertThrows(BundleVerificationException.MalformedBundle.class, () -> BundleVerifierConformanceTest
+                .verifier(dir("rekor2-happy-path")).verify(b, defaultArtifact(),
+                        VerificationPolicy.identity(DEFAULT_IDENTITY, DEFAULT_ISSUER)));
+        assertTrue(e.getMessage().contains("more than 32"), e.getMessage());
+    }
+
+    @Test
     void policy_emptyOrInvalidMatchers_areRefused() {
         assertThrows(IllegalArgumentException.class, () -> VerificationPolicy.identity("", DEFAULT_ISSUER));
         assertThrows(IllegalArgumentException.class, () -> VerificationPolicy.Matcher.regexp("(["));
+    }
+
+    @Test
+    void checkCodeSigning_leafWithoutCodeSigningEku_isUntrusted() throws Exception {
+        var cf = java.security.cert.CertificateFactory.getInstance("X.509");
+        var ca = (java.security.cert.X509Certificate) cf.generateCertificate(new java.io.ByteArrayInputStream(selfSignedCa()));
+        var e = assertThrows(BundleVerificationException.UntrustedCertificate.class,
+                () -> BundleVerifier.checkCodeSigning(ca, java.time.Instant.EPOCH));
+        assertTrue(e.getMessage().contains("code signing"), e.getMessage());
     }
 
     private static KeyPair ecKey() throws Exception {

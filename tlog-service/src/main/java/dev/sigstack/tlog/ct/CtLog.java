@@ -40,7 +40,8 @@ import dev.sigstack.tlog.PushbackException;
 public final class CtLog {
     /** RFC 6962 leaves stay well under the engine's 64 KiB limit with a 3-certificate chain. */
     public static final int MAX_ENTRIES_PER_GET = 256;
-    private static final String CERT_INDEX_PREFIX = "ct-cert:";
+    private static final String LEAF_INDEX_PREFIX = "ct-leaf:";
+    private static final int VERIFIED_LINKS_MAX = 64;
 
     private final LogEngine engine;
     private final PrivateKey key;
@@ -51,6 +52,13 @@ public final class CtLog {
     private final List<X509Certificate> roots;
     private final Clock clock;
     private volatile SignedTreeHead cachedSth;
+    private final java.util.Map<String, List<X509Certificate>> verifiedIssuerChains = java.util.Collections.synchronizedMap(
+        new java.util.LinkedHashMap<>(16, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(java.util.Map.Entry<String, List<X509Certificate>> eldest) {
+                return size() > VERIFIED_LINKS_MAX;
+            }
+        });
 
     /** A signed tree head. */
     public record SignedTreeHead(TreeHead head, DigitallySigned signature) { }
@@ -87,7 +95,7 @@ public final class CtLog {
     /** {@code add-chain}: an X.509 entry. */
     public Sct addChain(List<byte[]> chain) throws InvalidChainException, PushbackException {
         List<X509Certificate> certs = verifyChain(chain);
-        if (Precertificates.isPrecertificate(holder(certs.getFirst()))) {
+        if (Precertificates.isPrecertificate(holder(chain.getFirst()))) {
             throw new InvalidChainException("add-chain got a precertificate; use add-pre-chain");
         }
         SignedEntry entry = new SignedEntry.X509Entry(chain.getFirst());
@@ -97,14 +105,14 @@ public final class CtLog {
     /** {@code add-pre-chain}: a precertificate entry. */
     public Sct addPreChain(List<byte[]> chain) throws InvalidChainException, PushbackException {
         List<X509Certificate> certs = verifyChain(chain);
-        X509CertificateHolder precert = holder(certs.getFirst());
+        X509CertificateHolder precert = holder(chain.getFirst());
         if (!Precertificates.isPrecertificate(precert)) {
             throw new InvalidChainException("add-pre-chain needs a precertificate with the critical poison extension");
         }
         if (certs.size() < 2) {
             throw new InvalidChainException("a precertificate chain needs its issuer");
         }
-        X509CertificateHolder issuer = holder(certs.get(1));
+        X509CertificateHolder issuer = holder(chain.get(1));
         if (issuer.getExtension(org.bouncycastle.asn1.x509.Extension.extendedKeyUsage) != null
                 && org.bouncycastle.asn1.x509.ExtendedKeyUsage.fromExtensions(issuer.getExtensions())
                     .hasKeyPurposeId(org.bouncycastle.asn1.x509.KeyPurposeId.getInstance(dev.sigstack.core.ct.CtOids.PRECERT_SIGNING_EKU))) {
@@ -115,22 +123,16 @@ public final class CtLog {
     }
 
     private Sct add(SignedEntry entry, byte[] leafCert, byte[] extraData) throws PushbackException {
-        String certKey = CERT_INDEX_PREFIX + HexFormat.of().formatHex(LogId.sha256(leafCert));
-        List<Long> existing = engine.search(certKey, 1);
-        if (!existing.isEmpty()) {
-            Optional<Long> ts = engine.entry(existing.getFirst()).map(e -> leafTimestamp(e.leafData()));
-            if (ts.isPresent()) {
-                return sign(entry, ts.get());
-            }
-        }
         long timestamp = clock.millis();
         byte[] leaf = entry.merkleTreeLeaf(timestamp, new byte[0]);
         try {
-            engine.add(new LogEngine.NewEntry(leaf, leafHash(leaf), List.of(certKey), extraData));
+            // Dedup by certificate: a resubmission gets an SCT with the existing entry's timestamp.
+            engine.add(new LogEngine.NewEntry(leaf, LogId.sha256(leafCert),
+                List.of(LEAF_INDEX_PREFIX + HexFormat.of().formatHex(leafHash(leaf))), extraData));
             return sign(entry, timestamp);
         } catch (DuplicateEntryException e) {
             Optional<LogEngine.StoredEntry> stored = engine.entry(e.existingIndex());
-            return sign(entry, stored.map(s -> leafTimestamp(s.leafData())).orElse(timestamp));
+            return sign(entry, stored.map(x -> leafTimestamp(x.leafData())).orElse(timestamp));
         }
     }
 
@@ -172,11 +174,12 @@ public final class CtLog {
         if (treeSize < 1 || treeSize > size) {
             throw new IllegalArgumentException("tree_size must be 1.." + size);
         }
-        Optional<Long> index = engine.indexOfDedupKey(leafHash);
-        if (index.isEmpty() || index.get() >= treeSize) {
+        List<Long> found = engine.search(LEAF_INDEX_PREFIX + HexFormat.of().formatHex(leafHash), 1);
+        if (found.isEmpty() || found.getFirst() >= treeSize) {
             return Optional.empty();
         }
-        return Optional.of(new InclusionProof(index.get(), engine.inclusionProof(index.get(), treeSize)));
+        long index = found.getFirst();
+        return Optional.of(new InclusionProof(index, engine.inclusionProof(index, treeSize)));
     }
 
     /** {@code get-entries}: at most {@link #MAX_ENTRIES_PER_GET}, clipped to the published tree. */
@@ -234,16 +237,20 @@ public final class CtLog {
         if (chain.size() > 10) {
             throw new InvalidChainException("chain is too long");
         }
+        // The issuer part of the chain (CA certificates) repeats on every submission: check it once, keep it parsed.
+        String issuerKey = chain.size() > 1 ? HexFormat.of().formatHex(LogId.sha256(concat(chain.subList(1, chain.size())))) : null;
+        List<X509Certificate> knownIssuers = issuerKey == null ? null : verifiedIssuerChains.get(issuerKey);
         List<X509Certificate> certs = new ArrayList<>();
-        try {
-            CertificateFactory cf = CertificateFactory.getInstance("X.509");
-            for (byte[] der : chain) {
-                certs.add((X509Certificate) cf.generateCertificate(new ByteArrayInputStream(der)));
+        certs.add(parse(chain.getFirst()));
+        if (knownIssuers != null) {
+            certs.addAll(knownIssuers);
+        } else {
+            for (byte[] der : chain.subList(1, chain.size())) {
+                certs.add(parse(der));
             }
-        } catch (CertificateException | ClassCastException e) {
-            throw new InvalidChainException("chain holds a certificate that cannot be parsed");
         }
-        for (int i = 0; i + 1 < certs.size(); i++) {
+        int toCheck = knownIssuers != null ? 1 : certs.size() - 1;
+        for (int i = 0; i < toCheck; i++) {
             if (certs.get(i + 1).getBasicConstraints() < 0) {
                 throw new InvalidChainException("certificate " + (i + 1) + " of the chain is not a CA");
             }
@@ -251,14 +258,28 @@ public final class CtLog {
                 throw new InvalidChainException("certificate " + i + " of the chain is not signed by the next");
             }
         }
+        if (knownIssuers != null) {
+            return certs;
+        }
         X509Certificate last = certs.getLast();
         for (X509Certificate root : roots) {
             if (root.equals(last) || (last.getIssuerX500Principal().equals(root.getSubjectX500Principal())
                     && verifies(last, root.getPublicKey()))) {
+                if (issuerKey != null) {
+                    verifiedIssuerChains.put(issuerKey, List.copyOf(certs.subList(1, certs.size())));
+                }
                 return certs;
             }
         }
         throw new InvalidChainException("chain does not end at an accepted root");
+    }
+
+    private static X509Certificate parse(byte[] der) throws InvalidChainException {
+        try {
+            return (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(new ByteArrayInputStream(der));
+        } catch (CertificateException | ClassCastException e) {
+            throw new InvalidChainException("chain holds a certificate that cannot be parsed");
+        }
     }
 
     private static boolean verifies(X509Certificate cert, PublicKey key) {
@@ -270,11 +291,11 @@ public final class CtLog {
         }
     }
 
-    private static X509CertificateHolder holder(X509Certificate c) throws InvalidChainException {
+    private static X509CertificateHolder holder(byte[] der) throws InvalidChainException {
         try {
-            return new X509CertificateHolder(c.getEncoded());
-        } catch (Exception e) {
-            throw new InvalidChainException("certificate cannot be encoded");
+            return new X509CertificateHolder(der);
+        } catch (java.io.IOException e) {
+            throw new InvalidChainException("certificate cannot be decoded");
         }
     }
 
@@ -292,6 +313,12 @@ public final class CtLog {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         vector3(out, chain.getFirst());
         out.writeBytes(x509ExtraData(chain));
+        return out.toByteArray();
+    }
+
+    private static byte[] concat(List<byte[]> parts) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        parts.forEach(out::writeBytes);
         return out.toByteArray();
     }
 

@@ -32,6 +32,10 @@ public final class Engines implements AutoCloseable {
         cfg.setPoolName("tlog");
         cfg.setConnectionTimeout(10_000);
         cfg.setInitializationFailTimeout(30_000);
+        if (dialect == Dialect.POSTGRES) {
+            // a sequenced batch's INSERTs go as multi-row statements rather than one statement per entry
+            cfg.addDataSourceProperty("reWriteBatchedInserts", "true");
+        }
         HikariDataSource ds = new HikariDataSource(cfg);
         try {
             JdbcLogStore store = new JdbcLogStore(ds, dialect);

@@ -27,7 +27,7 @@ import javax.sql.DataSource;
  */
 final class JdbcLogStore {
     /** Migrations in order; each runs once, recorded in schema_version. */
-    private static final List<String> MIGRATIONS = List.of("V1__init.sql");
+    private static final List<String> MIGRATIONS = List.of("V1__init.sql", "V2__log_sequence.sql");
 
     private final DataSource dataSource;
     private final Dialect dialect;
@@ -99,7 +99,7 @@ final class JdbcLogStore {
         }
     }
 
-    /** Creates the log's state row if it is new. */
+    /** Creates the log's state and sequence rows if it is new. */
     void ensureLog(String log, byte[] emptyRoot, String emptyCheckpoint) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(true);
@@ -111,13 +111,20 @@ final class JdbcLogStore {
                     }
                 }
             }
-            try (PreparedStatement ps = c.prepareStatement(
-                    "INSERT INTO log_state (log, next_index, integrated_size, root_hash, checkpoint) VALUES (?, 0, 0, ?, ?)")) {
-                ps.setString(1, log);
-                ps.setBytes(2, emptyRoot);
-                ps.setString(3, emptyCheckpoint);
-                ps.executeUpdate();
+            c.setAutoCommit(false);
+            try (PreparedStatement st = c.prepareStatement(
+                    "INSERT INTO log_state (log, next_index, integrated_size, root_hash, checkpoint) VALUES (?, 0, 0, ?, ?)");
+                    PreparedStatement seq = c.prepareStatement(
+                            "INSERT INTO log_sequence (log, next_index) VALUES (?, 0)")) {
+                st.setString(1, log);
+                st.setBytes(2, emptyRoot);
+                st.setString(3, emptyCheckpoint);
+                st.executeUpdate();
+                seq.setString(1, log);
+                seq.executeUpdate();
+                c.commit();
             } catch (SQLException e) {
+                c.rollback();
                 // another process created it first
                 if (state(log).isEmpty()) {
                     throw e;
@@ -132,7 +139,8 @@ final class JdbcLogStore {
     Optional<State> state(String log) throws SQLException {
         try (Connection c = dataSource.getConnection();
                 PreparedStatement ps = c.prepareStatement(
-                        "SELECT next_index, integrated_size, root_hash, checkpoint FROM log_state WHERE log = ?")) {
+                        "SELECT s.next_index, l.integrated_size, l.root_hash, l.checkpoint "
+                                + "FROM log_state l JOIN log_sequence s ON s.log = l.log WHERE l.log = ?")) {
             ps.setString(1, log);
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
@@ -154,7 +162,7 @@ final class JdbcLogStore {
             try {
                 long next;
                 try (PreparedStatement ps = c.prepareStatement(
-                        "SELECT next_index FROM log_state WHERE log = ? FOR UPDATE")) {
+                        "SELECT next_index FROM log_sequence WHERE log = ? FOR UPDATE")) {
                     ps.setString(1, log);
                     try (ResultSet rs = ps.executeQuery()) {
                         if (!rs.next()) {
@@ -163,10 +171,9 @@ final class JdbcLogStore {
                         next = rs.getLong(1);
                     }
                 }
-                Map<Key, Long> inBatch = new HashMap<>();
-                try (PreparedStatement dup = c.prepareStatement(
-                        "SELECT idx FROM entries WHERE log = ? AND dedup_key = ?");
-                        PreparedStatement ins = c.prepareStatement("INSERT INTO entries "
+                // one lookup for the whole batch instead of one round trip per entry
+                Map<Key, Long> inBatch = existingDedupKeys(c, log, batch);
+                try (PreparedStatement ins = c.prepareStatement("INSERT INTO entries "
                                 + "(log, idx, leaf_data, extra_data, integrated_time, dedup_key) VALUES (?, ?, ?, ?, ?, ?)");
                         PreparedStatement keys = c.prepareStatement(
                                 "INSERT INTO index_keys (log, lookup, idx) VALUES (?, ?, ?)")) {
@@ -175,15 +182,6 @@ final class JdbcLogStore {
                         NewEntry e = batch.get(i);
                         Key k = new Key(e.dedupKey());
                         Long existing = inBatch.get(k);
-                        if (existing == null) {
-                            dup.setString(1, log);
-                            dup.setBytes(2, e.dedupKey());
-                            try (ResultSet rs = dup.executeQuery()) {
-                                if (rs.next()) {
-                                    existing = rs.getLong(1);
-                                }
-                            }
-                        }
                         if (existing != null) {
                             result[i] = -(existing + 1);
                             continue;
@@ -211,7 +209,7 @@ final class JdbcLogStore {
                         keys.executeBatch();
                     }
                 }
-                try (PreparedStatement ps = c.prepareStatement("UPDATE log_state SET next_index = ? WHERE log = ?")) {
+                try (PreparedStatement ps = c.prepareStatement("UPDATE log_sequence SET next_index = ? WHERE log = ?")) {
                     ps.setLong(1, next);
                     ps.setString(2, log);
                     ps.executeUpdate();
@@ -223,6 +221,30 @@ final class JdbcLogStore {
                 throw e;
             }
         }
+    }
+
+    /** Indices of the entries in the store whose dedup keys occur in {@code batch}, by key. */
+    private static Map<Key, Long> existingDedupKeys(Connection c, String log, List<NewEntry> batch)
+            throws SQLException {
+        Map<Key, Long> found = new HashMap<>();
+        int chunk = 500;
+        for (int from = 0; from < batch.size(); from += chunk) {
+            List<NewEntry> part = batch.subList(from, Math.min(batch.size(), from + chunk));
+            String marks = String.join(", ", java.util.Collections.nCopies(part.size(), "?"));
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT dedup_key, idx FROM entries WHERE log = ? AND dedup_key IN (" + marks + ")")) {
+                ps.setString(1, log);
+                for (int i = 0; i < part.size(); i++) {
+                    ps.setBytes(i + 2, part.get(i).dedupKey());
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        found.put(new Key(rs.getBytes(1)), rs.getLong(2));
+                    }
+                }
+            }
+        }
+        return found;
     }
 
     /** Leaf data of entries {@code [from, to)}, in order. */

@@ -20,7 +20,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -71,6 +70,7 @@ final class TiledLogEngine implements LogEngine {
     private final Thread sequencer;
     private final Thread integrator;
     private final AtomicLong appended = new AtomicLong();
+    private final TileCache tiles = new TileCache(32L << 20);
     private volatile PublishedCheckpoint current;
     private volatile boolean closed;
 
@@ -194,17 +194,18 @@ final class TiledLogEngine implements LogEngine {
         for (byte[] leaf : leaves) {
             hashes.add(Rfc6962.leafHash(leaf));
         }
-        Map<String, byte[]> cache = new HashMap<>();
-        TileIntegrator.Result r = TileIntegrator.integrate(from, hashes, (level, index) -> cachedTile(cache, level, index));
-        Map<Long, byte[]> bundles = bundles(from, leaves, cache);
+        TileIntegrator.Result r = TileIntegrator.integrate(from, hashes, (level, index) -> tileAt(from, level, index));
+        Map<Long, byte[]> bundles = bundles(from, leaves);
         String note = sign(r.size(), r.root());
         if (store.commitIntegration(origin, from, r.size(), r.root(), note, r.tiles(), bundles)) {
+            r.tiles().forEach((k, data) -> tiles.offer(k.level(), k.index(), data));
+            bundles.forEach((b, data) -> tiles.offer(-1, b, data));
             publish(new JdbcLogStore.State(s.nextIndex(), r.size(), r.root(), note));
         }
         return to < s.nextIndex();
     }
 
-    private Map<Long, byte[]> bundles(long from, List<byte[]> leaves, Map<String, byte[]> cache) throws SQLException {
+    private Map<Long, byte[]> bundles(long from, List<byte[]> leaves) {
         Map<Long, byte[]> out = new LinkedHashMap<>();
         long index = from;
         ByteArrayOutputStream current = null;
@@ -218,7 +219,7 @@ final class TiledLogEngine implements LogEngine {
                 current = new ByteArrayOutputStream();
                 int had = (int) (index % TileLayout.WIDTH);
                 if (had > 0) {
-                    byte[] stored = cachedTile(cache, -1, b);
+                    byte[] stored = tileAt(from, -1, b);
                     current.write(stored, 0, EntryBundle.prefixLength(stored, had));
                 }
                 currentBundle = b;
@@ -232,14 +233,25 @@ final class TiledLogEngine implements LogEngine {
         return out;
     }
 
-    private byte[] cachedTile(Map<String, byte[]> cache, int level, long index) {
-        return cache.computeIfAbsent(level + "/" + index, k -> {
-            try {
-                return store.tile(origin, level, index);
-            } catch (SQLException e) {
-                throw new IllegalStateException("reading tile " + k + " failed", e);
-            }
-        });
+    /**
+     * Tile (level -1: entry bundle) {@code level/index} holding at least what the tree of {@code size} has in it,
+     * from the cache or else the store; null when the store has none.
+     */
+    private byte[] tileAt(long size, int level, long index) {
+        int width = level < 0 ? TileLayout.entryBundleWidthAt(size, index) : TileLayout.widthAt(size, level, index);
+        byte[] data = tiles.get(level, index, width);
+        if (data != null) {
+            return data;
+        }
+        try {
+            data = store.tile(origin, level, index);
+        } catch (SQLException e) {
+            throw new IllegalStateException("reading tile " + level + "/" + index + " failed", e);
+        }
+        if (data != null) {
+            tiles.offer(level, index, data);
+        }
+        return data;
     }
 
     private String sign(long size, byte[] root) {
@@ -348,66 +360,73 @@ final class TiledLogEngine implements LogEngine {
         }
     }
 
-    private HashReader reader() {
-        Map<String, byte[]> cache = new HashMap<>();
-        return new TileHashReader((level, index) -> cachedTile(cache, level, index));
+    private HashReader reader(long size) {
+        return new TileHashReader((level, index) -> tileAt(size, level, index));
     }
 
     @Override
     public List<byte[]> inclusionProof(long index, long treeSize) {
         requirePublished(treeSize);
-        return Proofs.inclusionProof(index, treeSize, reader());
+        return Proofs.inclusionProof(index, treeSize, reader(treeSize));
     }
 
     @Override
     public List<byte[]> consistencyProof(long fromSize, long toSize) {
         requirePublished(toSize);
-        return Proofs.consistencyProof(fromSize, toSize, reader());
+        return Proofs.consistencyProof(fromSize, toSize, reader(toSize));
     }
 
     /** The root of the tree at a published size (for proof responses). */
     byte[] rootAt(long size) {
         requirePublished(size);
-        return Proofs.root(size, reader());
+        return Proofs.root(size, reader(size));
     }
 
     private void requirePublished(long size) {
-        long published = checkpoint().size();
+        long published = publishedSize();
         if (size > published) {
             throw new IllegalArgumentException("tree size " + size + " is beyond the published size " + published);
         }
     }
 
+    /** The published size, without the cosignature lookup of {@link #checkpoint()}. */
+    private long publishedSize() {
+        if (!isSequencer.getAsBoolean()) {
+            try {
+                refresh();
+            } catch (SQLException e) {
+                throw new IllegalStateException("reading the checkpoint failed", e);
+            }
+        }
+        return current.size();
+    }
+
     @Override
     public Optional<byte[]> tile(int level, long index, int width) {
-        int available = TileLayout.widthAt(checkpoint().size(), level, index);
-        if (width > available) {
+        long size = publishedSize();
+        if (width > TileLayout.widthAt(size, level, index)) {
             return Optional.empty();
         }
-        try {
-            byte[] t = store.tile(origin, level, index);
-            if (t == null || t.length < width * TileLayout.HASH_SIZE) {
-                return Optional.empty();
-            }
-            return Optional.of(Arrays.copyOf(t, width * TileLayout.HASH_SIZE));
-        } catch (SQLException e) {
-            throw new IllegalStateException("reading a tile failed", e);
+        byte[] t = tileAt(size, level, index);
+        if (t == null || t.length < width * TileLayout.HASH_SIZE) {
+            return Optional.empty();
         }
+        return Optional.of(Arrays.copyOf(t, width * TileLayout.HASH_SIZE));
     }
 
     @Override
     public Optional<byte[]> entryBundle(long index, int width) {
-        int available = TileLayout.entryBundleWidthAt(checkpoint().size(), index);
-        if (width > available) {
+        long size = publishedSize();
+        if (width > TileLayout.entryBundleWidthAt(size, index)) {
+            return Optional.empty();
+        }
+        byte[] b = tileAt(size, -1, index);
+        if (b == null) {
             return Optional.empty();
         }
         try {
-            byte[] b = store.tile(origin, -1, index);
-            if (b == null) {
-                return Optional.empty();
-            }
             return Optional.of(Arrays.copyOf(b, EntryBundle.prefixLength(b, width)));
-        } catch (SQLException | IllegalArgumentException e) {
+        } catch (IllegalArgumentException e) {
             throw new IllegalStateException("reading an entry bundle failed", e);
         }
     }

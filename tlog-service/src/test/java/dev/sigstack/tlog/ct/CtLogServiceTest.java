@@ -146,6 +146,17 @@ class CtLogServiceTest {
     }
 
     @Test
+    void addPreChain_forgedLeafAfterIssuerCached_is400() throws Exception {
+        assertEquals(200, post("add-pre-chain", List.of(precert(BigInteger.valueOf(110)), root)).statusCode());
+        KeyPair other = ec();
+        X509Certificate forged = cert(other, ec().getPublic(), "CN=forged", false, BigInteger.valueOf(111),
+            new Extension(CtOids.POISON, true, DERNull.INSTANCE.getEncoded()));
+        HttpResponse<String> r = post("add-pre-chain", List.of(forged, root));
+        assertEquals(400, r.statusCode());
+        assertTrue(r.body().contains("not signed by the next"), r.body());
+    }
+
+    @Test
     void addChain_unknownRoot_is400() throws Exception {
         KeyPair other = ec();
         X509Certificate otherRoot = cert(other, other.getPublic(), "CN=root", true, BigInteger.TWO);

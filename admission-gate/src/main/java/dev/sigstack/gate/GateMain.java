@@ -1,0 +1,127 @@
+package dev.sigstack.gate;
+
+import dev.sigstack.gate.admission.AdmissionHandler;
+import dev.sigstack.gate.admission.AdmissionServer;
+import dev.sigstack.gate.admission.GateMetrics;
+import dev.sigstack.gate.admission.GateSettings;
+import dev.sigstack.gate.kube.KubeState;
+import dev.sigstack.gate.oci.RegistryClient;
+import dev.sigstack.gate.policy.Pems;
+import dev.sigstack.gate.tester.PolicyTester;
+import dev.sigstack.gate.verify.PolicyEngine;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.PrivateKey;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+import org.bouncycastle.openssl.PEMKeyPair;
+import org.bouncycastle.openssl.PEMParser;
+import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code admission-gate serve} (the webhook) and {@code admission-gate test} (the policy tester). */
+@Command(name = "admission-gate", mixinStandardHelpOptions = true,
+        subcommands = {GateMain.Serve.class, PolicyTester.class},
+        description = "sigstack admission gate: ClusterImagePolicy enforcement against the site's internal root.")
+public final class GateMain implements Runnable {
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new GateMain()).execute(args));
+    }
+
+    @Override
+    public void run() {
+        new CommandLine(this).usage(System.out);
+    }
+
+    /** The webhook. */
+    @Command(name = "serve", mixinStandardHelpOptions = true, description = "Run the admission webhook over TLS.")
+    static final class Serve implements Callable<Integer> {
+        @Option(names = "--host", defaultValue = "0.0.0.0")
+        String host;
+        @Option(names = "--port", defaultValue = "8443")
+        int port;
+        @Option(names = "--tls-cert", required = true, description = "serving certificate chain (PEM)")
+        Path tlsCert;
+        @Option(names = "--tls-key", required = true, description = "serving private key (PEM)")
+        Path tlsKey;
+        @Option(names = "--namespace", defaultValue = "${env:SYSTEM_NAMESPACE:-cosign-system}",
+                description = "the gate's namespace (config, key Secrets, pull secrets)")
+        String namespace;
+        @Option(names = "--default-trust-root", required = true,
+                description = "TrustRoot used by keyless authorities without trustRootRef (there is no public "
+                        + "default)")
+        String defaultTrustRoot;
+        @Option(names = "--mutation", defaultValue = "all", description = "tag-to-digest mutation: off, pods, all")
+        String mutation;
+        @Option(names = "--include-label", defaultValue = "policy.sigstore.dev/include")
+        String includeLabel;
+        @Option(names = "--break-glass-label", defaultValue = "sigstack.dev/break-glass")
+        String breakGlassLabel;
+        @Option(names = "--break-glass-webhook", description = "URL receiving a JSON alert per break-glass pod")
+        URI breakGlassWebhook;
+        @Option(names = "--cache-ttl", defaultValue = "PT5M", description = "verification cache TTL (ISO-8601)")
+        Duration ttl;
+        @Option(names = "--registry-ca", description = "PEM bundle trusted for HTTPS registries (default: JVM)")
+        Path registryCa;
+        @Option(names = "--plain-http", description = "registry host:port reached over plain HTTP; repeatable")
+        Set<String> plainHttp = Set.of();
+
+        @Override
+        public Integer call() throws Exception {
+            List<X509Certificate> chain = Pems.certificates(Files.readString(tlsCert));
+            PrivateKey key;
+            try (PEMParser p = new PEMParser(Files.newBufferedReader(tlsKey))) {
+                Object o = p.readObject();
+                JcaPEMKeyConverter conv = new JcaPEMKeyConverter();
+                key = o instanceof PEMKeyPair kp ? conv.getKeyPair(kp).getPrivate()
+                        : conv.getPrivateKey((org.bouncycastle.asn1.pkcs.PrivateKeyInfo) o);
+            }
+            SSLContext registryTls = null;
+            if (registryCa != null) {
+                KeyStore ks = KeyStore.getInstance("PKCS12");
+                ks.load(null, null);
+                int i = 0;
+                for (X509Certificate c : Pems.certificates(Files.readString(registryCa))) {
+                    ks.setCertificateEntry("ca" + i++, c);
+                }
+                TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+                tmf.init(ks);
+                registryTls = SSLContext.getInstance("TLS");
+                registryTls.init(null, tmf.getTrustManagers(), null);
+            }
+            KubernetesClient kube = new KubernetesClientBuilder().build();
+            KubeState state = new KubeState(kube, namespace, defaultTrustRoot);
+            RegistryClient registry = new RegistryClient(new RegistryClient.Options(plainHttp, registryTls,
+                    Duration.ofSeconds(10), 4L << 20, 32L << 20));
+            PolicyEngine engine = new PolicyEngine(registry, state::config, state, state, Clock.systemUTC(), ttl);
+            state.onChange(engine::invalidate);
+            state.start();
+            GateMetrics metrics = new GateMetrics();
+            GateSettings settings = new GateSettings(GateSettings.Mutation.valueOf(mutation.toUpperCase(
+                    java.util.Locale.ROOT)), includeLabel, breakGlassLabel, breakGlassWebhook);
+            try (AdmissionServer server = AdmissionServer.start(host, port, key, chain,
+                    new AdmissionHandler(engine, state, settings, metrics), metrics)) {
+                System.getLogger("dev.sigstack.gate").log(System.Logger.Level.INFO,
+                        "admission gate listening on https://" + host + ":" + server.port());
+                new CountDownLatch(1).await();
+            } finally {
+                state.close();
+                kube.close();
+            }
+            return 0;
+        }
+    }
+}

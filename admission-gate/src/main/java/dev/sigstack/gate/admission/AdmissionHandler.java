@@ -1,0 +1,293 @@
+package dev.sigstack.gate.admission;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sigstack.gate.oci.RegistryException;
+import dev.sigstack.gate.policy.FieldError;
+import dev.sigstack.gate.policy.ImageReference;
+import dev.sigstack.gate.verify.PolicyEngine;
+import dev.sigstack.gate.verify.ResourceContext;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Turns an AdmissionReview request into its response, for the validating and the mutating path. Thin: the policy
+ * decision is {@link PolicyEngine}'s; any unexpected failure refuses the request (fail closed).
+ */
+public final class AdmissionHandler {
+    private static final System.Logger LOG = System.getLogger(AdmissionHandler.class.getName());
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final PolicyEngine engine;
+    private final Cluster cluster;
+    private final GateSettings settings;
+    private final GateMetrics metrics;
+    private final BreakGlassAudit audit;
+
+    public AdmissionHandler(PolicyEngine engine, Cluster cluster, GateSettings settings, GateMetrics metrics) {
+        this.engine = Objects.requireNonNull(engine, "engine");
+        this.cluster = Objects.requireNonNull(cluster, "cluster");
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.metrics = Objects.requireNonNull(metrics, "metrics");
+        this.audit = new BreakGlassAudit(metrics, settings.breakGlassWebhook());
+        metrics.engineCounters(engine::cacheHits, engine::verifications);
+    }
+
+    /** The parts of an AdmissionReview request the gate uses. */
+    private record Request(String uid, String kind, String group, String version, String subResource,
+            String namespace, String operation, JsonNode object, JsonNode oldObject, boolean dryRun, String user) {
+        static Request parse(JsonNode review) {
+            JsonNode r = review.path("request");
+            if (!r.isObject() || r.path("uid").asText("").isEmpty()) {
+                throw new IllegalArgumentException("not an AdmissionReview request (no request.uid)");
+            }
+            return new Request(r.path("uid").asText(), r.path("kind").path("kind").asText(""),
+                    r.path("kind").path("group").asText(""), r.path("kind").path("version").asText(""),
+                    r.path("subResource").asText(""), r.path("namespace").asText(""),
+                    r.path("operation").asText(""), r.path("object"), r.path("oldObject"),
+                    r.path("dryRun").asBoolean(false), r.path("userInfo").path("username").asText(""));
+        }
+
+        String name() {
+            String n = object.path("metadata").path("name").asText("");
+            return n.isEmpty() ? object.path("metadata").path("generateName").asText("") : n;
+        }
+    }
+
+    /** The validating path. */
+    public byte[] validate(byte[] body) {
+        long start = System.nanoTime();
+        JsonNode review;
+        Request req;
+        try {
+            review = JSON.readTree(body);
+            req = Request.parse(review);
+        } catch (IOException | RuntimeException e) {
+            metrics.decision("validate", "error", System.nanoTime() - start);
+            throw new IllegalArgumentException("malformed AdmissionReview: " + e.getMessage(), e);
+        }
+        try {
+            Decision d = decide(req);
+            metrics.decision("validate", d.result(), System.nanoTime() - start);
+            if (!req.dryRun() && !d.result().equals("skipped")) {
+                event(req, d);
+            }
+            return response(review, req.uid(), d.errors().isEmpty(), d.errors().isEmpty() ? null
+                    : "validation failed: " + String.join("\n", d.errors()), d.warnings(), null);
+        } catch (RuntimeException e) {
+            metrics.internalError();
+            metrics.decision("validate", "error", System.nanoTime() - start);
+            LOG.log(System.Logger.Level.ERROR, "admission " + req.uid() + " failed closed", e);
+            return response(review, req.uid(), false, "internal error, refusing (fail closed): " + e, List.of(),
+                    null);
+        }
+    }
+
+    /** The mutating path: pins tags to digests per the mutation setting. */
+    public byte[] mutate(byte[] body) {
+        long start = System.nanoTime();
+        JsonNode review;
+        Request req;
+        try {
+            review = JSON.readTree(body);
+            req = Request.parse(review);
+        } catch (IOException | RuntimeException e) {
+            metrics.decision("mutate", "error", System.nanoTime() - start);
+            throw new IllegalArgumentException("malformed AdmissionReview: " + e.getMessage(), e);
+        }
+        try {
+            List<String> path = Workloads.podSpecPath(req.kind());
+            if (!mutates(req.kind()) || path == null || !inScope(req) || !(req.operation().equals("CREATE")
+                    || req.operation().equals("UPDATE")) || !req.subResource().isEmpty()
+                    && !req.subResource().equals("ephemeralcontainers")) {
+                metrics.decision("mutate", "skipped", System.nanoTime() - start);
+                return response(review, req.uid(), true, null, List.of(), null);
+            }
+            ArrayNode patch = JSON.createArrayNode();
+            JsonNode spec = Workloads.at(req.object(), path);
+            String pointer = "/" + String.join("/", path);
+            for (String list : Workloads.CONTAINER_LISTS) {
+                JsonNode cs = spec == null ? null : spec.get(list);
+                if (cs == null || !cs.isArray()) {
+                    continue;
+                }
+                for (int i = 0; i < cs.size(); i++) {
+                    String image = cs.get(i).path("image").asText("");
+                    ImageReference ref = ImageReference.parse(image);
+                    if (ref.isDigest()) {
+                        continue;
+                    }
+                    String digest = engine.resolveDigest(image, req.namespace());
+                    patch.addObject().put("op", "replace").put("path", pointer + "/" + list + "/" + i + "/image")
+                            .put("value", ref.name() + "@" + digest);
+                }
+            }
+            metrics.decision("mutate", patch.isEmpty() ? "unchanged" : "patched", System.nanoTime() - start);
+            return response(review, req.uid(), true, null, List.of(), patch.isEmpty() ? null : patch);
+        } catch (RegistryException | RuntimeException e) {
+            metrics.internalError();
+            metrics.decision("mutate", "error", System.nanoTime() - start);
+            return response(review, req.uid(), false, "failed to resolve image to a digest (fail closed): "
+                    + e.getMessage(), List.of(), null);
+        }
+    }
+
+    private boolean mutates(String kind) {
+        return switch (settings.mutation()) {
+            case OFF -> false;
+            case PODS -> kind.equals("Pod");
+            case ALL -> true;
+        };
+    }
+
+    private boolean inScope(Request req) {
+        Map<String, String> labels = cluster.namespaceLabels(req.namespace());
+        return "true".equals(labels.get(settings.includeLabel()));
+    }
+
+    /** The validating decision. */
+    record Decision(String result, List<String> errors, List<String> warnings) {
+    }
+
+    private Decision decide(Request req) {
+        if (!req.operation().equals("CREATE") && !req.operation().equals("UPDATE")) {
+            return new Decision("skipped", List.of(), List.of());
+        }
+        List<String> path = Workloads.podSpecPath(req.kind());
+        if (path == null) {
+            return new Decision("skipped", List.of(), List.of());
+        }
+        boolean ephemeral = req.subResource().equals("ephemeralcontainers");
+        if (!req.subResource().isEmpty() && !ephemeral) {
+            return new Decision("skipped", List.of(), List.of()); // status, scale: not re-checked
+        }
+        Map<String, String> nsLabels = cluster.namespaceLabels(req.namespace());
+        if (!"true".equals(nsLabels.get(settings.includeLabel()))) {
+            if ("true".equals(nsLabels.get(settings.breakGlassLabel())) && req.kind().equals("Pod")
+                    && req.operation().equals("CREATE")) {
+                audit.record(req.namespace(), req.kind(), req.name(), req.user(), images(req, path));
+                return new Decision("break-glass", List.of(), List.of());
+            }
+            return new Decision("skipped", List.of(), List.of());
+        }
+        JsonNode spec = Workloads.at(req.object(), path);
+        if (req.operation().equals("UPDATE") && !ephemeral) {
+            JsonNode oldSpec = Workloads.at(req.oldObject(), path);
+            if (oldSpec != null && oldSpec.equals(spec)) {
+                return new Decision("skipped", List.of(), List.of()); // scale, labels, status: images unchanged
+            }
+        }
+        JsonNode meta = req.object().path("metadata");
+        Map<String, String> labels = new LinkedHashMap<>();
+        meta.path("labels").properties().forEach(e -> labels.put(e.getKey(), e.getValue().asText()));
+        ObjectNode typeMeta = JSON.createObjectNode();
+        typeMeta.put("kind", req.kind());
+        typeMeta.put("apiVersion", req.group().isEmpty() ? req.version() : req.group() + "/" + req.version());
+        ResourceContext ctx = new ResourceContext(req.namespace(), req.group(), req.version(),
+                Workloads.resource(req.kind()), labels, req.object().path("spec"), meta, typeMeta);
+        FieldError all = FieldError.none();
+        boolean requireDigest = mutates(req.kind());
+        for (String list : Workloads.CONTAINER_LISTS) {
+            if (ephemeral && !list.equals("ephemeralContainers")) {
+                continue;
+            }
+            JsonNode cs = spec == null ? null : spec.get(list);
+            if (cs == null || !cs.isArray()) {
+                continue;
+            }
+            for (int i = 0; i < cs.size(); i++) {
+                String image = cs.get(i).path("image").asText("");
+                FieldError e;
+                if (requireDigest && !digestPinned(image)) {
+                    e = FieldError.invalidValue(image + " must be an image digest", "image", "");
+                } else {
+                    e = engine.validate(image, ctx);
+                }
+                FieldError rooted = e.viaFieldIndex(list, i);
+                for (int p = path.size() - 1; p >= 0; p--) {
+                    rooted = rooted.viaField(path.get(p));
+                }
+                all = all.also(rooted);
+            }
+        }
+        List<String> errors = all.filter(FieldError.Level.ERROR).isEmpty() ? List.of()
+                : List.of(all.filter(FieldError.Level.ERROR).toString());
+        List<String> warnings = all.filter(FieldError.Level.WARNING).messages();
+        String result = !errors.isEmpty() ? "denied" : !warnings.isEmpty() ? "warned" : "allowed";
+        return new Decision(result, errors, warnings);
+    }
+
+    private static boolean digestPinned(String image) {
+        try {
+            return ImageReference.parse(image).isDigest();
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    private static List<String> images(Request req, List<String> path) {
+        List<String> out = new ArrayList<>();
+        JsonNode spec = Workloads.at(req.object(), path);
+        for (String list : Workloads.CONTAINER_LISTS) {
+            JsonNode cs = spec == null ? null : spec.get(list);
+            if (cs != null) {
+                cs.forEach(c -> out.add(c.path("image").asText("")));
+            }
+        }
+        return out;
+    }
+
+    private void event(Request req, Decision d) {
+        try {
+            String apiVersion = req.group().isEmpty() ? req.version() : req.group() + "/" + req.version();
+            String uid = req.object().path("metadata").path("uid").asText("");
+            switch (d.result()) {
+                case "denied" -> cluster.event(req.namespace(), req.kind(), apiVersion, req.name(), uid, "Warning",
+                        "PolicyDenied", String.join("\n", d.errors()));
+                case "warned" -> cluster.event(req.namespace(), req.kind(), apiVersion, req.name(), uid, "Warning",
+                        "PolicyWarning", String.join("\n", d.warnings()));
+                case "break-glass" -> cluster.event(req.namespace(), req.kind(), apiVersion, req.name(), uid,
+                        "Warning", "BreakGlass", "admitted without verification in break-glass namespace "
+                                + req.namespace() + " by " + req.user());
+                default -> cluster.event(req.namespace(), req.kind(), apiVersion, req.name(), uid, "Normal",
+                        "PolicyAdmitted", "images verified against the matching ClusterImagePolicies");
+            }
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "could not record an Event: " + e.getMessage());
+        }
+    }
+
+    private static byte[] response(JsonNode review, String uid, boolean allowed, String message, List<String> warnings,
+            ArrayNode patch) {
+        ObjectNode out = JSON.createObjectNode();
+        out.put("apiVersion", review.path("apiVersion").asText("admission.k8s.io/v1"));
+        out.put("kind", "AdmissionReview");
+        ObjectNode r = out.putObject("response");
+        r.put("uid", uid);
+        r.put("allowed", allowed);
+        if (message != null) {
+            ObjectNode s = r.putObject("status");
+            s.put("code", 403);
+            s.put("status", "Failure");
+            s.put("reason", "Forbidden");
+            s.put("message", message);
+        }
+        if (!warnings.isEmpty()) {
+            ArrayNode w = r.putArray("warnings");
+            warnings.forEach(w::add);
+        }
+        if (patch != null) {
+            r.put("patchType", "JSONPatch");
+            r.put("patch", Base64.getEncoder().encodeToString(patch.toString().getBytes(StandardCharsets.UTF_8)));
+        }
+        return out.toString().getBytes(StandardCharsets.UTF_8);
+    }
+}

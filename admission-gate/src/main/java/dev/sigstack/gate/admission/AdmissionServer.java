@@ -1,0 +1,72 @@
+package dev.sigstack.gate.admission;
+
+import io.helidon.common.tls.Tls;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Status;
+import io.helidon.webserver.WebServer;
+import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import java.security.PrivateKey;
+import java.security.cert.X509Certificate;
+import java.util.List;
+
+/**
+ * The webhook's HTTPS server: {@code POST /validate} and {@code POST /mutate} (AdmissionReview v1),
+ * {@code GET /metrics} (Prometheus) and {@code GET /healthz}. Handlers are thin; a malformed review is a 400, and
+ * everything else is answered by {@link AdmissionHandler}, which fails closed.
+ */
+public final class AdmissionServer implements AutoCloseable {
+    private static final int MAX_BODY = 8 << 20;
+    private final WebServer server;
+
+    private AdmissionServer(WebServer server) {
+        this.server = server;
+    }
+
+    /** Starts on {@code host:port} (0 for any free port) with the serving key and certificate chain. */
+    public static AdmissionServer start(String host, int port, PrivateKey key, List<X509Certificate> chain,
+            AdmissionHandler handler, GateMetrics metrics) {
+        Tls tls = Tls.builder().privateKey(key).privateKeyCertChain(chain).build();
+        WebServer server = WebServer.builder().host(host).port(port).tls(tls)
+                .maxPayloadSize(MAX_BODY)
+                .routing(r -> routing(r, handler, metrics))
+                .build().start();
+        return new AdmissionServer(server);
+    }
+
+    static void routing(HttpRouting.Builder r, AdmissionHandler handler, GateMetrics metrics) {
+        r.post("/validate", (req, res) -> review(req, res, handler::validate));
+        r.post("/mutate", (req, res) -> review(req, res, handler::mutate));
+        r.get("/metrics", (req, res) -> {
+            res.header(HeaderNames.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
+            res.send(metrics.scrape());
+        });
+        r.get("/healthz", (req, res) -> res.send("ok"));
+    }
+
+    private static void review(ServerRequest req, ServerResponse res,
+            java.util.function.Function<byte[], byte[]> path) {
+        byte[] body = req.content().as(byte[].class);
+        byte[] out;
+        try {
+            out = path.apply(body);
+        } catch (IllegalArgumentException e) {
+            res.status(Status.BAD_REQUEST_400).header(HeaderNames.CONTENT_TYPE, "application/json")
+                    .send("{\"error\":" + com.fasterxml.jackson.databind.node.TextNode.valueOf(e.getMessage())
+                            + "}");
+            return;
+        }
+        res.header(HeaderNames.CONTENT_TYPE, "application/json").send(out);
+    }
+
+    /** The bound port. */
+    public int port() {
+        return server.port();
+    }
+
+    @Override
+    public void close() {
+        server.stop();
+    }
+}

@@ -1,0 +1,526 @@
+package dev.sigstack.gate.verify;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sigstack.gate.oci.CosignArtifacts;
+import dev.sigstack.gate.oci.RegistryClient;
+import dev.sigstack.gate.oci.RegistryCredentials;
+import dev.sigstack.gate.oci.RegistryException;
+import dev.sigstack.gate.oci.SignatureLayer;
+import dev.sigstack.gate.policy.ClusterImagePolicy;
+import dev.sigstack.gate.policy.ClusterImagePolicy.Attestation;
+import dev.sigstack.gate.policy.ClusterImagePolicy.Authority;
+import dev.sigstack.gate.policy.ClusterImagePolicy.MatchResource;
+import dev.sigstack.gate.policy.FieldError;
+import dev.sigstack.gate.policy.GateConfig;
+import dev.sigstack.gate.policy.ImageGlob;
+import dev.sigstack.gate.policy.ImageReference;
+import dev.sigstack.gate.policy.Pems;
+import dev.sigstack.gate.predicate.PolicyViolation;
+import dev.sigstack.gate.predicate.PredicatePolicy;
+import java.nio.charset.StandardCharsets;
+import java.security.PublicKey;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+
+/**
+ * Decides one image against the current policies, with policy-controller's semantics: every matching policy must
+ * pass (AND), a policy passes when at least one of its authorities does (OR) and its {@code spec.policy} holds, an
+ * image that no policy matches follows {@code no-match-policy}, and a policy in {@code mode: warn} turns its failure
+ * into a warning. Outcomes are cached by (image digest, policy revision, trust-root and secret version) with a TTL;
+ * concurrent requests for the same key share one verification, and registry look-ups are shared by all authorities.
+ */
+public final class PolicyEngine {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final RegistryClient registry;
+    private final CosignArtifacts artifacts;
+    private final Supplier<GateConfig> config;
+    private final Supplier<List<CompiledPolicy>> policies;
+    private final Environment env;
+    private final Clock clock;
+    private final Duration ttl;
+    private final Map<String, Cached<PolicyOutcome>> outcomes = new ConcurrentHashMap<>();
+    private final Map<String, Cached<Object>> lookups = new ConcurrentHashMap<>();
+    private final AtomicLong cacheHits = new AtomicLong();
+    private final AtomicLong verifications = new AtomicLong();
+    private final AtomicLong registryLookups = new AtomicLong();
+
+    private record Cached<T>(CompletableFuture<T> future, long expiresAtMillis) {
+    }
+
+    /**
+     * The outcome of one policy for one image.
+     *
+     * @param matched authority names that passed (empty when the policy failed)
+     * @param errors the reasons, when it failed
+     */
+    record PolicyOutcome(List<String> matched, List<String> errors) {
+    }
+
+    /**
+     * @param ttl how long a verification outcome is reused
+     */
+    public PolicyEngine(RegistryClient registry, Supplier<GateConfig> config, Supplier<List<CompiledPolicy>> policies,
+            Environment env, Clock clock, Duration ttl) {
+        this.registry = Objects.requireNonNull(registry, "registry");
+        this.artifacts = new CosignArtifacts(registry);
+        this.config = config;
+        this.policies = policies;
+        this.env = env;
+        this.clock = clock;
+        this.ttl = ttl;
+    }
+
+    /** Cache hits so far (a decision served without verifying). */
+    public long cacheHits() {
+        return cacheHits.get();
+    }
+
+    /** Policy verifications actually run. */
+    public long verifications() {
+        return verifications.get();
+    }
+
+    /** Registry look-ups actually made (manifests and tag listings for signatures). */
+    public long registryLookups() {
+        return registryLookups.get();
+    }
+
+    /** Drops every cached outcome (policies, trust roots or secrets changed). */
+    public void invalidate() {
+        outcomes.clear();
+        lookups.clear();
+    }
+
+    /** The digest a reference points at (tags resolved through the registry). */
+    public String resolveDigest(String image, String namespace) throws RegistryException {
+        ImageReference ref = ImageReference.parse(image);
+        return registry.resolve(ref, RegistryCredentials.anonymous());
+    }
+
+    /**
+     * Decides one image. The returned errors have the path {@code image} (callers prefix the container field) and
+     * include warnings at {@link FieldError.Level#WARNING}; an empty result admits silently.
+     */
+    public FieldError validate(String image, ResourceContext ctx) {
+        ImageReference ref;
+        try {
+            ref = ImageReference.parse(image);
+        } catch (IllegalArgumentException e) {
+            return FieldError.generic(e.getMessage(), "image");
+        }
+        List<CompiledPolicy> matching = matching(image, ctx);
+        if (matching.isEmpty()) {
+            return noMatch(image);
+        }
+        String digest;
+        try {
+            digest = ref.isDigest() ? ref.digest() : registry.resolve(ref, RegistryCredentials.anonymous());
+        } catch (RegistryException e) {
+            return FieldError.generic("failed to resolve " + image + " to a digest: " + e.getMessage(), "image")
+                    .withDetails(image);
+        }
+        ImageReference pinned = ref.withDigest(digest);
+        Map<String, List<String>> failures = new TreeMap<>();
+        Map<String, Boolean> warnPolicies = new LinkedHashMap<>();
+        List<CompletableFuture<Void>> all = new ArrayList<>();
+        for (CompiledPolicy p : matching) {
+            String key = digest + "|" + pinned.repositoryName() + "|" + p.revision() + "|" + env.version() + "|"
+                    + ctx.namespace() + "|" + (needsContext(p) ? ctx.hashCode() : 0);
+            CompletableFuture<PolicyOutcome> f = cached(outcomes, key, cacheHits, () -> {
+                verifications.incrementAndGet();
+                return validatePolicy(pinned, p, ctx);
+            });
+            all.add(f.thenAccept(o -> {
+                if (o.matched().isEmpty()) {
+                    synchronized (failures) {
+                        failures.put(p.name(), o.errors());
+                        warnPolicies.put(p.name(), p.policy().warnMode());
+                    }
+                }
+            }));
+        }
+        try {
+            CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return FieldError.generic("context was canceled before validation completed", "image");
+        } catch (ExecutionException e) {
+            return FieldError.generic("internal error: " + e.getCause(), "image").withDetails(image);
+        }
+        FieldError errs = FieldError.none();
+        for (var e : failures.entrySet()) {
+            String details = image + " " + String.join(" ", e.getValue());
+            FieldError fe = FieldError.generic("failed policy: " + e.getKey(), "image").withDetails(details);
+            errs = errs.also(Boolean.TRUE.equals(warnPolicies.get(e.getKey())) ? fe.at(FieldError.Level.WARNING) : fe);
+        }
+        return errs;
+    }
+
+    private static boolean needsContext(CompiledPolicy p) {
+        var body = p.policy().spec().policy();
+        return body != null && (Boolean.TRUE.equals(body.includeSpec()) || Boolean.TRUE.equals(body.includeObjectMeta())
+                || Boolean.TRUE.equals(body.includeTypeMeta()));
+    }
+
+    private FieldError noMatch(String image) {
+        FieldError e = FieldError.generic("no matching policies", "image").withDetails(image);
+        return switch (config.get().noMatchPolicy()) {
+            case ALLOW -> FieldError.none();
+            case WARN -> e.at(FieldError.Level.WARNING);
+            case DENY -> e;
+        };
+    }
+
+    /** Policies whose globs match the image and whose {@code match} selects the resource. */
+    List<CompiledPolicy> matching(String image, ResourceContext ctx) {
+        List<CompiledPolicy> out = new ArrayList<>();
+        for (CompiledPolicy p : policies.get()) {
+            boolean globMatch = false;
+            for (ImageGlob g : p.globs()) {
+                try {
+                    if (g.matches(image)) {
+                        globMatch = true;
+                        break;
+                    }
+                } catch (IllegalArgumentException e) {
+                    // An unparsable image matches nothing; validate() reports it.
+                }
+            }
+            if (globMatch && resourceMatches(p.policy(), ctx)) {
+                out.add(p);
+            }
+        }
+        return out;
+    }
+
+    private static boolean resourceMatches(ClusterImagePolicy p, ResourceContext ctx) {
+        List<MatchResource> match = p.spec().match();
+        if (match.isEmpty()) {
+            return true;
+        }
+        for (MatchResource m : match) {
+            if (!m.resource().isEmpty() && !m.resource().equals(ctx.resource())) {
+                continue;
+            }
+            if (!m.version().isEmpty() && !m.version().equals(ctx.version())) {
+                continue;
+            }
+            if (!m.group().isEmpty() && !m.group().equals(ctx.group())) {
+                continue;
+            }
+            if (m.matchLabels().entrySet().stream().allMatch(e -> e.getValue().equals(ctx.labels().get(e.getKey())))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private <T> CompletableFuture<T> cached(Map<String, Cached<T>> cache, String key, AtomicLong hits,
+            Supplier<T> compute) {
+        long now = clock.millis();
+        boolean[] mine = {false};
+        Cached<T> c = cache.compute(key, (k, old) -> {
+            if (old != null && old.expiresAtMillis() > now && !old.future().isCompletedExceptionally()) {
+                return old;
+            }
+            mine[0] = true;
+            return new Cached<>(new CompletableFuture<>(), now + ttl.toMillis());
+        });
+        if (!mine[0]) {
+            if (hits != null) {
+                hits.incrementAndGet();
+            }
+            return c.future();
+        }
+        try {
+            c.future().complete(compute.get());
+        } catch (RuntimeException e) {
+            c.future().completeExceptionally(e);
+            cache.remove(key, c);
+        }
+        return c.future();
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+
+    private PolicyOutcome validatePolicy(ImageReference ref, CompiledPolicy cp, ResourceContext ctx) {
+        ClusterImagePolicy cip = cp.policy();
+        Lookups lookups = new Lookups(ref);
+        List<String> matched = new ArrayList<>();
+        List<String> errors = new ArrayList<>();
+        Map<String, Object> authorityMatches = new LinkedHashMap<>();
+        for (int i = 0; i < cip.spec().authorities().size(); i++) {
+            Authority a = cip.spec().authorities().get(i);
+            try {
+                Object m = authority(ref, cp, i, a, lookups, ctx);
+                matched.add(a.name());
+                authorityMatches.put(a.name(), m);
+            } catch (VerificationException e) {
+                errors.add(e.getMessage());
+            }
+        }
+        if (matched.isEmpty()) {
+            if (errors.isEmpty()) {
+                errors.add("failed to process policy: " + cip.name());
+            }
+            return new PolicyOutcome(List.of(), errors);
+        }
+        if (cp.specPolicy() != null) {
+            ObjectNode result = JSON.createObjectNode();
+            result.set("authorityMatches", JSON.valueToTree(authorityMatches));
+            var body = cip.spec().policy();
+            if (Boolean.TRUE.equals(body.includeSpec()) && ctx.spec() != null) {
+                result.set("spec", ctx.spec());
+            }
+            if (Boolean.TRUE.equals(body.includeObjectMeta()) && ctx.objectMeta() != null) {
+                result.set("objectMeta", ctx.objectMeta());
+            }
+            if (Boolean.TRUE.equals(body.includeTypeMeta()) && ctx.typeMeta() != null) {
+                result.set("typeMeta", ctx.typeMeta());
+            }
+            try {
+                cp.specPolicy().evaluate(result);
+            } catch (PolicyViolation v) {
+                errors.add("failed evaluating " + body.type() + " policy for ClusterImagePolicy: " + v.getMessage());
+                return new PolicyOutcome(List.of(), errors);
+            }
+        }
+        return new PolicyOutcome(matched, List.of());
+    }
+
+    /** Evaluates one authority; returns its match (for spec.policy) or throws the reason. */
+    private Object authority(ImageReference ref, CompiledPolicy cp, int index, Authority a, Lookups lookups,
+            ResourceContext ctx) throws VerificationException {
+        if (a.staticRef() != null) {
+            if ("fail".equals(a.staticRef().action())) {
+                throw new VerificationException("disallowed by static policy: "
+                        + (a.staticRef().message() == null ? "" : a.staticRef().message()));
+            }
+            return Map.of("static", true);
+        }
+        String mode = a.keyless() != null ? "keyless" : "key";
+        boolean atts = !a.attestations().isEmpty();
+        Signer signer;
+        List<PublicKey> tlogKeys;
+        try {
+            signer = signer(a);
+            tlogKeys = tlogKeys(a);
+        } catch (VerificationException e) {
+            throw new VerificationException((atts ? "attestation " : "signature ") + mode + " validation failed for "
+                    + "authority " + a.name() + " for " + ref.name() + ": " + e.getMessage());
+        }
+        ArtifactVerifier verifier = new ArtifactVerifier(signer, tlogKeys);
+        CosignArtifacts.Location at = location(ref, a);
+        RegistryCredentials creds = credentials(a, ctx);
+        if (!atts) {
+            List<SignatureLayer> layers = lookups.get(at, "sig", creds);
+            List<VerifiedArtifact> ok = new ArrayList<>();
+            List<String> reasons = new ArrayList<>();
+            for (SignatureLayer l : layers) {
+                try {
+                    ok.add(verifier.signature(l, ref.digest()));
+                } catch (VerificationException e) {
+                    reasons.add(e.getMessage());
+                }
+            }
+            if (ok.isEmpty()) {
+                String why = layers.isEmpty() ? "no signatures found"
+                        : "no matching signatures: " + String.join("; ", new LinkedHashSet<>(reasons));
+                throw new VerificationException("signature " + mode + " validation failed for authority " + a.name()
+                        + " for " + ref.name() + ": " + why);
+            }
+            List<Map<String, String>> sigs = ok.stream()
+                    .map(v -> Map.of("id", v.id(), "subject", v.subject(), "issuer", v.issuer())).toList();
+            return Map.of("signatures", sigs);
+        }
+        List<SignatureLayer> layers = lookups.get(at, "att", creds);
+        List<VerifiedArtifact> ok = new ArrayList<>();
+        List<String> reasons = new ArrayList<>();
+        for (SignatureLayer l : layers) {
+            try {
+                ok.add(verifier.attestation(l, ref.digest()));
+            } catch (VerificationException e) {
+                reasons.add(e.getMessage());
+            }
+        }
+        if (ok.isEmpty()) {
+            String why = layers.isEmpty() ? "no matching attestations: no attestations found"
+                    : "no matching attestations: " + String.join("; ", new LinkedHashSet<>(reasons));
+            throw new VerificationException("attestation " + mode + " validation failed for authority " + a.name()
+                    + " for " + ref.name() + ": " + why);
+        }
+        Map<String, Object> byName = new LinkedHashMap<>();
+        for (Attestation want : a.attestations()) {
+            String wantType = Predicates.uri(want.predicateType());
+            Set<String> checked = new LinkedHashSet<>();
+            String firstError = null;
+            List<Map<String, Object>> passing = new ArrayList<>();
+            for (VerifiedArtifact v : ok) {
+                String got = v.statement().path("predicateType").asText("");
+                checked.add(got);
+                if (!got.equals(wantType)) {
+                    continue;
+                }
+                PredicatePolicy pp = cp.attestationPolicies().get(index + "/" + want.name());
+                if (pp != null) {
+                    try {
+                        pp.evaluate(v.statement());
+                    } catch (PolicyViolation e) {
+                        if (firstError == null) {
+                            firstError = "failed evaluating " + want.policy().type() + " policy for " + want.name()
+                                    + ": " + e.getMessage();
+                        }
+                        continue;
+                    }
+                }
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("id", v.id());
+                m.put("subject", v.subject());
+                m.put("issuer", v.issuer());
+                m.put("predicateType", got);
+                passing.add(m);
+            }
+            if (passing.isEmpty()) {
+                if (firstError != null) {
+                    throw new VerificationException(firstError);
+                }
+                throw new VerificationException("no matching attestations with type " + want.predicateType()
+                        + ", checked the following predicateTypes: \"" + String.join(",", checked) + "\"");
+            }
+            byName.put(want.name(), passing);
+        }
+        return Map.of("attestations", byName);
+    }
+
+    private Signer signer(Authority a) throws VerificationException {
+        if (a.key() != null) {
+            boolean tlog = a.ctlog() != null;
+            if (a.key().kms() != null && !a.key().kms().isEmpty()) {
+                throw new VerificationException("KMS keys (" + a.key().kms() + ") are not supported by this gate: it "
+                        + "makes no call outside the site's registry; use key.data or key.secretRef");
+            }
+            List<PublicKey> keys = new ArrayList<>();
+            if (a.key().data() != null && !a.key().data().isEmpty()) {
+                keys.add(Pems.publicKey(a.key().data()));
+            } else if (a.key().secretRef() != null) {
+                String ns = a.key().secretRef().namespace() == null || a.key().secretRef().namespace().isEmpty()
+                        ? env.systemNamespace() : a.key().secretRef().namespace();
+                Map<String, byte[]> data = env.secret(ns, a.key().secretRef().name()).orElseThrow(
+                        () -> new VerificationException("secret " + ns + "/" + a.key().secretRef().name()
+                                + " not found"));
+                for (var e : new TreeMap<>(data).entrySet()) {
+                    try {
+                        keys.add(Pems.publicKey(new String(e.getValue(), StandardCharsets.UTF_8)));
+                    } catch (IllegalArgumentException ex) {
+                        throw new VerificationException("secret " + ns + "/" + a.key().secretRef().name() + " key "
+                                + e.getKey() + " is not a PEM public key");
+                    }
+                }
+            }
+            if (keys.isEmpty()) {
+                throw new VerificationException("there are no public keys for authority " + a.name());
+            }
+            return new KeySigner(keys, a.key().hashAlgorithm(), tlog);
+        }
+        TrustedMaterial tm = env.trustRoot(a.keyless().trustRootRef()).orElseThrow(() -> new VerificationException(
+                "trustRootRef " + (a.keyless().trustRootRef() == null || a.keyless().trustRootRef().isEmpty()
+                        ? "(default)" : a.keyless().trustRootRef()) + " not found"));
+        return KeylessSigner.create(a.keyless(), tm, a.keyless().caCert() == null ? null : a.keyless().caCert().data());
+    }
+
+    private List<PublicKey> tlogKeys(Authority a) throws VerificationException {
+        String ref = null;
+        if (a.ctlog() != null) {
+            if (a.ctlog().url() != null && !a.ctlog().url().isEmpty()
+                    && (a.ctlog().trustRootRef() == null || a.ctlog().trustRootRef().isEmpty())) {
+                throw new VerificationException("ctlog.url needs an online Rekor look-up; this gate verifies "
+                        + "offline: set ctlog.trustRootRef to a TrustRoot holding the log's key");
+            }
+            ref = a.ctlog().trustRootRef();
+        } else if (a.keyless() != null) {
+            ref = a.keyless().trustRootRef();
+        } else {
+            return List.of();
+        }
+        String name = ref;
+        return env.trustRoot(ref).map(TrustedMaterial::tlogKeys).orElseThrow(() -> new VerificationException(
+                "trustRootRef " + (name == null || name.isEmpty() ? "(default)" : name) + " not found"));
+    }
+
+    private static CosignArtifacts.Location location(ImageReference ref, Authority a) {
+        if (!a.sources().isEmpty()) {
+            var s = a.sources().get(0);
+            if (s.oci() != null && !s.oci().isEmpty()) {
+                ImageReference repo = ImageReference.parse(s.oci());
+                return new CosignArtifacts.Location(repo.registry(), repo.repository(), s.tagPrefix());
+            }
+            return new CosignArtifacts.Location(ref.registry(), ref.repository(), s.tagPrefix());
+        }
+        return new CosignArtifacts.Location(ref.registry(), ref.repository(), "");
+    }
+
+    private RegistryCredentials credentials(Authority a, ResourceContext ctx) throws VerificationException {
+        RegistryCredentials creds = RegistryCredentials.anonymous();
+        for (var s : a.sources()) {
+            for (String name : s.signaturePullSecrets()) {
+                String ns = env.systemNamespace();
+                Map<String, byte[]> data = env.secret(ns, name).orElseThrow(() -> new VerificationException(
+                        "signaturePullSecrets " + ns + "/" + name + " not found"));
+                byte[] cfg = data.getOrDefault(".dockerconfigjson", data.get(".dockercfg"));
+                if (cfg == null) {
+                    throw new VerificationException("signaturePullSecrets " + ns + "/" + name
+                            + " has no .dockerconfigjson");
+                }
+                creds = creds.merge(RegistryCredentials.fromDockerConfig(cfg));
+            }
+        }
+        return creds;
+    }
+
+    /** Registry look-ups for one image, shared by all authorities and, through the TTL cache, by all requests. */
+    private final class Lookups {
+        private final ImageReference ref;
+
+        Lookups(ImageReference ref) {
+            this.ref = ref;
+        }
+
+        @SuppressWarnings("unchecked")
+        List<SignatureLayer> get(CosignArtifacts.Location at, String kind, RegistryCredentials creds)
+                throws VerificationException {
+            String key = at + "|" + ref.digest() + "|" + kind + "|" + creds;
+            CompletableFuture<Object> f = cached(lookups, key, null, () -> {
+                registryLookups.incrementAndGet();
+                try {
+                    return kind.equals("sig") ? artifacts.signatures(at, ref.digest(), creds)
+                            : artifacts.attestations(at, ref.digest(), creds);
+                } catch (RegistryException e) {
+                    return e;
+                }
+            });
+            Object o = f.join();
+            if (o instanceof RegistryException e) {
+                lookups.remove(key);
+                throw new VerificationException("failed to fetch " + (kind.equals("sig") ? "signatures" : "attestations")
+                        + " for " + ref.name() + ": " + e.getMessage(), e);
+            }
+            return (List<SignatureLayer>) o;
+        }
+    }
+
+}

@@ -1,0 +1,340 @@
+package dev.sigstack.gate.verify;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.sigstack.gate.oci.RegistryClient;
+import dev.sigstack.gate.oci.TestRegistry;
+import dev.sigstack.gate.policy.FieldError;
+import dev.sigstack.gate.policy.GateConfig;
+import dev.sigstack.gate.policy.Policies;
+import dev.sigstack.gate.testing.Cosign;
+import dev.sigstack.gate.testing.MapEnvironment;
+import dev.sigstack.gate.testing.Predicates;
+import java.security.KeyPair;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The engine against a real distribution 2.8 registry, with signatures and attestations made by the test. */
+class PolicyEngineRegistryTest {
+    static TestRegistry reg;
+    static final KeyPair SIGNER = Cosign.ecKey();
+    static final KeyPair OTHER = Cosign.ecKey();
+    static final KeyPair REKOR = Cosign.ecKey();
+
+    @BeforeAll
+    static void start() throws Exception {
+        reg = TestRegistry.start(null, null, null);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (reg != null) {
+            reg.close();
+        }
+    }
+
+    record Setup(PolicyEngine engine, List<CompiledPolicy> policies, MapEnvironment env, GateConfig[] config) {
+    }
+
+    static Setup engine(GateConfig config, String... policyYaml) {
+        List<CompiledPolicy> ps = new CopyOnWriteArrayList<>();
+        for (String y : policyYaml) {
+            for (Policies.Loaded l : Policies.loadAll(y, config, "cosign-system")) {
+                ps.add(CompiledPolicy.compile(l.policy()));
+            }
+        }
+        MapEnvironment env = new MapEnvironment();
+        env.trustRoot(new TrustedMaterial("internal", "1", List.of(), List.of(), List.of(REKOR.getPublic()),
+                List.of()), true);
+        GateConfig[] cfg = {config};
+        return new Setup(new PolicyEngine(new RegistryClient(RegistryClient.Options.defaults()), () -> cfg[0],
+                () -> ps, env, Clock.systemUTC(), Duration.ofMinutes(5)), ps, env, cfg);
+    }
+
+    static String keyPolicy(String name, String glob, String mode, String extraAuthority) {
+        return """
+                apiVersion: policy.sigstore.dev/v1beta1
+                kind: ClusterImagePolicy
+                metadata: {name: %s}
+                spec:
+                  mode: %s
+                  images: [{glob: "%s"}]
+                  authorities:
+                  - name: site-key
+                    key:
+                      data: |
+                %s
+                %s
+                """.formatted(name, mode, glob, Cosign.pem(SIGNER.getPublic()).indent(8).stripTrailing(),
+                extraAuthority);
+    }
+
+    String image(String repo, String digest) {
+        return reg.host() + "/" + repo + "@" + digest;
+    }
+
+    @Test
+    void validate_unsignedImage_deniedWithUpstreamWording() throws Exception {
+        String d = reg.pushImage("app/unsigned", "v1");
+        Setup s = engine(GateConfig.defaults(), keyPolicy("require-site-key", reg.host() + "/app/**", "enforce", ""));
+        FieldError e = s.engine().validate(image("app/unsigned", d), ResourceContext.pod("prod"));
+        String msg = e.toString();
+        assertTrue(msg.startsWith("failed policy: require-site-key: image\n" + image("app/unsigned", d)), msg);
+        assertTrue(msg.contains("signature key validation failed for authority site-key for " + image("app/unsigned", d)
+                + ": no signatures found"), msg);
+        assertFalse(e.filter(FieldError.Level.ERROR).isEmpty());
+    }
+
+    @Test
+    void validate_signedImage_admittedAndTagResolved() throws Exception {
+        String d = reg.pushImage("app/signed", "v1");
+        Cosign.push(reg, "app/signed", d, ".sig", List.of(Cosign.signatureLayer(reg.host() + "/app/signed", d,
+                SIGNER.getPrivate(), Map.of())));
+        Setup s = engine(GateConfig.defaults(), keyPolicy("require-site-key", reg.host() + "/app/**", "enforce", ""));
+        assertTrue(s.engine().validate(image("app/signed", d), ResourceContext.pod("prod")).isEmpty());
+        assertTrue(s.engine().validate(reg.host() + "/app/signed:v1", ResourceContext.pod("prod")).isEmpty());
+        assertEquals(d, s.engine().resolveDigest(reg.host() + "/app/signed:v1", "prod"));
+    }
+
+    @Test
+    void validate_signedByOtherKey_noMatchingSignatures() throws Exception {
+        String d = reg.pushImage("app/other", "v1");
+        Cosign.push(reg, "app/other", d, ".sig", List.of(Cosign.signatureLayer(reg.host() + "/app/other", d,
+                OTHER.getPrivate(), Map.of())));
+        Setup s = engine(GateConfig.defaults(), keyPolicy("require-site-key", reg.host() + "/app/**", "enforce", ""));
+        String msg = s.engine().validate(image("app/other", d), ResourceContext.pod("prod")).toString();
+        assertTrue(msg.contains("no matching signatures: invalid signature when validating ASN.1 encoded signature"),
+                msg);
+    }
+
+    @Test
+    void validate_signatureForAnotherDigest_refused() throws Exception {
+        String d = reg.pushImage("app/replay", "v1");
+        String other = reg.pushImage("app/replay", "v2");
+        Cosign.push(reg, "app/replay", d, ".sig", List.of(Cosign.signatureLayer(reg.host() + "/app/replay", other,
+                SIGNER.getPrivate(), Map.of())));
+        Setup s = engine(GateConfig.defaults(), keyPolicy("p", reg.host() + "/app/**", "enforce", ""));
+        String msg = s.engine().validate(image("app/replay", d), ResourceContext.pod("prod")).toString();
+        assertTrue(msg.contains("invalid or missing digest in claim"), msg);
+    }
+
+    @Test
+    void validate_warnMode_failureIsWarning() throws Exception {
+        String d = reg.pushImage("app/warn", "v1");
+        Setup s = engine(GateConfig.defaults(), keyPolicy("audit-only", reg.host() + "/app/**", "warn", ""));
+        FieldError e = s.engine().validate(image("app/warn", d), ResourceContext.pod("prod"));
+        assertTrue(e.filter(FieldError.Level.ERROR).isEmpty());
+        assertTrue(e.filter(FieldError.Level.WARNING).toString().startsWith("failed policy: audit-only: image"));
+    }
+
+    @Test
+    void validate_noMatch_followsConfig() throws Exception {
+        String d = reg.pushImage("other/x", "v1");
+        String img = image("other/x", d);
+        for (GateConfig.NoMatchPolicy nm : GateConfig.NoMatchPolicy.values()) {
+            Setup s = engine(new GateConfig(nm, true, false), keyPolicy("p", reg.host() + "/app/**", "enforce", ""));
+            FieldError e = s.engine().validate(img, ResourceContext.pod("prod"));
+            switch (nm) {
+                case DENY -> assertEquals("no matching policies: image\n" + img, e.filter(FieldError.Level.ERROR)
+                        .toString());
+                case WARN -> {
+                    assertTrue(e.filter(FieldError.Level.ERROR).isEmpty());
+                    assertEquals("no matching policies: image\n" + img, e.filter(FieldError.Level.WARNING).toString());
+                }
+                case ALLOW -> assertTrue(e.isEmpty());
+            }
+        }
+    }
+
+    @Test
+    void validate_staticPassNarrowGlob_admitsOnlyThatImage() throws Exception {
+        String d = reg.pushImage("infra/pause", "3.9");
+        String unsigned = reg.pushImage("app/nosig", "v1");
+        String staticPolicy = """
+                apiVersion: policy.sigstore.dev/v1alpha1
+                kind: ClusterImagePolicy
+                metadata: {name: allow-pause}
+                spec:
+                  images: [{glob: "%s/infra/pause*"}]
+                  authorities: [{static: {action: pass}}]
+                """.formatted(reg.host());
+        Setup s = engine(GateConfig.defaults(), staticPolicy, keyPolicy("p", reg.host() + "/app/**", "enforce", ""));
+        assertTrue(s.engine().validate(image("infra/pause", d), ResourceContext.pod("kube-system")).isEmpty());
+        assertFalse(s.engine().validate(image("app/nosig", unsigned), ResourceContext.pod("prod")).isEmpty());
+        String failPolicy = """
+                apiVersion: policy.sigstore.dev/v1alpha1
+                kind: ClusterImagePolicy
+                metadata: {name: block}
+                spec:
+                  images: [{glob: "**"}]
+                  authorities: [{static: {action: fail, message: "frozen for the audit"}}]
+                """;
+        Setup f = engine(GateConfig.defaults(), failPolicy);
+        assertTrue(f.engine().validate(image("infra/pause", d), ResourceContext.pod("x")).toString()
+                .contains("disallowed by static policy: frozen for the audit"));
+    }
+
+    @Test
+    void validate_policiesAnded_authoritiesOred() throws Exception {
+        String d = reg.pushImage("app/and", "v1");
+        Cosign.push(reg, "app/and", d, ".sig", List.of(Cosign.signatureLayer(reg.host() + "/app/and", d,
+                SIGNER.getPrivate(), Map.of())));
+        String orPolicy = keyPolicy("or-policy", reg.host() + "/app/**", "enforce",
+                "  - name: never\n    static: {action: fail, message: nope}");
+        Setup ok = engine(GateConfig.defaults(), orPolicy);
+        assertTrue(ok.engine().validate(image("app/and", d), ResourceContext.pod("p")).isEmpty());
+        String failing = """
+                apiVersion: policy.sigstore.dev/v1alpha1
+                kind: ClusterImagePolicy
+                metadata: {name: second}
+                spec:
+                  images: [{glob: "%s/app/**"}]
+                  authorities: [{static: {action: fail, message: second says no}}]
+                """.formatted(reg.host());
+        Setup and = engine(GateConfig.defaults(), orPolicy, failing);
+        String msg = and.engine().validate(image("app/and", d), ResourceContext.pod("p")).toString();
+        assertTrue(msg.contains("failed policy: second") && !msg.contains("failed policy: or-policy"), msg);
+    }
+
+    @Test
+    void validate_keyFromSecretWithTlog_requiresRekorBundle() throws Exception {
+        String d = reg.pushImage("app/tlog", "v1");
+        String ref = reg.host() + "/app/tlog";
+        byte[] payload = Cosign.simpleSigning(ref, d);
+        byte[] sig = Cosign.sign(SIGNER.getPrivate(), payload);
+        String bundle = Cosign.rekorBundle(REKOR, Cosign.hashedRekord(payload, sig, Cosign.pem(SIGNER.getPublic())),
+                1_764_000_000L, 7);
+        String policy = """
+                apiVersion: policy.sigstore.dev/v1alpha1
+                kind: ClusterImagePolicy
+                metadata: {name: secret-key}
+                spec:
+                  images: [{glob: "%s/app/tlog*"}]
+                  authorities:
+                  - key: {secretRef: {name: signing-key}}
+                    ctlog: {trustRootRef: internal}
+                """.formatted(reg.host());
+        Setup s = engine(GateConfig.defaults(), policy);
+        s.env().secret("signing-key", Map.of("cosign.pub", Cosign.pem(SIGNER.getPublic()).getBytes()));
+        // Without the bundle: refused, tlog required.
+        Cosign.push(reg, "app/tlog", d, ".sig", List.of(new Cosign.Layer(
+                dev.sigstack.gate.oci.SignatureLayer.SIMPLE_SIGNING, payload, Map.of(
+                        dev.sigstack.gate.oci.SignatureLayer.ANN_SIGNATURE, java.util.Base64.getEncoder()
+                                .encodeToString(sig)))));
+        String msg = s.engine().validate(image("app/tlog", d), ResourceContext.pod("p")).toString();
+        assertTrue(msg.contains("transparency log entry"), msg);
+        // With a bundle signed by the site's Rekor key: admitted.
+        Cosign.push(reg, "app/tlog", d, ".sig", List.of(new Cosign.Layer(
+                dev.sigstack.gate.oci.SignatureLayer.SIMPLE_SIGNING, payload, Map.of(
+                        dev.sigstack.gate.oci.SignatureLayer.ANN_SIGNATURE, java.util.Base64.getEncoder()
+                                .encodeToString(sig), dev.sigstack.gate.oci.SignatureLayer.ANN_BUNDLE, bundle))));
+        s.engine().invalidate();
+        assertTrue(s.engine().validate(image("app/tlog", d), ResourceContext.pod("p")).isEmpty());
+        // A bundle whose SET is signed by another log: refused.
+        String forged = Cosign.rekorBundle(OTHER, Cosign.hashedRekord(payload, sig, Cosign.pem(SIGNER.getPublic())),
+                1_764_000_000L, 7);
+        Cosign.push(reg, "app/tlog", d, ".sig", List.of(new Cosign.Layer(
+                dev.sigstack.gate.oci.SignatureLayer.SIMPLE_SIGNING, payload, Map.of(
+                        dev.sigstack.gate.oci.SignatureLayer.ANN_SIGNATURE, java.util.Base64.getEncoder()
+                                .encodeToString(sig), dev.sigstack.gate.oci.SignatureLayer.ANN_BUNDLE, forged))));
+        s.engine().invalidate();
+        msg = s.engine().validate(image("app/tlog", d), ResourceContext.pod("p")).toString();
+        assertTrue(msg.contains("unknown transparency log"), msg);
+    }
+
+    static String attestationPolicy(String name, String glob, String predicateType, String policyType,
+            String policyData) {
+        return """
+                apiVersion: policy.sigstore.dev/v1beta1
+                kind: ClusterImagePolicy
+                metadata: {name: %s}
+                spec:
+                  images: [{glob: "%s"}]
+                  authorities:
+                  - name: ci
+                    key:
+                      data: |
+                %s
+                    attestations:
+                    - name: must-have
+                      predicateType: %s
+                      policy:
+                        type: %s
+                        data: |
+                %s
+                """.formatted(name, glob, Cosign.pem(SIGNER.getPublic()).indent(8).stripTrailing(), predicateType,
+                policyType, policyData.indent(10).stripTrailing());
+    }
+
+    @Test
+    void validate_slsaProvenanceAndSbomPolicies_enforced() throws Exception {
+        String d = reg.pushImage("app/attested", "v1");
+        String name = reg.host() + "/app/attested";
+        byte[] slsa = Cosign.statement(name, d, "https://slsa.dev/provenance/v1",
+                Predicates.slsaV1("https://ci.internal/builders/release@v2", "https://git.internal/team/app",
+                        "refs/heads/main"));
+        byte[] sbom = Cosign.statement(name, d, "https://cyclonedx.org/bom", Predicates.cycloneDx(new String[][] {
+                {"jackson-databind", "2.18.2", "Apache-2.0"}, {"log4j-core", "2.14.1", "Apache-2.0"}}));
+        Cosign.push(reg, "app/attested", d, ".att", List.of(Cosign.attestationLayer(slsa, SIGNER.getPrivate(),
+                Map.of()), Cosign.attestationLayer(sbom, SIGNER.getPrivate(), Map.of())));
+        String glob = reg.host() + "/app/attested*";
+        String builderCue = """
+                predicateType: "https://slsa.dev/provenance/v1"
+                predicate: runDetails: builder: id: =~"^https://ci\\\\.internal/builders/"
+                predicate: buildDefinition: externalParameters: workflow: ref: "refs/heads/main" | =~"^refs/tags/v"
+                """;
+        assertTrue(engine(GateConfig.defaults(), attestationPolicy("slsa", glob, "https://slsa.dev/provenance/v1",
+                "cue", builderCue)).engine().validate(image("app/attested", d), ResourceContext.pod("p")).isEmpty());
+        String forbidLog4j = """
+                predicate: components: [...{name: !="log4j-core"}]
+                """;
+        String msg = engine(GateConfig.defaults(), attestationPolicy("no-log4j", glob, "cyclonedx", "cue",
+                forbidLog4j)).engine().validate(image("app/attested", d), ResourceContext.pod("p")).toString();
+        assertTrue(msg.contains("failed policy: no-log4j") && msg.contains("failed evaluating cue policy for must-have")
+                && msg.contains("log4j-core"), msg);
+        String forbidAgpl = "!predicate.components.exists(c, c.licenses.exists(l, l.license.id == 'AGPL-3.0-only'))";
+        assertTrue(engine(GateConfig.defaults(), attestationPolicy("no-agpl", glob, "https://cyclonedx.org/bom", "cel",
+                forbidAgpl)).engine().validate(image("app/attested", d), ResourceContext.pod("p")).isEmpty());
+        String missing = engine(GateConfig.defaults(), attestationPolicy("vuln", glob, "https://cosign.sigstore.dev/"
+                + "attestation/vuln/v1", "cue", "predicate: {}")).engine().validate(image("app/attested", d),
+                ResourceContext.pod("p")).toString();
+        assertTrue(missing.contains("no matching attestations with type https://cosign.sigstore.dev/attestation/vuln"
+                + "/v1, checked the following predicateTypes:"), missing);
+    }
+
+    @Test
+    void validate_burstOfPodsSharingImages_oneVerificationPerImage() throws Exception {
+        List<String> images = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            String d = reg.pushImage("app/burst" + i, "v1");
+            Cosign.push(reg, "app/burst" + i, d, ".sig", List.of(Cosign.signatureLayer(reg.host() + "/app/burst" + i,
+                    d, SIGNER.getPrivate(), Map.of())));
+            images.add(image("app/burst" + i, d));
+        }
+        Setup s = engine(GateConfig.defaults(), keyPolicy("p", reg.host() + "/app/**", "enforce", ""),
+                keyPolicy("p2", reg.host() + "/app/burst*", "enforce", ""));
+        List<Thread> threads = new ArrayList<>();
+        List<FieldError> results = new CopyOnWriteArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            String img = images.get(i % 5);
+            threads.add(Thread.ofVirtual().start(() -> results.add(s.engine().validate(img, ResourceContext.pod("p")))));
+        }
+        for (Thread t : threads) {
+            t.join();
+        }
+        assertEquals(100, results.size());
+        assertTrue(results.stream().allMatch(FieldError::isEmpty));
+        assertEquals(10, s.engine().verifications(), "one verification per (image, policy)");
+        assertEquals(5, s.engine().registryLookups(), "signature look-ups shared between the two policies");
+        assertEquals(190, s.engine().cacheHits());
+    }
+}

@@ -1,0 +1,168 @@
+package dev.sigstack.cli;
+
+import static dev.sigstack.cli.VerifyBundleCommandTest.cli;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code sign-bundle} against our real CA (Fulcio REST, embedded SCT from our CT log, development OIDC issuer), TSA
+ * and Rekor v1 / v2 over loopback HTTP, then {@code verify-bundle} on the result: the happy paths for a message
+ * signature and an in-toto DSSE envelope on each Rekor API, and the refusals (wrong identity, wrong issuer, other
+ * artifact, tampered bundle).
+ */
+final class SignVerifyEndToEndTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String EMAIL = "builder@sigstack.test";
+
+    @TempDir
+    static Path dir;
+    static TestSigstack stack;
+
+    @BeforeAll
+    static void start() throws Exception {
+        stack = new TestSigstack(dir.resolve("stack"));
+    }
+
+    @AfterAll
+    static void stop() {
+        if (stack != null) {
+            stack.close();
+        }
+    }
+
+    private static VerifyBundleCommandTest.Run sign(Path config, boolean inToto, Path artifact, Path bundle) {
+        String[] base = {"sign-bundle", "--identity-token", stack.token(EMAIL), "--bundle", bundle.toString(),
+                "--trusted-root", stack.trustedRoot.toString(), "--signing-config", config.toString(), artifact.toString()};
+        if (!inToto) {
+            return cli(base);
+        }
+        String[] args = new String[base.length + 1];
+        args[0] = "sign-bundle";
+        args[1] = "--in-toto";
+        System.arraycopy(base, 1, args, 2, base.length - 1);
+        return cli(args);
+    }
+
+    private static VerifyBundleCommandTest.Run verify(Path bundle, String identity, String issuer, String artifact) {
+        return cli("verify-bundle", "--bundle", bundle.toString(), "--certificate-identity", identity,
+                "--certificate-oidc-issuer", issuer, "--trusted-root", stack.trustedRoot.toString(), artifact);
+    }
+
+    @Test
+    void messageSignature_rekorV1_signsAndVerifiesAndRefusesWrongPolicy() throws Exception {
+        Path art = Files.writeString(dir.resolve("release-v1.tar"), "release bytes " + System.nanoTime());
+        Path bundle = dir.resolve("release-v1.sigstore.json");
+        var s = sign(stack.signingConfigV1, false, art, bundle);
+        assertEquals(0, s.code(), s.err());
+        JsonNode b = JSON.readTree(bundle.toFile());
+        assertEquals("application/vnd.dev.sigstore.bundle.v0.3+json", b.path("mediaType").asText());
+        JsonNode entry = b.path("verificationMaterial").path("tlogEntries").path(0);
+        assertEquals("hashedrekord", entry.path("kindVersion").path("kind").asText());
+        assertEquals("0.0.1", entry.path("kindVersion").path("version").asText());
+        assertTrue(entry.path("inclusionPromise").has("signedEntryTimestamp"), b.toString());
+        assertEquals(1, b.path("verificationMaterial").path("timestampVerificationData").path("rfc3161Timestamps").size());
+
+        var ok = verify(bundle, EMAIL, stack.issuer(), art.toString());
+        assertEquals(0, ok.code(), ok.err());
+        assertTrue(ok.out().contains("TRANSPARENCY_LOG") && ok.out().contains("TIMESTAMP_AUTHORITY"), ok.out());
+        String hex = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(art)));
+        assertEquals(0, verify(bundle, EMAIL, stack.issuer(), "sha256:" + hex).code());
+
+        var wrongId = verify(bundle, "mallory@sigstack.test", stack.issuer(), art.toString());
+        assertEquals(1, wrongId.code());
+        assertTrue(wrongId.err().contains("IdentityMismatch"), wrongId.err());
+        var wrongIssuer = verify(bundle, EMAIL, "https://accounts.google.com", art.toString());
+        assertEquals(1, wrongIssuer.code());
+        assertTrue(wrongIssuer.err().contains("IssuerMismatch"), wrongIssuer.err());
+        Path other = Files.writeString(dir.resolve("other.tar"), "tampered");
+        var tampered = verify(bundle, EMAIL, stack.issuer(), other.toString());
+        assertEquals(1, tampered.code());
+        assertTrue(tampered.err().contains("ArtifactMismatch"), tampered.err());
+    }
+
+    @Test
+    void inToto_rekorV1_dsseEntrySignsAndVerifiesBySubject() throws Exception {
+        Path art = Files.writeString(dir.resolve("app.bin"), "app " + System.nanoTime());
+        String hex = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(art)));
+        Path statement = Files.writeString(dir.resolve("statement-v1.json"), statement(hex));
+        Path bundle = dir.resolve("app-v1.sigstore.json");
+        var s = sign(stack.signingConfigV1, true, statement, bundle);
+        assertEquals(0, s.code(), s.err());
+        JsonNode b = JSON.readTree(bundle.toFile());
+        assertEquals("dsse", b.path("verificationMaterial").path("tlogEntries").path(0).path("kindVersion").path("kind").asText());
+        assertEquals("application/vnd.in-toto+json", b.path("dsseEnvelope").path("payloadType").asText());
+        var ok = verify(bundle, EMAIL, stack.issuer(), art.toString());
+        assertEquals(0, ok.code(), ok.err());
+        var notSubject = verify(bundle, EMAIL, stack.issuer(), statement.toString());
+        assertEquals(1, notSubject.code());
+        assertTrue(notSubject.err().contains("ArtifactMismatch"), notSubject.err());
+    }
+
+    @Test
+    void messageSignature_rekorV2_signsAndVerifiesWithTimestampOnly() throws Exception {
+        Path art = Files.writeString(dir.resolve("release-v2.tar"), "release v2 " + System.nanoTime());
+        Path bundle = dir.resolve("release-v2.sigstore.json");
+        var s = sign(stack.signingConfigV2, false, art, bundle);
+        assertEquals(0, s.code(), s.err());
+        JsonNode entry = JSON.readTree(bundle.toFile()).path("verificationMaterial").path("tlogEntries").path(0);
+        assertEquals("0.0.2", entry.path("kindVersion").path("version").asText());
+        var ok = verify(bundle, EMAIL, stack.issuer(), art.toString());
+        assertEquals(0, ok.code(), ok.err());
+        assertTrue(ok.out().contains("TIMESTAMP_AUTHORITY") && !ok.out().contains("TRANSPARENCY_LOG"), ok.out());
+    }
+
+    @Test
+    void inToto_rekorV2_hashedRekordOverPaeSignsAndVerifies() throws Exception {
+        Path art = Files.writeString(dir.resolve("app2.bin"), "app2 " + System.nanoTime());
+        String hex = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(art)));
+        Path statement = Files.writeString(dir.resolve("statement-v2.json"), statement(hex));
+        Path bundle = dir.resolve("app-v2.sigstore.json");
+        var s = sign(stack.signingConfigV2, true, statement, bundle);
+        assertEquals(0, s.code(), s.err());
+        var ok = verify(bundle, EMAIL, stack.issuer(), "sha256:" + hex);
+        assertEquals(0, ok.code(), ok.err());
+    }
+
+    @Test
+    void tamperedSignedBundle_isRefused() throws Exception {
+        Path art = Files.writeString(dir.resolve("t.tar"), "t " + System.nanoTime());
+        Path bundle = dir.resolve("t.sigstore.json");
+        assertEquals(0, sign(stack.signingConfigV1, false, art, bundle).code());
+        var root = (com.fasterxml.jackson.databind.node.ObjectNode) JSON.readTree(bundle.toFile());
+        var proof = (com.fasterxml.jackson.databind.node.ObjectNode) root.path("verificationMaterial").path("tlogEntries")
+                .path(0).path("inclusionProof");
+        proof.put("rootHash", java.util.Base64.getEncoder().encodeToString(new byte[32]));
+        Path bad = Files.writeString(dir.resolve("t-bad.sigstore.json"), root.toString(), StandardCharsets.UTF_8);
+        var r = verify(bad, EMAIL, stack.issuer(), art.toString());
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains("TransparencyLogFailure"), r.err());
+    }
+
+    @Test
+    void inToto_unknownStatementType_isRefusedBySelfCheckAndNotWritten() throws Exception {
+        Path statement = Files.writeString(dir.resolve("statement-v9.json"),
+                statement("ab".repeat(32)).replace("Statement/v1", "Statement/v9"));
+        Path bundle = dir.resolve("v9.sigstore.json");
+        var s = sign(stack.signingConfigV1, true, statement, bundle);
+        assertEquals(1, s.code());
+        assertTrue(s.err().contains("does not verify (MalformedBundle)") && s.err().contains("_type"), s.err());
+        assertTrue(!Files.exists(bundle));
+    }
+
+    private static String statement(String sha256Hex) {
+        return "{\"_type\":\"https://in-toto.io/Statement/v1\",\"subject\":[{\"name\":\"app.bin\",\"digest\":{\"sha256\":\""
+                + sha256Hex + "\"}}],\"predicateType\":\"https://slsa.dev/provenance/v1\",\"predicate\":{}}";
+    }
+}

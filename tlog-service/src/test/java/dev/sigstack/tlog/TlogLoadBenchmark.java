@@ -1,0 +1,382 @@
+package dev.sigstack.tlog;
+
+import dev.sigstack.core.merkle.Proofs;
+import dev.sigstack.core.merkle.Rfc6962;
+import dev.sigstack.core.note.NoteKeys;
+import dev.sigstack.core.note.NoteSigner;
+import dev.sigstack.core.rekor.SignedEntryTimestamp;
+import dev.sigstack.core.rekor.TestKeys;
+import dev.sigstack.tlog.internal.Engines;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.Signature;
+import java.security.spec.ECGenParameterSpec;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.IntStream;
+
+/**
+ * Load generator for the transparency log, run by hand ({@code scripts/bench-tlog.sh}), never by {@code verify}.
+ * Everything on loopback, bounded in count and time. In one run it measures:
+ * <ol>
+ *   <li>the machine's bound: one core doing the per-entry cryptography of a hashedrekord append (ECDSA P-256
+ *       verify of the submitter's signature plus the ECDSA P-256 SET signature), times the cores;</li>
+ *   <li>sustained hashedrekord appends over HTTP ({@code POST /api/v1/log/entries}: parse, verify, sequence and
+ *       commit, wait for integration, inclusion proof, SET) to a tlog-service process on PostgreSQL and on H2, and
+ *       raw appends through the TEST-ONLY {@code /test/append} (the engine over HTTP, no entry handling):
+ *       entries/s, p50 and p99 latency;</li>
+ *   <li>inclusion-proof latency at 1 M entries or more (the store filled through the engine in-process), and
+ *       heap used after a full GC as the log grows.</li>
+ * </ol>
+ * Settings are system properties: {@code bench.clients} (32), {@code bench.seconds} (15), {@code bench.warmup} (5),
+ * {@code bench.fill} (1048576), {@code bench.proofs} (20000), {@code bench.out} (markdown written there too).
+ */
+final class TlogLoadBenchmark {
+    private static final String HOST = "bench.test";
+    private static final int CLIENTS = Integer.getInteger("bench.clients", 32);
+    private static final int SECONDS = Integer.getInteger("bench.seconds", 15);
+    private static final int WARMUP = Integer.getInteger("bench.warmup", 5);
+    private static final long FILL = Long.getLong("bench.fill", 1L << 20);
+    private static final int PROOFS = Integer.getInteger("bench.proofs", 20_000);
+    private static final int MAX_ENTRIES = Integer.getInteger("bench.maxEntries", 60_000);
+
+    private final StringBuilder report = new StringBuilder();
+
+    private TlogLoadBenchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        new TlogLoadBenchmark().run(Parts.parse(System.getProperty("bench.parts", "bound,http,proofs")));
+    }
+
+    private record Parts(boolean bound, boolean http, boolean proofs) {
+        static Parts parse(String s) {
+            List<String> p = Arrays.asList(s.split(","));
+            return new Parts(p.contains("bound"), p.contains("http"), p.contains("proofs"));
+        }
+    }
+
+    private void run(Parts parts) throws Exception {
+        String pg = System.getenv("SIGSTACK_PG_URL");
+        int cores = Runtime.getRuntime().availableProcessors();
+        line("Run " + Instant.now() + ", " + cores + " cores (availableProcessors), Java "
+                + System.getProperty("java.version") + ", " + CLIENTS + " HTTP/1.1 keep-alive clients, warm-up "
+                + WARMUP + " s, measured " + SECONDS + " s per row.");
+        line("");
+        double bound = 0;
+        if (parts.bound()) {
+            double perCore = cryptoPerCore();
+            bound = perCore * cores;
+            line(String.format(Locale.ROOT, "Machine bound (ECDSA P-256 verify + ECDSA P-256 SET sign, one thread): "
+                    + "%.0f entries/s per core x %d cores = **%.0f entries/s**.", perCore, cores, bound));
+            line("");
+        }
+        if (parts.http()) {
+            line("| store | route | entries/s | ratio to bound | p50 ms | p99 ms | failed | server heap after GC |");
+            line("|---|---|---:|---:|---:|---:|---:|---:|");
+            Path tmp = Files.createTempDirectory("tlog-bench");
+            List<String> rows = Arrays.asList(System.getProperty("bench.rows", "pg,h2,pg-raw,h2-raw").split(","));
+            for (String row : rows) {
+                boolean onPg = row.startsWith("pg");
+                if (onPg && pg == null) {
+                    continue;
+                }
+                String url = onPg ? freshSchema(pg) : "jdbc:h2:file:" + tmp.resolve(row + "/tlog").toAbsolutePath();
+                httpRow(onPg ? "PostgreSQL" : "H2", url, tmp.resolve(row),
+                        row.endsWith("-raw") ? "/test/append" : "/api/v1/log/entries", bound);
+            }
+            line("");
+        }
+        if (parts.proofs()) {
+            proofs(pg != null ? freshSchema(pg) : "jdbc:h2:file:" + Files.createTempDirectory("tlog-fill") + "/tlog",
+                    pg != null ? "PostgreSQL" : "H2");
+        }
+        String out = System.getProperty("bench.out");
+        if (out != null) {
+            Files.writeString(Path.of(out), report.toString());
+        }
+    }
+
+    private void line(String s) {
+        System.out.println(s);
+        report.append(s).append('\n');
+    }
+
+    // ---- 1. the machine's bound
+
+    private static double cryptoPerCore() throws Exception {
+        KeyPair submitter = ecKey();
+        KeyPair log = ecKey();
+        byte[] logId = SignedEntryTimestamp.logId(log.getPublic());
+        int n0 = 2000;
+        byte[][] digests = new byte[n0][];
+        byte[][] sigs = new byte[n0][];
+        byte[][] bodies = new byte[n0][];
+        for (int i = 0; i < n0; i++) {
+            byte[] artifact = ("artifact " + i).getBytes(StandardCharsets.UTF_8);
+            digests[i] = sha256(artifact);
+            Signature s = Signature.getInstance("SHA256withECDSA");
+            s.initSign(submitter.getPrivate());
+            s.update(artifact);
+            sigs[i] = s.sign();
+            bodies[i] = HashedRekords.proposed(submitter, TestKeys.pem(submitter), artifact); // SET-sized payload
+        }
+        long i = 0;
+        long end = System.nanoTime() + Duration.ofSeconds(WARMUP).toNanos();
+        while (System.nanoTime() < end) {
+            perEntry(submitter, log, logId, digests, sigs, bodies, (int) (i++ % n0), i);
+        }
+        long n = 0;
+        long start = System.nanoTime();
+        end = start + Duration.ofSeconds(Math.max(5, SECONDS / 2)).toNanos();
+        while (System.nanoTime() < end) {
+            perEntry(submitter, log, logId, digests, sigs, bodies, (int) (n % n0), n);
+            n++;
+        }
+        return n / ((System.nanoTime() - start) / 1e9);
+    }
+
+    /** What a hashedrekord append must do per entry: verify the submitter's ECDSA P-256 signature, sign a SET. */
+    private static void perEntry(KeyPair submitter, KeyPair log, byte[] logId, byte[][] digests, byte[][] sigs,
+            byte[][] bodies, int k, long index) throws Exception {
+        Signature v = Signature.getInstance("NONEwithECDSA"); // over the digest, as hashedrekord verifies
+        v.initVerify(submitter.getPublic());
+        v.update(digests[k]);
+        if (!v.verify(sigs[k])) {
+            throw new IllegalStateException("does not verify");
+        }
+        SignedEntryTimestamp.sign(log.getPrivate(), bodies[k], System.currentTimeMillis() / 1000, logId, index);
+    }
+
+    private static KeyPair ecKey() throws Exception {
+        KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
+        g.initialize(new ECGenParameterSpec("secp256r1"));
+        return g.generateKeyPair();
+    }
+
+    // ---- 2. appends over HTTP
+
+    private void httpRow(String store, String jdbcUrl, Path data, String route, double bound) throws Exception {
+        boolean rekor = route.startsWith("/api/v1");
+        int count = MAX_ENTRIES;
+        byte[][] bodies = bodies(count, rekor);
+        try (TlogProcess p = TlogProcess.start(jdbcUrl, data, HOST, "bench",
+                List.of("-Xmx1g", "-XX:+UseParallelGC")).awaitReady(Duration.ofSeconds(60))) {
+            HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                    .connectTimeout(Duration.ofSeconds(5)).build();
+            AtomicInteger next = new AtomicInteger();
+            Phase warm = phase(http, p.url() + route, bodies, next, WARMUP);
+            Phase m = phase(http, p.url() + route, bodies, next, SECONDS);
+            double rate = m.ok / m.seconds;
+            long[] lat = m.latencies;
+            String heap = serverHeap(p);
+            line(String.format(Locale.ROOT, "| %s | %s | %.0f | %s | %.1f | %.1f | %d | %s |", store,
+                    rekor ? "hashedrekord `POST /api/v1/log/entries`" : "raw `POST /test/append` (engine only)", rate,
+                    bound > 0 ? String.format(Locale.ROOT, "%.2f", rate / bound) : "-",
+                    pct(lat, 0.50) / 1e6, pct(lat, 0.99) / 1e6, m.failed + warm.failed, heap));
+        }
+    }
+
+    private static byte[][] bodies(int count, boolean rekor) throws Exception {
+        String run = UUID.randomUUID().toString();
+        byte[][] out = new byte[count][];
+        if (!rekor) {
+            for (int i = 0; i < count; i++) {
+                out[i] = ("{\"run\":\"" + run + "\",\"n\":" + i + ",\"pad\":\"" + "p".repeat(200) + "\"}")
+                        .getBytes(StandardCharsets.UTF_8);
+            }
+            return out;
+        }
+        KeyPair[] keys = new KeyPair[16];
+        byte[][] pems = new byte[keys.length][];
+        for (int k = 0; k < keys.length; k++) {
+            keys[k] = ecKey();
+            pems[k] = TestKeys.pem(keys[k]);
+        }
+        IntStream.range(0, count).parallel().forEach(i -> out[i] = HashedRekords.proposed(keys[i % keys.length],
+                pems[i % keys.length], (run + " artifact " + i).getBytes(StandardCharsets.UTF_8)));
+        return out;
+    }
+
+    private record Phase(long ok, long failed, double seconds, long[] latencies) { }
+
+    /** {@code CLIENTS} threads post bodies until {@code seconds} pass or the bodies run out. */
+    private static Phase phase(HttpClient http, String url, byte[][] bodies, AtomicInteger next, int seconds)
+            throws Exception {
+        long start = System.nanoTime();
+        long end = start + Duration.ofSeconds(seconds).toNanos();
+        AtomicLong failed = new AtomicLong();
+        ExecutorService pool = Executors.newFixedThreadPool(CLIENTS);
+        List<Future<long[]>> results = new ArrayList<>();
+        for (int c = 0; c < CLIENTS; c++) {
+            results.add(pool.submit(() -> {
+                long[] lat = new long[1024];
+                int n = 0;
+                while (System.nanoTime() < end) {
+                    int i = next.getAndIncrement();
+                    if (i >= bodies.length) {
+                        break;
+                    }
+                    long t0 = System.nanoTime();
+                    HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url))
+                            .timeout(Duration.ofSeconds(30))
+                            .header("Content-Type", "application/json")
+                            .POST(HttpRequest.BodyPublishers.ofByteArray(bodies[i])).build(),
+                            HttpResponse.BodyHandlers.ofString());
+                    long t = System.nanoTime() - t0;
+                    if (r.statusCode() != 201) {
+                        failed.incrementAndGet();
+                        continue;
+                    }
+                    if (n == lat.length) {
+                        lat = Arrays.copyOf(lat, n * 2);
+                    }
+                    lat[n++] = t;
+                }
+                return Arrays.copyOf(lat, n);
+            }));
+        }
+        List<long[]> all = new ArrayList<>();
+        for (Future<long[]> f : results) {
+            all.add(f.get());
+        }
+        double took = (System.nanoTime() - start) / 1e9;
+        pool.shutdown();
+        long[] lat = all.stream().flatMapToLong(Arrays::stream).sorted().toArray();
+        return new Phase(lat.length, failed.get(), took, lat);
+    }
+
+    private static double pct(long[] sorted, double q) {
+        if (sorted.length == 0) {
+            return Double.NaN;
+        }
+        return sorted[Math.min(sorted.length - 1, (int) Math.ceil(q * sorted.length) - 1)];
+    }
+
+    /** The server's heap after its own GC, from the metrics endpoint when it reports it. */
+    private static String serverHeap(TlogProcess p) {
+        try {
+            String metrics = new String(new LogClient(p.url()).get("/observe/metrics"), StandardCharsets.UTF_8);
+            for (String l : metrics.split("\n")) {
+                if (l.startsWith("memory_usedHeap")) {
+                    return String.format(Locale.ROOT, "%.0f MiB (used, not after GC)",
+                            Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)) / (1 << 20));
+                }
+            }
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            // not reported
+        }
+        return "-";
+    }
+
+    // ---- 3. inclusion proofs at 1 M+ entries, memory as the log grows
+
+    private void proofs(String jdbcUrl, String store) throws Exception {
+        byte[] seed = new byte[32];
+        seed[0] = 7;
+        NoteSigner signer = NoteKeys.ed25519Signer(HOST, seed);
+        line("Inclusion proofs and memory on " + store + ": the log filled in-process through `LogEngine.add` "
+                + "(1024 concurrent callers; each add returns after its batch commits), then `inclusionProof` "
+                + "for random indices against the published size.");
+        line("");
+        line("| entries | fill rate (entries/s) | heap used after full GC |");
+        line("|---:|---:|---:|");
+        try (Engines engines = Engines.open(jdbcUrl, 16, "")) {
+            dev.sigstack.tlog.LogEngine log = engines.openLog(HOST, signer).engine();
+            line(String.format(Locale.ROOT, "| 0 | - | %s |", heapAfterGc()));
+            AtomicLong issued = new AtomicLong();
+            long step = FILL / 4;
+            String run = UUID.randomUUID().toString().substring(0, 8);
+            for (long target = step; target <= FILL; target += step) {
+                long t0 = System.nanoTime();
+                long goal = target;
+                try (ExecutorService ex = Executors.newVirtualThreadPerTaskExecutor()) {
+                    for (int c = 0; c < 1024; c++) {
+                        ex.submit(() -> {
+                            long i;
+                            while ((i = issued.getAndIncrement()) < goal) {
+                                byte[] leaf = (run + "/" + i + "/" + "l".repeat(100)).getBytes(StandardCharsets.UTF_8);
+                                while (true) {
+                                    try {
+                                        log.add(new dev.sigstack.tlog.LogEngine.NewEntry(leaf, sha256(leaf), null, null));
+                                        break;
+                                    } catch (PushbackException e) {
+                                        Thread.sleep(5);
+                                    }
+                                }
+                            }
+                            return null;
+                        });
+                    }
+                }
+                issued.set(goal);
+                double rate = step / ((System.nanoTime() - t0) / 1e9);
+                log.awaitIntegrated(goal - 1, Duration.ofMinutes(10));
+                line(String.format(Locale.ROOT, "| %d | %.0f | %s |", goal, rate, heapAfterGc()));
+            }
+            long size = log.checkpoint().size();
+            byte[] root = log.checkpoint().rootHash();
+            long[] lat = new long[PROOFS];
+            for (int w = 0; w < 2000; w++) { // warm-up
+                log.inclusionProof(ThreadLocalRandom.current().nextLong(size), size);
+            }
+            for (int k = 0; k < PROOFS; k++) {
+                long idx = ThreadLocalRandom.current().nextLong(size);
+                long t0 = System.nanoTime();
+                List<byte[]> proof = log.inclusionProof(idx, size);
+                lat[k] = System.nanoTime() - t0;
+                if (k % 1000 == 0) {
+                    byte[] leaf = log.entry(idx).orElseThrow().leafData();
+                    Proofs.verifyInclusion(idx, size, Rfc6962.leafHash(leaf), proof, root);
+                }
+            }
+            Arrays.sort(lat);
+            line("");
+            line(String.format(Locale.ROOT, "Inclusion proof (`LogEngine.inclusionProof`, reads the tiles from %s) at "
+                    + "%d entries, %d random indices, one thread: p50 %.2f ms, p99 %.2f ms, max %.2f ms.", store, size,
+                    PROOFS, pct(lat, 0.5) / 1e6, pct(lat, 0.99) / 1e6, lat[lat.length - 1] / 1e6));
+        }
+    }
+
+    private static String heapAfterGc() {
+        System.gc();
+        System.gc();
+        long used = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+        return String.format(Locale.ROOT, "%.1f MiB", used / (double) (1 << 20));
+    }
+
+    private static byte[] sha256(byte[] data) {
+        return TestKeys.sha256(data);
+    }
+
+    private static String freshSchema(String pg) throws Exception {
+        String schema = "bench_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+        try (Connection c = DriverManager.getConnection(pg); Statement s = c.createStatement()) {
+            s.execute("CREATE SCHEMA " + schema);
+        }
+        return pg + "&currentSchema=" + schema;
+    }
+}
