@@ -391,7 +391,7 @@ public final class MonitorCli {
             if (state != null) {
                 try (MonitorStore store = MonitorStore.open(state)) {
                     List<MonitorStore.Hit> found = digest != null ? store.byArtifact(digest, 10_000)
-                            : by.email != null ? store.bySubject(by.email.toLowerCase(Locale.ROOT), 10_000)
+                            : by.email != null ? store.byEmail(by.email, 10_000)
                             : by.subject != null ? store.bySubject(by.subject, 10_000) : store.byKey(keyId, 10_000);
                     for (MonitorStore.Hit h : found) {
                         ObjectNode o = JsonNodeFactory.instance.objectNode();

@@ -210,7 +210,7 @@ final class MonitorService implements AutoCloseable {
             } else if (q.containsKey("subject")) {
                 hits = store.bySubject(q.get("subject"), limit(q));
             } else if (q.containsKey("email")) {
-                hits = store.bySubject(q.get("email"), limit(q));
+                hits = store.byEmail(q.get("email"), limit(q));
             } else if (q.containsKey("keyId")) {
                 hits = store.byKey(q.get("keyId").toLowerCase(Locale.ROOT), limit(q));
             } else {

@@ -164,6 +164,20 @@ final class ForkDetectionTest {
     }
 
     @Test
+    void restart_afterQuietPeriod_stallClockRunsFromTheStoredCheckpoint() throws Exception {
+        try (TamperingProxy proxy = new TamperingProxy(honest.url())) {
+            try (MonitorService m = open(proxy, "stall-restart-state", Duration.ofMillis(300))) {
+                m.monitor.poll();
+            }
+            Thread.sleep(400);
+            try (MonitorService m = open(proxy, "stall-restart-state", Duration.ofMillis(300))) {
+                m.monitor.poll();
+                assertEquals(1, alerts(m, AlertType.STALL).size(), "the restart must not reset the stall clock");
+            }
+        }
+    }
+
+    @Test
     void poll_logUnreachable_countsReadErrorsAndRaisesStall() throws Exception {
         try (TamperingProxy proxy = new TamperingProxy(honest.url());
                 MonitorService m = open(proxy, "down-state", Duration.ofMillis(200))) {

@@ -101,6 +101,7 @@ final class MonitorServiceTest {
         assertEquals(1, received.size(), received.toString());
         JsonNode a = received.get(0);
         assertEquals("unlisted_identity", a.get("type").asText());
+        assertTrue(a.get("text").asText().startsWith("[HIGH] sigstack log monitor: entry "), a.toString());
         assertEquals(bad.index(), a.get("logIndex").asLong());
         assertEquals(bad.uuid(), a.get("uuid").asText());
         assertEquals("mallory@example.com", a.at("/identity/subject").asText());
@@ -144,7 +145,7 @@ final class MonitorServiceTest {
         assertEquals(1, byArtifact.size());
         assertEquals(a.index(), byArtifact.get(0).get("logIndex").asLong());
         String keyId = byArtifact.get(0).at("/identity/keyId").asText();
-        JsonNode byEmail = JSON.readTree(get(base + "/v1/search?email=finder@example.com").body());
+        JsonNode byEmail = JSON.readTree(get(base + "/v1/search?email=Finder@EXAMPLE.com").body());
         assertEquals(a.index(), byEmail.get(0).get("logIndex").asLong());
         JsonNode byKey = JSON.readTree(get(base + "/v1/search?keyId=" + URLEncoder.encode(keyId, StandardCharsets.UTF_8)).body());
         assertEquals(a.index(), byKey.get(0).get("logIndex").asLong());
