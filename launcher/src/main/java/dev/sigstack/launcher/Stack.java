@@ -78,7 +78,10 @@ final class Stack implements AutoCloseable {
     private void startServices() throws Exception {
         Path data = settings.dataDir().toAbsolutePath();
         Files.createDirectories(data);
-        String hostname = settings.host().equals("127.0.0.1") ? "localhost" : settings.host();
+        // The logs' note signer name (v1 origin "<name> - <treeID>", v2 origin "<name>") must occur in the log's
+        // base URL: sigstore-js accepts a checkpoint signature only from the trusted-root tlog whose baseUrl
+        // matches the signer name (as rekor.sigstore.dev in https://rekor.sigstore.dev), so it is the URL's host.
+        String hostname = settings.host();
         TlogServer.Config logs = TlogServer.Config.defaults(data.resolve("tlog"))
                 .withHostname(hostname).withHost(settings.host());
 
