@@ -310,8 +310,10 @@ public final class CuePolicy implements PredicatePolicy {
     // ---------------------------------------------------------------- parsing
 
     private static final class Parser {
+        private static final int MAX_DEPTH = 64;
         private final String src;
         private int pos;
+        private int depth;
         private final Map<String, String> imports = new HashMap<>();
 
         Parser(String src) {
@@ -510,6 +512,17 @@ public final class CuePolicy implements PredicatePolicy {
         }
 
         private Value primary(Struct scope) {
+            if (++depth > MAX_DEPTH) {
+                throw error("nesting deeper than " + MAX_DEPTH + " levels");
+            }
+            try {
+                return primaryAt(scope);
+            } finally {
+                depth--;
+            }
+        }
+
+        private Value primaryAt(Struct scope) {
             skipSpace();
             char c = cur();
             if (c == '{') {

@@ -125,6 +125,15 @@ class CuePolicyTest {
     }
 
     @Test
+    void compile_hostileNesting_refusedNotStackOverflow() {
+        String deep = "a: " + "{b: ".repeat(5000) + "1" + "}".repeat(5000);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> CuePolicy.compile(deep));
+        assertTrue(e.getMessage().contains("nesting deeper than"), e.getMessage());
+        String lists = "a: " + "[".repeat(5000);
+        assertThrows(IllegalArgumentException.class, () -> CuePolicy.compile(lists));
+    }
+
+    @Test
     void compile_rego_refused() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> PredicatePolicy.compile("rego", "package sigstore\nisCompliant = true"));
