@@ -315,10 +315,10 @@ public final class PolicyEngine {
                 result.set("spec", ctx.spec());
             }
             if (Boolean.TRUE.equals(body.includeObjectMeta()) && ctx.objectMeta() != null) {
-                result.set("objectMeta", ctx.objectMeta());
+                result.set("metadata", ctx.objectMeta());
             }
             if (Boolean.TRUE.equals(body.includeTypeMeta()) && ctx.typeMeta() != null) {
-                result.set("typeMeta", ctx.typeMeta());
+                result.set("typemeta", ctx.typeMeta());
             }
             try {
                 cp.specPolicy().evaluate(result);
