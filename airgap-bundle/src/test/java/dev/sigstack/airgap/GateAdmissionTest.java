@@ -29,8 +29,6 @@ import dev.sigstack.gate.verify.ResourceContext;
 import dev.sigstack.gate.verify.TrustedMaterial;
 import dev.sigstack.gate.trustroot.TrustRoots;
 import dev.sigstack.tlog.TlogServer;
-import dev.sigstack.tlog.ct.CtLog;
-import dev.sigstack.tlog.ct.CtLogService;
 import dev.sigstack.tuf.DevStack;
 import dev.sigstack.tuf.Expiries;
 import dev.sigstack.tuf.Keys;
@@ -74,9 +72,6 @@ import org.junit.jupiter.api.io.TempDir;
  * certificate from the CA and a Rekor entry; and the admission gate, given only the imported
  * TrustRoot and the imported stage-2 ClusterImagePolicy, admits that image and refuses an unsigned one
  * and one signed by another identity.
- *
- * <p>One addition to the stack as main wires it: the CT log's API is also mounted at the RFC 6962
- * path the CA posts to (see the comment where the CT log starts).
  */
 class GateAdmissionTest {
 
@@ -114,14 +109,9 @@ class GateAdmissionTest {
     DeferredCt ct = new DeferredCt();
     ca = CaServer.start(CaConfig.builder(work.resolve("ca")).devIssuer(true).ctLogClient(ct).build());
     List<X509Certificate> chain = ca.chain();
-    // The CT log's RFC 6962 API is also mounted here at {base}/ct/v1/, where the CA posts: on main at the
-    // time of writing TlogServer registers CtLogService under "/ct/v1" while CtLogService adds "/ct/v1/"
-    // itself, which puts the API at /ct/v1/ct/v1/ and fails every issuance (see LauncherStackTest).
     X509Certificate caRoot = chain.get(chain.size() - 1);
     ctLog = TlogServer.start(logs.withCtRoots(List.of(caRoot)).withApi(TlogServer.Api.CT)
-        .withPort(0).withKeyFile(work.resolve("tlog/ct-key.pem")),
-        (routing, eng, key) -> routing.register(new CtLogService(new CtLog(eng, key.getPrivate(), key.getPublic(),
-            List.of(caRoot), Clock.systemUTC()))));
+        .withPort(0).withKeyFile(work.resolve("tlog/ct-key.pem")), null);
     ct.delegate = new HttpCtLogClient(URI.create(url(ctLog.port()) + "/"));
 
     // Its trust, published with TUF as the launcher does, then exported, carried and imported.
