@@ -18,8 +18,8 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--host", description = "Address to bind and to advertise (default: ${DEFAULT-VALUE})")
     String host = "127.0.0.1";
 
-    @Option(names = "--base-port", description = "First port: Rekor v1 +0, Rekor v2 +1, CT log +2, CA +5, CA gRPC +6,"
-            + " TUF mirror +8; 0 takes free ports (default: ${DEFAULT-VALUE})")
+    @Option(names = "--base-port", description = "First port: Rekor v1 +0, Rekor v2 +1, CT log +2, CA REST +5, CA gRPC +6,"
+            + " CA URL for clients (REST and gRPC over TLS on one port) +7, TUF mirror +8; 0 takes free ports (default: ${DEFAULT-VALUE})")
     int basePort = 3000;
 
     @Option(names = "--identity-config", description = "A Fulcio identity config (YAML or JSON) for issuers besides"

@@ -55,6 +55,7 @@ final class Stack implements AutoCloseable {
     private TlogServer rekorV2;
     private TlogServer ctLog;
     private CaServer ca;
+    private CaFrontPort caFront;
     private TufRepoServer tuf;
     private Path tufRepo;
 
@@ -77,7 +78,10 @@ final class Stack implements AutoCloseable {
     private void startServices() throws Exception {
         Path data = settings.dataDir().toAbsolutePath();
         Files.createDirectories(data);
-        String hostname = settings.host().equals("127.0.0.1") ? "localhost" : settings.host();
+        // The logs' note signer name (v1 origin "<name> - <treeID>", v2 origin "<name>") must occur in the log's
+        // base URL: sigstore-js accepts a checkpoint signature only from the trusted-root tlog whose baseUrl
+        // matches the signer name (as rekor.sigstore.dev in https://rekor.sigstore.dev), so it is the URL's host.
+        String hostname = settings.host();
         TlogServer.Config logs = TlogServer.Config.defaults(data.resolve("tlog"))
                 .withHostname(hostname).withHost(settings.host());
 
@@ -95,6 +99,8 @@ final class Stack implements AutoCloseable {
             caConfig.identityConfig(settings.identityConfig());
         }
         ca = keep(CaServer.start(caConfig.build()));
+        // The URL clients get for the CA: REST in plaintext and gRPC over TLS on one port, as upstream Fulcio.
+        caFront = keep(CaFrontPort.start(settings.host(), settings.port(7), ca.httpPort(), ca.grpcPort()));
         List<X509Certificate> chain = ca.chain();
         ctLog = keep(TlogServer.start(logs.withCtRoots(List.of(chain.get(chain.size() - 1)))
                 .withApi(TlogServer.Api.CT).withPort(settings.port(2)).withKeyFile(data.resolve("tlog/ct-key.pem")),
@@ -109,7 +115,7 @@ final class Stack implements AutoCloseable {
     /** The stack's trust material as this run's keys and URLs describe it. */
     StackDescription description() {
         StackDescription.Window since = new StackDescription.Window(Instant.parse("2025-01-01T00:00:00Z"), null);
-        String caUrl = url(ca.httpPort());
+        String caUrl = caUrl();
         return new StackDescription(
                 List.of(new StackDescription.CertificateAuthority(caUrl, ca.chain(), null)),
                 List.of(new StackDescription.TransparencyLog(url(rekorV1.port()), rekorV1.publicKey(), since, null),
@@ -166,7 +172,7 @@ final class Stack implements AutoCloseable {
     }
 
     String caUrl() {
-        return url(ca.httpPort());
+        return url(caFront.port());
     }
 
     String tufUrl() {
@@ -198,6 +204,7 @@ final class Stack implements AutoCloseable {
         ObjectNode caNode = services.putObject("ca");
         caNode.put("url", caUrl());
         caNode.put("grpcPort", ca.grpcPort());
+        caNode.put("restPort", ca.httpPort());
         if (ca.grpcTlsCertificate() != null) {
             // Clients of the gRPC endpoint (sigstore-java's signer) trust this certificate.
             Path pem = settings.dataDir().resolve("ca-grpc-tls.pem");
@@ -230,7 +237,7 @@ final class Stack implements AutoCloseable {
         String file = "artifact.txt";
         return String.join("\n",
                 "sigstack is running (data in " + settings.dataDir().toAbsolutePath() + ")",
-                "  CA (Fulcio API)    " + caUrl() + "   gRPC (TLS) port " + ca.grpcPort(),
+                "  CA (Fulcio API)    " + caUrl() + "   (REST, and gRPC over TLS on the same port)",
                 "  timestamps (TSA)   " + caUrl() + "/api/v1/timestamp",
                 "  OIDC issuer (dev)  " + issuerUrl() + "   token: " + issuerUrl() + "/token?email=you@example.com",
                 "  Rekor v1           " + url(rekorV1.port()),

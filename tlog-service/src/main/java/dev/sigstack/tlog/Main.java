@@ -5,6 +5,7 @@ import dev.sigstack.tlog.rekor.RekorLimits;
 import io.helidon.config.Config;
 import io.helidon.logging.common.LogConfig;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * Runs the transparency log alone: {@code java -jar tlog-service.jar}, configured by application.yaml, with the
@@ -46,6 +47,7 @@ public final class Main {
         c = c.withApi(TlogServer.Api.valueOf(tlog.get("api").asString().orElse("rekor-v1")
                 .toUpperCase(java.util.Locale.ROOT).replace('-', '_')));
         c = tlog.get("key-file").asString().map(Path::of).map(c::withKeyFile).orElse(c);
+        c = c.withWitnessKeys(tlog.get("witnesses").asList(String.class).orElse(List.of()));
         if (c.api() == TlogServer.Api.CT) {
             // The CA certificates (PEM) whose chains the CT log accepts.
             Path roots = Path.of(tlog.get("ct-roots").asString().orElseThrow(

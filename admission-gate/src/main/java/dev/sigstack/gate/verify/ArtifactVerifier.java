@@ -24,13 +24,17 @@ final class ArtifactVerifier {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final Signer signer;
     private final List<PublicKey> tlogKeys;
+    private final List<java.security.cert.X509Certificate> tsaChain;
 
     /**
      * @param tlogKeys Rekor keys that may have signed an entry's SET; empty when no log is configured
+     * @param tsaChain the timestamp authority (leaf first) when the authority has {@code rfc3161timestamp}, else
+     *     null; a timestamp is then required and replaces the log as the source of the signing time
      */
-    ArtifactVerifier(Signer signer, List<PublicKey> tlogKeys) {
+    ArtifactVerifier(Signer signer, List<PublicKey> tlogKeys, List<java.security.cert.X509Certificate> tsaChain) {
         this.signer = signer;
         this.tlogKeys = List.copyOf(tlogKeys);
+        this.tsaChain = tsaChain == null ? null : List.copyOf(tsaChain);
     }
 
     /** A simple-signing signature of the image digest. */
@@ -93,6 +97,17 @@ final class ArtifactVerifier {
 
     /** Verifies the Rekor bundle if present (required when the signer says so); returns the integrated time. */
     private Instant tlog(SignatureLayer layer, byte[] sig, byte[] payload) throws VerificationException {
+        if (tsaChain != null) {
+            if (layer.rfc3161Timestamp() == null || layer.rfc3161Timestamp().isEmpty()) {
+                throw new VerificationException("signature has no RFC3161 timestamp ("
+                        + SignatureLayer.ANN_TIMESTAMP + ")");
+            }
+            Instant t = Timestamps.verify(layer.rfc3161Timestamp(), sig, tsaChain);
+            if (layer.rekorBundle() != null && !layer.rekorBundle().isEmpty() && !tlogKeys.isEmpty()) {
+                verifyBundle(layer, sig, payload);
+            }
+            return t;
+        }
         if (layer.rekorBundle() == null || layer.rekorBundle().isEmpty()) {
             if (signer.requiresTlog()) {
                 throw new VerificationException("bundle does not contain a transparency log entry (no "
@@ -106,6 +121,10 @@ final class ArtifactVerifier {
             }
             return null;
         }
+        return verifyBundle(layer, sig, payload);
+    }
+
+    private Instant verifyBundle(SignatureLayer layer, byte[] sig, byte[] payload) throws VerificationException {
         JsonNode b = json(layer.rekorBundle().getBytes(StandardCharsets.UTF_8), "rekor bundle");
         JsonNode p = b.path("Payload");
         byte[] body = decode(p.path("body").asText(""), "rekor bundle body");

@@ -39,6 +39,7 @@ class CrdSchemaTest {
     private static final CelCompiler CEL = CelCompilerFactory.standardCelCompilerBuilder()
             .setStandardMacros(CelStandardMacro.STANDARD_MACROS).addVar("self", SimpleType.DYN).build();
     private static final CelRuntime RUNTIME = CelRuntimeFactory.standardCelRuntimeBuilder().build();
+    private static final Map<String, CelRuntime.Program> PROGRAMS = new java.util.concurrent.ConcurrentHashMap<>();
 
     static JsonNode crd(String name) throws IOException {
         try (InputStream in = CrdSchemaTest.class.getResourceAsStream("/crds/" + name)) {
@@ -122,8 +123,13 @@ class CrdSchemaTest {
         }
         for (JsonNode rule : s.path("x-kubernetes-validations")) {
             // cel-java's parser refuses the "__" in Kubernetes' escaped names; rename consistently for the test.
-            var ast = CEL.compile(rule.path("rule").asText().replace("__dash__", "XdashX")).getAst();
-            Object out = RUNTIME.createProgram(ast).eval(Map.of("self", escaped(v)));
+            String text = rule.path("rule").asText().replace("__dash__", "XdashX");
+            CelRuntime.Program program = PROGRAMS.get(text);
+            if (program == null) {
+                program = RUNTIME.createProgram(CEL.compile(text).getAst());
+                PROGRAMS.put(text, program);
+            }
+            Object out = program.eval(Map.of("self", escaped(v)));
             if (!Boolean.TRUE.equals(out)) {
                 errs.add(path + ": Invalid value: \"object\": " + rule.path("message").asText());
             }

@@ -40,7 +40,7 @@ public final class TestStack implements AutoCloseable {
         logKey = g.generateKeyPair();
         CtLog log = new CtLog(engine, logKey.getPrivate(), logKey.getPublic(), List.of(signer.chain().getLast()), Clock.systemUTC());
         ctServer = WebServer.builder().host("127.0.0.1").port(0)
-            .routing(r -> r.register("/ct/v1", new CtLogService(log))).build().start();
+            .routing(r -> r.register(new CtLogService(log))).build().start();
         ca = CaServer.start(CaConfig.builder(dir.resolve("data")).identityConfig(identity).devIssuer(true).grpcPort(grpcPort)
             .ctLogUrl(URI.create("http://127.0.0.1:" + ctServer.port())).keyPassword(PASSWORD).build());
     }

@@ -61,7 +61,7 @@ class CtLogServiceTest {
         logKey = ec();
         CtLog log = new CtLog(new InMemoryLogEngine(), logKey.getPrivate(), logKey.getPublic(), List.of(root), Clock.systemUTC());
         server = WebServer.builder().port(0).host("127.0.0.1")
-            .routing(r -> r.register("/ct/v1", new CtLogService(log))).build().start();
+            .routing(r -> r.register(new CtLogService(log))).build().start();
         base = "http://127.0.0.1:" + server.port() + "/ct/v1/";
     }
 
@@ -243,5 +243,22 @@ class CtLogServiceTest {
         md.update((byte) 1);
         md.update(l);
         return md.digest(r);
+    }
+
+    /** Regression: TlogServer with Api.CT once served these paths at the root, where no CT client posts. */
+    @Test
+    void tlogServer_ctApi_servedUnderCtV1(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dataDir) throws Exception {
+        try (dev.sigstack.tlog.TlogServer s = dev.sigstack.tlog.TlogServer.start(
+                dev.sigstack.tlog.TlogServer.Config.defaults(dataDir).withHostname("ct.test").withCtRoots(List.of(root))
+                        .withApi(dev.sigstack.tlog.TlogServer.Api.CT), null)) {
+            String b = "http://127.0.0.1:" + s.port() + "/ct/v1/";
+            HttpResponse<String> sth = HTTP.send(HttpRequest.newBuilder(URI.create(b + "get-sth")).build(),
+                HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, sth.statusCode(), sth.body());
+            assertTrue(sth.body().contains("tree_head_signature"), sth.body());
+            HttpResponse<String> empty = HTTP.send(HttpRequest.newBuilder(URI.create(b + "add-pre-chain"))
+                .POST(HttpRequest.BodyPublishers.ofString("{\"chain\":[]}")).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(400, empty.statusCode(), "routed, and refuses an empty chain: " + empty.body());
+        }
     }
 }
