@@ -55,8 +55,11 @@ final class AlertDispatcher {
         }
     }
 
-    /** Delivers outbox alerts to the webhook, oldest first; stops at the first failure (retried next time). */
-    void deliver() throws SQLException {
+    /**
+     * Delivers outbox alerts to the webhook, oldest first; stops at the first failure (retried next time). One
+     * delivery at a time, so the poll thread and a break-glass request never post the same alert twice.
+     */
+    synchronized void deliver() throws SQLException {
         if (webhook == null) {
             for (MonitorStore.PendingAlert p : store.undelivered(1000)) {
                 store.markDelivered(p.id());
