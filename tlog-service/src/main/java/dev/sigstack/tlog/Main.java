@@ -1,7 +1,5 @@
 package dev.sigstack.tlog;
 
-import dev.sigstack.tlog.rekor.RekorApis;
-import dev.sigstack.tlog.rekor.RekorLimits;
 import io.helidon.config.Config;
 import io.helidon.logging.common.LogConfig;
 import java.nio.file.Path;
@@ -12,24 +10,14 @@ import java.util.List;
  * Rekor v1 API over its log.
  */
 public final class Main {
-    /** The Rekor v1 tree ID when {@code tlog.tree-id} is not set. */
-    static final long DEFAULT_TREE_ID = 1L;
-
     private Main() {
     }
 
     public static void main(String[] args) throws Exception {
         LogConfig.configureRuntime();
         Config config = Config.create();
-        TlogServer server = start(config, rekorV1(config));
+        TlogServer server = start(config, null);
         Runtime.getRuntime().addShutdownHook(new Thread(server::close));
-    }
-
-    /** The Rekor v1 API ({@code /api/v1/...}) over the service's log, with tree ID {@code tlog.tree-id}. */
-    static TlogServer.RoutingExtension rekorV1(Config config) {
-        long treeId = config.get("tlog.tree-id").asLong().orElse(DEFAULT_TREE_ID);
-        return (routing, engine, logKey) -> RekorApis.register(routing, engine, null, logKey, treeId,
-                RekorLimits.DEFAULTS);
     }
 
     /**

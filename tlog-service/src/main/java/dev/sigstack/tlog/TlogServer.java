@@ -208,7 +208,7 @@ public final class TlogServer implements AutoCloseable {
                         new RekorV1Service(engine, key, treeId(key.getPublic()), RekorLimits.DEFAULTS));
                 case REKOR_V2 -> routing.register(new RekorV2Service(engine, key.getPublic(), RekorLimits.DEFAULTS));
                 // RFC 6962 §4: every CT API path is under <log base URL>/ct/v1/ (the CA's client posts there)
-                case CT -> routing.register("/ct/v1", new CtLogService(
+                case CT -> routing.register(new CtLogService(
                         new CtLog(engine, key.getPrivate(), key.getPublic(), config.ctRoots(), Clock.systemUTC())));
                 case TILES_ONLY -> { }
             }

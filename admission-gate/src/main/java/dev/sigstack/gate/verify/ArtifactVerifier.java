@@ -42,13 +42,13 @@ final class ArtifactVerifier {
         byte[] payload = layer.payload();
         byte[] sig = decode(layer.signatureB64(), "signature annotation");
         Instant time = tlog(layer, sig, payload);
-        String[] who = signer.verify(layer, payload, sig, time);
+        Signer.Signed who = signer.verify(layer, payload, sig, time);
         JsonNode p = json(payload, "simple signing payload");
         String claimed = p.path("critical").path("image").path("docker-manifest-digest").asText("");
         if (!claimed.equals(imageDigest)) {
             throw new VerificationException("invalid or missing digest in claim: " + claimed);
         }
-        return new VerifiedArtifact(layer.layerDigest(), who[0], who[1], null);
+        return new VerifiedArtifact(layer.layerDigest(), who.subject(), who.issuer(), null, who.extensions());
     }
 
     /** A DSSE attestation whose in-toto statement names the image digest. */
@@ -62,7 +62,7 @@ final class ArtifactVerifier {
         }
         byte[] pae = Dsse.pae(payloadType, payload);
         VerificationException last = null;
-        String[] who = null;
+        Signer.Signed who = null;
         for (JsonNode s : sigs) {
             byte[] sig = decode(s.path("sig").asText(""), "DSSE signature");
             try {
@@ -92,7 +92,7 @@ final class ArtifactVerifier {
             throw new VerificationException("no matching attestations: the statement's subject does not name "
                     + imageDigest);
         }
-        return new VerifiedArtifact(layer.layerDigest(), who[0], who[1], statement);
+        return new VerifiedArtifact(layer.layerDigest(), who.subject(), who.issuer(), statement, who.extensions());
     }
 
     /** Verifies the Rekor bundle if present (required when the signer says so); returns the integrated time. */

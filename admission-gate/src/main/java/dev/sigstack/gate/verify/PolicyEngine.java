@@ -315,10 +315,10 @@ public final class PolicyEngine {
                 result.set("spec", ctx.spec());
             }
             if (Boolean.TRUE.equals(body.includeObjectMeta()) && ctx.objectMeta() != null) {
-                result.set("objectMeta", ctx.objectMeta());
+                result.set("metadata", ctx.objectMeta());
             }
             if (Boolean.TRUE.equals(body.includeTypeMeta()) && ctx.typeMeta() != null) {
-                result.set("typeMeta", ctx.typeMeta());
+                result.set("typemeta", ctx.typeMeta());
             }
             try {
                 cp.specPolicy().evaluate(result);
@@ -422,9 +422,7 @@ public final class PolicyEngine {
                 throw new VerificationException("signature " + mode + " validation failed for authority " + a.name()
                         + " for " + ref.name() + ": " + why);
             }
-            List<Map<String, String>> sigs = ok.stream()
-                    .map(v -> Map.of("id", v.id(), "subject", v.subject(), "issuer", v.issuer())).toList();
-            return Map.of("signatures", sigs);
+            return Map.of("signatures", ok.stream().map(VerifiedArtifact::asPolicySignature).toList());
         }
         List<SignatureLayer> layers = lookups.get(at, "att", creds);
         List<VerifiedArtifact> ok = new ArrayList<>();
@@ -471,10 +469,7 @@ public final class PolicyEngine {
                         continue;
                     }
                 }
-                Map<String, Object> m = new LinkedHashMap<>();
-                m.put("id", v.id());
-                m.put("subject", v.subject());
-                m.put("issuer", v.issuer());
+                Map<String, Object> m = v.asPolicySignature();
                 m.put("predicateType", got);
                 passing.add(m);
             }
@@ -541,8 +536,7 @@ public final class PolicyEngine {
                 throw new VerificationException(prefix + (bundles.isEmpty() ? "no signatures found"
                         : "no matching signatures: " + String.join("; ", new LinkedHashSet<>(reasons))));
             }
-            return Map.of("signatures", sigs.stream().map(v -> Map.of("id", v.id(), "subject", v.subject(),
-                    "issuer", v.issuer())).toList());
+            return Map.of("signatures", sigs.stream().map(VerifiedArtifact::asPolicySignature).toList());
         }
         List<VerifiedArtifact> statements = ok.stream().filter(v -> v.statement() != null).toList();
         if (statements.isEmpty()) {

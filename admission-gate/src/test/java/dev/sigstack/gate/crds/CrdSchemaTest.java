@@ -209,4 +209,28 @@ class CrdSchemaTest {
         ((ObjectNode) none.get("spec")).remove("sigstoreKeys");
         assertTrue(validate(schema(tr, "v1alpha1"), none, "").toString().contains("expected exactly one of"));
     }
+
+    @Test
+    void webhookRegistration_coversEveryCheckedKindAndPath() throws Exception {
+        String text;
+        try (InputStream in = CrdSchemaTest.class.getResourceAsStream("/deploy/webhook.yaml")) {
+            text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        List<JsonNode> docs = PolicyParser.documents(text);
+        List<String> resources = new ArrayList<>();
+        List<String> paths = new ArrayList<>();
+        for (JsonNode d : docs) {
+            for (JsonNode w : d.path("webhooks")) {
+                paths.add(w.path("clientConfig").path("service").path("path").asText());
+                for (JsonNode r : w.path("rules")) {
+                    r.path("resources").forEach(x -> resources.add(x.asText()));
+                }
+            }
+        }
+        for (String r : List.of("pods", "pods/ephemeralcontainers", "replicasets", "deployments", "statefulsets",
+                "daemonsets", "jobs", "cronjobs", "clusterimagepolicies", "trustroots")) {
+            assertTrue(resources.contains(r), r);
+        }
+        assertTrue(paths.containsAll(List.of("/validate", "/mutate", "/validate-policy")), paths.toString());
+    }
 }

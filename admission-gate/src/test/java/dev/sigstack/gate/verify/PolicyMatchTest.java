@@ -68,4 +68,38 @@ class PolicyMatchTest {
         assertEquals("validation failed: invalid value: Like: spec.match[0].selector.matchExpressions[0].operator\n"
                 + "not a valid selector operator", ex.getMessage());
     }
+
+    @Test
+    void specPolicy_includeObjectMetaAndTypeMeta_upstreamE2eForms() throws Exception {
+        String yaml = """
+                apiVersion: policy.sigstore.dev/v1beta1
+                kind: ClusterImagePolicy
+                metadata: {name: labels}
+                spec:
+                  images: [{glob: "registry.internal/**"}]
+                  authorities: [{static: {action: pass}}]
+                  policy:
+                    includeObjectMeta: true
+                    includeTypeMeta: true
+                    type: cue
+                    data: |
+                      metadata:
+                        labels:
+                          foo: "bar"
+                      typemeta:
+                        kind: "Pod"
+                """;
+        PolicyEngine e = engine(yaml);
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        ResourceContext ok = new ResourceContext("prod", "", "v1", "pods", Map.of("foo", "bar"), null,
+                json.readTree("{\"name\":\"p\",\"labels\":{\"foo\":\"bar\"}}"),
+                json.readTree("{\"kind\":\"Pod\",\"apiVersion\":\"v1\"}"));
+        assertTrue(e.validate(IMAGE, ok).isEmpty(), () -> e.validate(IMAGE, ok).toString());
+        ResourceContext bad = new ResourceContext("prod", "", "v1", "pods", Map.of("foo", "baz"), null,
+                json.readTree("{\"name\":\"p\",\"labels\":{\"foo\":\"baz\"}}"),
+                json.readTree("{\"kind\":\"Pod\",\"apiVersion\":\"v1\"}"));
+        String msg = e.validate(IMAGE, bad).toString();
+        assertTrue(msg.contains("failed policy: labels") && msg.contains("metadata.labels.foo: conflicting values"),
+                msg);
+    }
 }

@@ -82,10 +82,7 @@ class CaLoadBenchmark {
             char[] pw = "bench".toCharArray();
             CaSigner signer = CaKeys.create(dir.resolve("data/ca"), pw, "bench", System.getProperty("sigstack.bench.curve", "secp256r1"));
             KeyPair logKey = ec("secp256r1");
-            // -Dsigstack.bench.engine=memory isolates the CA and CT front ends from the stored engine.
-            LogEngine engine = "memory".equals(System.getProperty("sigstack.bench.engine"))
-                ? new dev.sigstack.ca.testing.MemoryLogEngine()
-                : engines.openLog("ct.bench", NoteKeys.ed25519Signer(NOTE_KEY)).engine();
+            LogEngine engine = engines.openLog("ct.bench", NoteKeys.ed25519Signer(NOTE_KEY)).engine();
             CtLog log = new CtLog(engine, logKey.getPrivate(), logKey.getPublic(), List.of(signer.chain().getLast()), Clock.systemUTC());
             WebServer ct = WebServer.builder().host("127.0.0.1").port(0)
                 .routing(r -> r.register(new CtLogService(log))).build().start();
