@@ -84,7 +84,8 @@ public final class MonitorCli {
         @Spec(Spec.Target.MIXEE)
         CommandSpec mixee;
 
-        @Option(names = "--log-name", description = "The checkpoint key name (default: the URL's host).")
+        @Option(names = "--log-name", description = "The checkpoint key name (default: the name on the checkpoint's "
+                + "signature by --log-key, else the URL's host).")
         String name;
 
         @Option(names = "--origin", description = "The checkpoint origin line (default: the key name, or Rekor's "
@@ -125,7 +126,29 @@ public final class MonitorCli {
                 return NoteKeys.verifier(key.noteKey);
             }
             PublicKey pub = PublicKeyMaterial.parsePem(Files.readAllBytes(key.pem)).publicKey();
-            return NoteKeys.ecdsaVerifier(name != null ? name : url.getHost(), pub);
+            if (name == null) {
+                name = signerNameOf(pub);
+            }
+            return NoteKeys.ecdsaVerifier(name, pub);
+        }
+
+        /**
+         * The key name the log signs its checkpoints with: the name on the served checkpoint's signature line whose
+         * key hash is this key's (the signature itself is verified later); else the URL's host.
+         */
+        private String signerNameOf(PublicKey pub) throws IOException {
+            int hash = NoteKeys.ecdsaKeyHash(pub);
+            try {
+                for (var sig : dev.sigstack.core.note.SignedNote.parse(TileClient.of(url.toString(), tls()).checkpoint())
+                        .signatures()) {
+                    if (sig.keyHash() == hash) {
+                        return sig.name();
+                    }
+                }
+            } catch (dev.sigstack.core.note.NoteFormatException | java.security.GeneralSecurityException e) {
+                // fall through: the checkpoint is checked properly later, with a precise error
+            }
+            return url.getHost();
         }
 
         OptionalLong tree() throws Exception {
