@@ -267,6 +267,9 @@ public final class MonitorCli {
                             r.checked(), raised);
                     return raised > 0 ? FOUND : 0;
                 }
+                if (allowlist != null) {
+                    s.watchAllowlist(allowlist, java.time.Duration.ofSeconds(5));
+                }
                 CountDownLatch stop = new CountDownLatch(1);
                 Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                     stop.countDown();

@@ -147,6 +147,42 @@ final class MonitorService implements AutoCloseable {
         monitor.start();
     }
 
+    private java.util.concurrent.ScheduledExecutorService watcher;
+    private volatile java.nio.file.attribute.FileTime allowlistTime;
+
+    /**
+     * Re-reads {@code file} whenever its modification time changes (checked every {@code every}); the new
+     * allowlist applies to entries checked from then on. An invalid file is logged and the previous allowlist
+     * stays in force.
+     */
+    synchronized void watchAllowlist(Path file, Duration every) throws IOException {
+        allowlistTime = java.nio.file.Files.getLastModifiedTime(file);
+        watcher = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "allowlist-watch");
+            t.setDaemon(true);
+            return t;
+        });
+        watcher.scheduleWithFixedDelay(() -> reloadIfChanged(file), every.toMillis(), every.toMillis(),
+                java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+
+    /** Reloads the allowlist if its file changed; true when a new allowlist took effect. */
+    boolean reloadIfChanged(Path file) {
+        try {
+            java.nio.file.attribute.FileTime t = java.nio.file.Files.getLastModifiedTime(file);
+            if (t.equals(allowlistTime)) {
+                return false;
+            }
+            allowlistTime = t;
+            checker.allowlist(Allowlist.load(file));
+            LOG.info("allowlist " + file + " reloaded");
+            return true;
+        } catch (IOException | AllowlistException e) {
+            LOG.severe("allowlist " + file + " was not reloaded, the previous one stays in force: " + e.getMessage());
+            return false;
+        }
+    }
+
     int port() {
         return http.getAddress().getPort();
     }
@@ -299,6 +335,11 @@ final class MonitorService implements AutoCloseable {
 
     @Override
     public void close() {
+        synchronized (this) {
+            if (watcher != null) {
+                watcher.shutdownNow();
+            }
+        }
         monitor.close();
         if (http != null) {
             http.stop(0);

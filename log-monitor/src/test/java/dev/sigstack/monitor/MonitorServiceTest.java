@@ -240,6 +240,29 @@ final class MonitorServiceTest {
     }
 
     @Test
+    void watchAllowlist_fileChanged_newRulesApplyToLaterEntries() throws Exception {
+        Path file = tmp.resolve("watched-allowlist.yaml");
+        java.nio.file.Files.writeString(file, ALLOW);
+        m.watchAllowlist(file, Duration.ofSeconds(60)); // reloads driven by hand below
+        log.append(new TestLog.Id("newhire@example.com", "https://dex.internal"));
+        m.monitor.poll();
+        assertEquals(1, m.store.alerts("unlisted_identity", 10).size());
+        java.nio.file.Files.writeString(file, ALLOW + "  - issuer: https://dex.internal\n    subject: newhire@example.com\n");
+        java.nio.file.Files.setLastModifiedTime(file, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() + 2000));
+        assertTrue(m.reloadIfChanged(file));
+        log.append(new TestLog.Id("newhire@example.com", "https://dex.internal"));
+        m.monitor.poll();
+        assertEquals(1, m.store.alerts("unlisted_identity", 10).size(), "the new rule allows the second entry");
+        // a broken edit keeps the rules in force
+        java.nio.file.Files.writeString(file, "identities: [");
+        java.nio.file.Files.setLastModifiedTime(file, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() + 4000));
+        assertFalse(m.reloadIfChanged(file));
+        log.append(new TestLog.Id("newhire@example.com", "https://dex.internal"));
+        m.monitor.poll();
+        assertEquals(1, m.store.alerts("unlisted_identity", 10).size());
+    }
+
+    @Test
     void start_inBackground_keepsUpWithAppends() throws Exception {
         m.start();
         long last = 0;
