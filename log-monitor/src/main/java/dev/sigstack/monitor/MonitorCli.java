@@ -216,6 +216,9 @@ public final class MonitorCli {
         @Option(names = "--webhook", description = "POST each alert (JSON) to this URL.")
         URI webhook;
 
+        @Option(names = "--webhook-token-file", description = "File holding a bearer token sent with each webhook POST.")
+        Path webhookTokenFile;
+
         @Option(names = "--listen", defaultValue = "127.0.0.1:9464",
                 description = "HOST:PORT for /metrics, /healthz and /v1/* (default ${DEFAULT-VALUE}); 'none' to disable.")
         String listen;
@@ -259,6 +262,9 @@ public final class MonitorCli {
                     state, allowlist(allowlist), webhook, once ? null : host, port, token, settings), log.tls());
             CountDownLatch closed = new CountDownLatch(1);
             try {
+                if (webhookTokenFile != null) {
+                    s.dispatcher.webhookToken(Files.readString(webhookTokenFile).strip());
+                }
                 if (once) {
                     int before = s.store.alerts(null, Integer.MAX_VALUE).size();
                     LogMonitor.PollResult r = s.monitor.poll();

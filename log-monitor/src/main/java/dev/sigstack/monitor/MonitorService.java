@@ -66,12 +66,14 @@ final class MonitorService implements AutoCloseable {
     final MonitorMetrics metrics;
     final LogMonitor monitor;
     final EntryChecker checker;
+    final AlertDispatcher dispatcher;
     private final BreakGlass breakGlass;
     private final HttpServer http;
     private final String breakGlassToken;
 
     private MonitorService(MonitorStore store, MonitorMetrics metrics, LogMonitor monitor, EntryChecker checker,
-            BreakGlass breakGlass, HttpServer http, String breakGlassToken) {
+            AlertDispatcher dispatcher, BreakGlass breakGlass, HttpServer http, String breakGlassToken) {
+        this.dispatcher = dispatcher;
         this.store = store;
         this.metrics = metrics;
         this.monitor = monitor;
@@ -112,7 +114,8 @@ final class MonitorService implements AutoCloseable {
                     return t;
                 }));
             }
-            MonitorService s = new MonitorService(store, metrics, monitor, checker, bg, http, c.breakGlassToken());
+            MonitorService s = new MonitorService(store, metrics, monitor, checker, dispatcher, bg, http,
+                    c.breakGlassToken());
             if (http != null) {
                 s.routes(http);
                 http.start();

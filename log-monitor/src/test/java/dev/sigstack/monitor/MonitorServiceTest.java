@@ -40,6 +40,7 @@ final class MonitorServiceTest {
     static HttpServer hook;
     static final List<JsonNode> received = new CopyOnWriteArrayList<>();
     static final AtomicInteger hookStatus = new AtomicInteger(200);
+    static final List<String> authorizations = new CopyOnWriteArrayList<>();
     MonitorService m;
     String base;
 
@@ -49,6 +50,7 @@ final class MonitorServiceTest {
         hook = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         hook.createContext("/hook", ex -> {
             byte[] b = ex.getRequestBody().readAllBytes();
+            authorizations.add(String.valueOf(ex.getRequestHeaders().getFirst("Authorization")));
             int status = hookStatus.get();
             if (status == 200) {
                 received.add(JSON.readTree(b));
@@ -105,6 +107,15 @@ final class MonitorServiceTest {
         assertEquals(bad.index(), a.get("logIndex").asLong());
         assertEquals(bad.uuid(), a.get("uuid").asText());
         assertEquals("mallory@example.com", a.at("/identity/subject").asText());
+    }
+
+    @Test
+    void webhook_withToken_sendsBearerAuthorization() throws Exception {
+        authorizations.clear();
+        m.dispatcher.webhookToken("hook-secret");
+        log.append(new TestLog.Id("oscar@example.com", "https://dex.internal"));
+        m.monitor.poll();
+        assertEquals(List.of("Bearer hook-secret"), authorizations);
     }
 
     @Test
