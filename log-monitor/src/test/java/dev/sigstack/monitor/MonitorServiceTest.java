@@ -98,8 +98,36 @@ final class MonitorServiceTest {
 
     @Test
     void webhook_offListIdentity_receivesAlertWithDetails() throws Exception {
-        TestLog.Appended bad = log.append(new TestLog.Id("mallory@example.com", "https://dex.internal"));
-        m.monitor.poll();
+        List<java.util.logging.LogRecord> lines = new CopyOnWriteArrayList<>();
+        java.util.logging.Handler capture = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord r) {
+                lines.add(r);
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        AlertDispatcher.ALERTS.addHandler(capture);
+        TestLog.Appended bad;
+        try {
+            bad = log.append(new TestLog.Id("mallory@example.com", "https://dex.internal"));
+            m.monitor.poll();
+        } finally {
+            AlertDispatcher.ALERTS.removeHandler(capture);
+        }
+        // the log line: one SEVERE record holding the alert JSON
+        assertEquals(1, lines.size());
+        assertEquals(java.util.logging.Level.SEVERE, lines.get(0).getLevel());
+        JsonNode logged = JSON.readTree(lines.get(0).getMessage().substring("ALERT ".length()));
+        assertEquals(bad.index(), logged.get("logIndex").asLong());
+        assertEquals(bad.uuid(), logged.get("uuid").asText());
+        assertEquals("mallory@example.com", logged.at("/identity/subject").asText());
         assertEquals(1, received.size(), received.toString());
         JsonNode a = received.get(0);
         assertEquals("unlisted_identity", a.get("type").asText());
