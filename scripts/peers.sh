@@ -1,7 +1,8 @@
 # Sourced by ./sigstack: the real peers that tests use besides PostgreSQL.
 # - Debian packages: docker-registry (an OCI registry), skopeo, softhsm2 (PKCS#11), installed when missing
 #   and when this user may install them.
-# - Node packages for the interop tests (sigstore-js and tuf-js), installed by npm into interop/node.
+# - Node packages for the interop tests (sigstore-js, @sigstore/cli, tuf-js), installed by npm where a
+#   test folder has a package.json (SIGSTACK_NODE_DIRS).
 
 SIGSTACK_DEBIAN_PACKAGES="docker-registry skopeo softhsm2"
 
@@ -21,14 +22,23 @@ sigstack_install_packages() {
   fi
 }
 
+# Folders whose package.json lists Node peers for tests (sigstore-js, @sigstore/cli, tuf-js).
+SIGSTACK_NODE_DIRS="interop cli/js ca-service/src/test/js"
+
 sigstack_peers_start() {
-  if [ -f interop/package.json ] && command -v npm >/dev/null 2>&1; then
-    if [ ! -d interop/node_modules ] || [ interop/package.json -nt interop/node_modules ]; then
-      echo "sigstack: installing Node packages for the interop tests"
-      (cd interop && npm install --no-audit --no-fund --loglevel=error >/dev/null) \
-        || echo "sigstack: npm install failed; Node interop tests will skip" >&2
+  local dir
+  command -v npm >/dev/null 2>&1 || { echo "sigstack: npm not found; Node interop tests will skip" >&2; return 0; }
+  for dir in $SIGSTACK_NODE_DIRS; do
+    [ -f "$dir/package.json" ] || continue
+    if [ ! -d "$dir/node_modules" ] || [ "$dir/package.json" -nt "$dir/node_modules" ]; then
+      echo "sigstack: installing Node packages in $dir"
+      if [ -f "$dir/package-lock.json" ]; then
+        (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+      else
+        (cd "$dir" && npm install --no-audit --no-fund --loglevel=error >/dev/null)
+      fi || echo "sigstack: npm failed in $dir; the tests that need it will skip" >&2
     fi
-  fi
+  done
 }
 
 sigstack_peers_stop() {
