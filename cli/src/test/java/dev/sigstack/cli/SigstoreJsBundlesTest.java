@@ -22,13 +22,14 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Bundles made by sigstore-js 4.1.1 (unchanged, run by Node from {@code cli/js}) against our real CA, TSA and
  * Rekor v1 are accepted by {@code verify-bundle}: a message signature and an in-toto attestation (DSSE), and the
- * usual refusals hold. Skips with a message when Node or {@code cli/js/node_modules} is absent
- * ({@code cd cli/js && npm ci}).
+ * usual refusals hold. The script is {@code interop/js/cli-sign.js}, its packages those of the interop module
+ * ({@code interop/node_modules}, installed by {@code ./sigstack test}); skips with a message when Node or they are
+ * absent ({@code cd interop && npm ci}).
  */
 final class SigstoreJsBundlesTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String EMAIL = "js@sigstack.test";
-    private static final Path JS = Path.of("js");
+    private static final Path JS = Path.of("../interop/js");
 
     @TempDir
     static Path dir;
@@ -36,8 +37,8 @@ final class SigstoreJsBundlesTest {
 
     @BeforeAll
     static void start() throws Exception {
-        assumeTrue(Files.isDirectory(JS.resolve("node_modules/sigstore")),
-                "sigstore-js not installed in cli/js/node_modules (run: cd cli/js && npm ci); skipping");
+        assumeTrue(Files.isDirectory(JS.resolveSibling("node_modules/sigstore")),
+                "sigstore-js not installed in interop/node_modules (run: cd interop && npm ci); skipping");
         assumeTrue(run(List.of("node", "--version"), null).exit == 0, "node is not on PATH; skipping");
         stack = new TestSigstack(dir.resolve("stack"));
     }
@@ -75,7 +76,7 @@ final class SigstoreJsBundlesTest {
 
     private static Path jsSign(String mode, Path file, Path bundle) throws Exception {
         String caUrl = "http://127.0.0.1:" + stack.ca.httpPort();
-        Result r = run(List.of("node", "sign.js", mode, file.toAbsolutePath().toString()), java.util.Map.of(
+        Result r = run(List.of("node", "cli-sign.js", mode, file.toAbsolutePath().toString()), java.util.Map.of(
                 "SIGSTACK_FULCIO_URL", caUrl, "SIGSTACK_REKOR_URL", stack.rekorV1Url, "SIGSTACK_TSA_URL", caUrl,
                 "SIGSTACK_TOKEN", stack.token(EMAIL)));
         assertEquals(0, r.exit, r.err);
