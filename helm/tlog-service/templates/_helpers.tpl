@@ -1,17 +1,19 @@
+{{/* Called with (dict "root" $ "log" $log). */}}
 {{- define "tlog-service.fullname" -}}
-{{- printf "%s-tlog-service" .Release.Name | trunc 63 | trimSuffix "-" -}}
+{{- printf "%s-tlog-service-%s" .root.Release.Name .log.name | trunc 63 | trimSuffix "-" -}}
 {{- end -}}
 
 {{- define "tlog-service.selectorLabels" -}}
 app.kubernetes.io/name: tlog-service
-app.kubernetes.io/instance: {{ .Release.Name }}
+app.kubernetes.io/instance: {{ .root.Release.Name }}
+sigstack.dev/log: {{ .log.name }}
 {{- end -}}
 
 {{- define "tlog-service.labels" -}}
 {{ include "tlog-service.selectorLabels" . }}
 app.kubernetes.io/part-of: sigstack
-app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
-helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version }}
+app.kubernetes.io/version: {{ .root.Chart.AppVersion | quote }}
+helm.sh/chart: {{ printf "%s-%s" .root.Chart.Name .root.Chart.Version }}
 {{- end -}}
 
 {{- define "tlog-service.checkReplicas" -}}

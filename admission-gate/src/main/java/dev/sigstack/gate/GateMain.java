@@ -4,6 +4,7 @@ import dev.sigstack.gate.admission.AdmissionHandler;
 import dev.sigstack.gate.admission.AdmissionServer;
 import dev.sigstack.gate.admission.GateMetrics;
 import dev.sigstack.gate.admission.GateSettings;
+import dev.sigstack.gate.admission.PolicyAdmission;
 import dev.sigstack.gate.kube.KubeState;
 import dev.sigstack.gate.oci.RegistryClient;
 import dev.sigstack.gate.policy.Pems;
@@ -113,7 +114,8 @@ public final class GateMain implements Runnable {
             GateSettings settings = new GateSettings(GateSettings.Mutation.valueOf(mutation.toUpperCase(
                     java.util.Locale.ROOT)), includeLabel, breakGlassLabel, breakGlassWebhook);
             try (AdmissionServer server = AdmissionServer.start(host, port, key, chain,
-                    new AdmissionHandler(engine, state, settings, metrics), metrics)) {
+                    new AdmissionHandler(engine, state, settings, metrics), new PolicyAdmission(state::config, namespace),
+                    metrics)) {
                 System.getLogger("dev.sigstack.gate").log(System.Logger.Level.INFO,
                         "admission gate listening on https://" + host + ":" + server.port());
                 new CountDownLatch(1).await();

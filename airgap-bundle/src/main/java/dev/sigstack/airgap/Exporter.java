@@ -97,7 +97,8 @@ public final class Exporter {
     }
 
     progress.step("writing policies, rollout settings, Helm values and client commands for site " + site.name());
-    SiteResources res = new SiteResources(site);
+    SiteResources res = new SiteResources(site, SiteResources.lastCertificate(
+        new String(files.get(CA_CHAIN), StandardCharsets.US_ASCII)));
     files.put(COMMANDS, utf8(res.clientCommands(tlsTrustBundle != null)));
     for (Stage stage : Stage.values()) {
       String dir = "kubernetes/" + stage.dir + "/";
@@ -143,6 +144,12 @@ public final class Exporter {
       byte[] tgz = TarGz.write(bundle.files(), bundle.manifest().created().getEpochSecond());
       Path tmp = Files.createTempFile(parent, "." + name, ".tmp");
       Files.write(tmp, tgz);
+      try {
+        // The bundle holds no secret; readable like any file the exporter writes.
+        Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+      } catch (UnsupportedOperationException e) {
+        // not a POSIX file system
+      }
       Files.move(tmp, out, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     } else {
       Path tmp = Files.createTempDirectory(parent, "." + name + ".");

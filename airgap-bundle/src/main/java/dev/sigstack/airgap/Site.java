@@ -37,7 +37,7 @@ import java.util.regex.PatternSyntaxException;
  * registry: {host: registry.acme.internal, cidrs: [10.20.0.10/32], ports: [443]}
  * apiServer: {cidrs: [10.96.0.1/32, 172.18.0.2/32], ports: [443, 6443]}
  * stackImages: {repository: registry.acme.internal/sigstack, tag: 0.1.0}
- * postgres: {host: pg.acme.internal, port: 5432, database: tlog, user: tlog,
+ * postgres: {host: pg.acme.internal, port: 5432, user: tlog,
  *            passwordSecret: sigstack-tlog-db, sslmode: verify-full}
  * ca: {keySecret: sigstack-ca-key}             # or pkcs11: {secret: sigstack-ca-pkcs11, keyAlias: fulcio}
  * breakGlassNamespace: sigstack-break-glass
@@ -53,11 +53,13 @@ public record Site(String name, String namespace, URI fulcio, URI rekor, URI tuf
   private static final Pattern CIDR = Pattern.compile("[0-9a-fA-F.:]+/\\d{1,3}");
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
-  /** The log's external PostgreSQL; the password stays in a Secret the site creates. */
-  public record Postgres(String host, int port, String database, String user, String passwordSecret, String sslmode) {
+  /**
+   * The logs' external PostgreSQL, one database per log ({@code rekor}, {@code ctlog}); the password
+   * stays in a Secret the site creates.
+   */
+  public record Postgres(String host, int port, String user, String passwordSecret, String sslmode) {
     public Postgres {
       requireText(host, "postgres.host");
-      requireText(database, "postgres.database");
       requireText(user, "postgres.user");
       requireText(passwordSecret, "postgres.passwordSecret");
       if (port < 1 || port > 65535) {
@@ -140,8 +142,7 @@ public record Site(String name, String namespace, URI fulcio, URI rekor, URI tuf
         str(ci, "provider", null), strings(r, "images"), strings(r, "sidecars"),
         str(reg, "host", null), strings(reg, "cidrs"), ints(reg, "ports", List.of(443)), strings(api, "cidrs"),
         ints(api, "ports", List.of(443, 6443)), str(img, "repository", null), str(img, "tag", "0.1.0"),
-        new Postgres(str(pg, "host", null), pg.path("port").asInt(5432), str(pg, "database", "tlog"),
-            str(pg, "user", "tlog"), str(pg, "passwordSecret", null), str(pg, "sslmode", "verify-full")),
+        new Postgres(str(pg, "host", null), pg.path("port").asInt(5432), str(pg, "user", "tlog"), str(pg, "passwordSecret", null), str(pg, "sslmode", "verify-full")),
         new CaKey(str(ca, "keySecret", null), str(ca.path("pkcs11"), "secret", null),
             str(ca.path("pkcs11"), "keyAlias", "fulcio")),
         str(r, "breakGlassNamespace", "sigstack-break-glass"));

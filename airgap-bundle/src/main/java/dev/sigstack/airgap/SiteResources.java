@@ -52,9 +52,23 @@ final class SiteResources {
       .enable(YAMLGenerator.Feature.INDENT_ARRAYS_WITH_INDICATOR));
 
   private final Site site;
+  private final String caRoot;
 
-  SiteResources(Site site) {
+  /**
+   * @param caRoot the CA root certificate (PEM) the CT log accepts chains to, or null
+   */
+  SiteResources(Site site, String caRoot) {
     this.site = site;
+    this.caRoot = caRoot;
+  }
+
+  /** The last certificate of a PEM chain (the root, for a chain ordered leaf or intermediate first). */
+  static String lastCertificate(String pemChain) {
+    int begin = pemChain.lastIndexOf("-----BEGIN CERTIFICATE-----");
+    if (begin < 0) {
+      throw new IllegalArgumentException("the CA chain holds no PEM certificate");
+    }
+    return pemChain.substring(begin).strip() + "\n";
   }
 
   static byte[] yaml(ObjectNode node) {
@@ -220,11 +234,17 @@ final class SiteResources {
   private ObjectNode tlogValues() {
     ObjectNode t = F.objectNode();
     t.put("replicas", 2);
-    t.put("hostname", site.rekor().getHost());
+    ArrayNode logs = t.putArray("logs");
+    logs.addObject().put("name", "rekor").put("api", "rekor-v1").put("hostname", site.rekor().getHost())
+        .put("database", "rekor").put("keySecret", "sigstack-rekor-key");
+    ObjectNode ct = logs.addObject().put("name", "ctlog").put("api", "ct").put("hostname", site.rekor().getHost())
+        .put("database", "ctlog").put("keySecret", "sigstack-ctlog-key");
+    if (caRoot != null) {
+      ct.put("ctRootsPem", caRoot);
+    }
     Site.Postgres pg = site.postgres();
     ObjectNode p = t.putObject("postgresql");
-    p.put("host", pg.host()).put("port", pg.port()).put("database", pg.database()).put("user", pg.user())
-        .put("sslmode", pg.sslmode());
+    p.put("host", pg.host()).put("port", pg.port()).put("user", pg.user()).put("sslmode", pg.sslmode());
     p.putObject("passwordSecret").put("name", pg.passwordSecret()).put("key", "password");
     return t;
   }

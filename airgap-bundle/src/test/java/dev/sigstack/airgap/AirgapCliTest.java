@@ -50,6 +50,19 @@ class AirgapCliTest {
   }
 
   @Test
+  void export_withCharts_carriesThemAndVerifies() throws Exception {
+    String helm = System.getProperty("sigstack.helm", "../helm");
+    org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(Path.of(helm)), "no helm/ at " + helm);
+    Path out = tmp.resolve("with-charts");
+    Run r = run("export", "--repo", site.repoDir.toString(), "--site", site.siteFile.toString(), "--key",
+        site.signingKey.toString(), "--charts", helm, "--out", out.toString());
+    assertEquals(ExitCodes.OK, r.code(), r.err());
+    assertTrue(Files.isRegularFile(out.resolve("helm/charts/sigstack/Chart.yaml")));
+    assertTrue(Files.isRegularFile(out.resolve("helm/charts/admission-gate/files/crds/trustroot.yaml")));
+    assertEquals(ExitCodes.OK, run("verify", out.toString(), "--key", site.signingPub.toString()).code());
+  }
+
+  @Test
   void verify_goodBundle_exitZeroWithSummaryOnStdout() {
     Run r = run("verify", bundle.toString(), "--key", site.signingPub.toString());
     assertEquals(ExitCodes.OK, r.code(), r.err());

@@ -99,7 +99,7 @@ final class BundleFixture {
         registry: {host: registry.acme.internal, cidrs: [10.20.0.10/32], ports: [443, 5000]}
         apiServer: {cidrs: [10.96.0.1/32, 172.18.0.2/32], ports: [443, 6443]}
         stackImages: {repository: registry.acme.internal/sigstack, tag: 0.1.0}
-        postgres: {host: pg.acme.internal, port: 5432, database: tlog, user: tlog, passwordSecret: sigstack-tlog-db}
+        postgres: {host: pg.acme.internal, port: 5432, user: tlog, passwordSecret: sigstack-tlog-db}
         ca: {keySecret: sigstack-ca-key}
         breakGlassNamespace: sigstack-break-glass
         """.formatted(base, rekor));

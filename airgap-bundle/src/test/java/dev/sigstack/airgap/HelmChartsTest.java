@@ -143,7 +143,7 @@ class HelmChartsTest {
       if (!chart.equals("sigstack")) {
         continue;
       }
-      assertEquals(3, ofKind(docs, "Deployment").size(), "the umbrella renders all three services");
+      assertEquals(4, ofKind(docs, "Deployment").size(), "the umbrella renders the CA, two logs and the gate");
     }
   }
 
@@ -155,7 +155,28 @@ class HelmChartsTest {
     assertEquals(Set.of("clusterimagepolicies.policy.sigstore.dev", "trustroots.policy.sigstore.dev"), names);
     for (JsonNode c : crds) {
       assertEquals("Cluster", c.at("/spec/scope").asText());
+      assertEquals("keep", c.at("/metadata/annotations/helm.sh~1resource-policy").asText());
     }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"clusterimagepolicy.yaml", "trustroot.yaml"})
+  void crds_chartCopiesEqualTheGatesOwn(String file) throws Exception {
+    Path gate = source.resolve("../admission-gate/src/main/resources/crds").resolve(file);
+    assumeTrue(Files.isRegularFile(gate), "no gate CRD at " + gate);
+    assertEquals(Files.readString(gate), Files.readString(source.resolve("admission-gate/files/crds").resolve(file)),
+        "helm/admission-gate/files/crds/" + file + " drifted from the gate's; copy it again");
+  }
+
+  @Test
+  void template_gate_runsGateMainWithTheSiteTrustRootAndServingCertificate() throws Exception {
+    List<JsonNode> docs = render("admission-gate", exported("admission-gate"), Map.of());
+    String args = ofKind(docs, "Deployment").get(0).at("/spec/template/spec/containers/0/args").toString();
+    assertTrue(args.contains("\"serve\"") && args.contains("--default-trust-root=acme")
+        && args.contains("--tls-cert=/etc/sigstack/tls/tls.crt") && args.contains("--tls-key=/etc/sigstack/tls/tls.key"),
+        args);
+    String rbac = ofKind(docs, "ClusterRole").get(0).toString();
+    assertTrue(rbac.contains("events") && rbac.contains("trustroots") && rbac.contains("clusterimagepolicies"), rbac);
   }
 
   @Test
@@ -245,6 +266,14 @@ class HelmChartsTest {
     assertEquals(2, ofKind(noDns, "NetworkPolicy").get(0).at("/spec/egress").size());
   }
 
+  @ParameterizedTest
+  @org.junit.jupiter.params.provider.CsvSource({"webhook.failurePolicy,Maybe", "webhook.timeoutSeconds,31",
+      "policy.noMatchPolicy,permit", "registry.cidrs[0],registry.acme.internal", "podDisruptionBudget.maxUnavailable,0"})
+  void template_gateValueOutOfSchema_refused(String key, String value) {
+    Exception e = assertThrows(Exception.class, () -> render("admission-gate", null, Map.of(key, value)));
+    assertTrue(e.getMessage().contains("schema"), e.getMessage());
+  }
+
   @Test
   void template_gateWithoutApiServerCidrs_refused() {
     Exception e = assertThrows(Exception.class,
@@ -287,16 +316,28 @@ class HelmChartsTest {
   @ValueSource(strings = {"ca-service", "tlog-service", "admission-gate"})
   void template_oneReplica_refused(String chart) {
     Exception e = assertThrows(Exception.class, () -> render(chart, null, Map.of("replicas", 1)));
-    assertTrue(e.getMessage().contains("replicas must be at least 2"), e.getMessage());
+    // The template guard, or for the gate its values schema, names the setting.
+    assertTrue(e.getMessage().contains("replicas must be at least 2")
+        || e.getMessage().contains("at '/replicas': minimum: got 1, want 2"), e.getMessage());
   }
 
   @Test
   void template_exportedValues_carrySiteSecretsAndUrls() throws Exception {
     List<JsonNode> docs = render("sigstack", exported("sigstack"), Map.of());
     JsonNode tlog = ofKind(docs, "Deployment").stream()
-        .filter(d -> d.at("/metadata/name").asText().endsWith("tlog-service")).findFirst().orElseThrow();
+        .filter(d -> d.at("/metadata/name").asText().endsWith("tlog-service-rekor")).findFirst().orElseThrow();
     String env = tlog.at("/spec/template/spec/containers/0/env").toString();
-    assertTrue(env.contains("jdbc:postgresql://pg.acme.internal:5432/tlog"), env);
+    assertTrue(env.contains("jdbc:postgresql://pg.acme.internal:5432/rekor"), env);
+    assertTrue(env.contains("rekor-v1"), env);
+    JsonNode roots = ofKind(docs, "ConfigMap").stream()
+        .filter(d -> d.at("/metadata/name").asText().endsWith("tlog-service-ctlog-roots")).findFirst().orElseThrow();
+    String rootPem = roots.at("/data/ct-roots.pem").asText();
+    X509Certificate root = (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(
+        new ByteArrayInputStream(rootPem.getBytes(StandardCharsets.US_ASCII)));
+    assertEquals(root.getSubjectX500Principal(), root.getIssuerX500Principal(), "the CT log accepts chains to the root");
+    JsonNode ca0 = ofKind(docs, "Deployment").stream()
+        .filter(d -> d.at("/metadata/name").asText().endsWith("ca-service")).findFirst().orElseThrow();
+    assertTrue(ca0.toString().contains("--ct-log=http://sigstack-tlog-service-ctlog.sigstack.svc:3000"), ca0.toString());
     assertTrue(env.contains("sigstack-tlog-db"), env);
     assertFalse(env.contains("password=secret"), env);
     JsonNode ca = ofKind(docs, "Deployment").stream()
@@ -310,6 +351,14 @@ class HelmChartsTest {
     JsonNode cfg = ofKind(docs, "ConfigMap").stream()
         .filter(d -> d.at("/metadata/name").asText().equals("config-policy-controller")).findFirst().orElseThrow();
     assertEquals("warn", cfg.at("/data/no-match-policy").asText(), "stage one warns");
+  }
+
+  @Test
+  void template_caWithGrpcKeystore_mountsItWithItsPassword() throws Exception {
+    String c = ofKind(render("ca-service", null, Map.of("grpcTls.secretName", "ca-grpc-tls")), "Deployment").get(0)
+        .toString();
+    assertTrue(c.contains("--grpc-keystore=/etc/sigstack/grpc/keystore.p12") && c.contains("SIGSTACK_GRPC_KEYSTORE_PASSWORD")
+        && c.contains("ca-grpc-tls"), c);
   }
 
   @Test

@@ -10,6 +10,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.protobuf.util.JsonFormat;
 import dev.sigstack.core.ct.SctVerifier;
 import dev.sigstack.core.tuf.TufSigner;
+import dev.sigstack.gate.trustroot.TrustRoots;
+import dev.sigstack.gate.verify.TrustedMaterial;
 import dev.sigstack.tuf.DevStack;
 import dev.sigstack.tuf.Keys;
 import dev.sigstack.tuf.TufRepository;
@@ -87,7 +89,7 @@ class LauncherStackTest {
           rekor: %s
           tuf: %s
           oidcIssuer: %s
-        ci: {subjectRegExp: ^ci@acme\\\\.internal$, issuerType: email}
+        ci: {subjectRegExp: ^ci@acme\\.internal$, issuerType: email}
         images: ["registry.acme.internal/apps/**"]
         registry: {host: registry.acme.internal, cidrs: [10.20.0.10/32]}
         apiServer: {cidrs: [10.96.0.1/32]}
@@ -195,6 +197,26 @@ class LauncherStackTest {
     assertEquals(served, trusted);
     assertEquals(Files.readString(imported.resolve(Exporter.CA_CHAIN)).strip().lines().filter(l -> l.startsWith("-----BEGIN"))
         .count(), trusted.size());
+  }
+
+  @Test
+  void gate_readsTheImportedTrustRootAsTheRunningStacksMaterial() throws Exception {
+    JsonNode doc = new ObjectMapper(new com.fasterxml.jackson.dataformat.yaml.YAMLFactory())
+        .readTree(imported.resolve(Exporter.TRUSTROOT).toFile());
+    TrustedMaterial tm = TrustRoots.read(doc);
+    assertEquals("lab", tm.name());
+    CertificateFactory cf = CertificateFactory.getInstance("X.509");
+    List<X509Certificate> served = new ArrayList<>();
+    for (var c : cf.generateCertificates(new ByteArrayInputStream(
+        get(services.at("/ca/url").asText() + "/api/v1/rootCert").getBytes(StandardCharsets.US_ASCII)))) {
+      served.add((X509Certificate) c);
+    }
+    assertTrue(tm.caCertificates().containsAll(served), "the gate trusts the running CA's chain");
+    String rekorPem = get(services.at("/rekor/url").asText() + "/api/v1/log/publicKey");
+    PublicKey rekorKey = KeyFactory.getInstance("EC").generatePublic(new X509EncodedKeySpec(Base64.getMimeDecoder()
+        .decode(rekorPem.replaceAll("-----[A-Z ]+-----", "").strip())));
+    assertTrue(tm.tlogKeys().contains(rekorKey), "the gate trusts the running Rekor's key");
+    assertEquals(1, tm.ctlogKeys().size());
   }
 
   @Test

@@ -23,10 +23,12 @@ import dev.sigstack.ca.ct.CtLogClient;
  *                         generated {@code dataDir/key-password} file
  * @param pkcs11           the CA key in a PKCS#11 token instead of a PEM file; null for PEM
  * @param organization     O= of generated CA certificates
+ * @param caCurve          curve of a CA generated on first start: {@code secp384r1} (default, as Fulcio's public
+ *                         instance) or {@code secp256r1} (several times faster to sign on the JDK)
  */
 public record CaConfig(Path dataDir, String host, int httpPort, int grpcPort, Path grpcKeystore, char[] grpcKeystorePassword,
                        Path identityConfig, boolean devIssuer, URI ctLogUrl, CtLogClient ctLogClient, char[] keyPassword,
-                       Pkcs11Config pkcs11, String organization) {
+                       Pkcs11Config pkcs11, String organization, String caCurve) {
 
     /** A CA key in a PKCS#11 token via the JDK's SunPKCS11 provider. */
     public record Pkcs11Config(Path providerConfig, char[] pin, String keyAlias) {
@@ -45,6 +47,7 @@ public record CaConfig(Path dataDir, String host, int httpPort, int grpcPort, Pa
         Objects.requireNonNull(dataDir, "dataDir");
         host = host == null ? "127.0.0.1" : host;
         organization = organization == null ? "sigstack" : organization;
+        caCurve = caCurve == null ? "secp384r1" : caCurve;
         if (ctLogUrl == null && ctLogClient == null) {
             throw new IllegalArgumentException("a CT log URL (or client) is required: the CA embeds SCTs");
         }
@@ -75,6 +78,7 @@ public record CaConfig(Path dataDir, String host, int httpPort, int grpcPort, Pa
         private char[] keyPassword;
         private Pkcs11Config pkcs11;
         private String organization = "sigstack";
+        private String caCurve = "secp384r1";
 
         private Builder(Path dataDir) {
             this.dataDir = dataDir;
@@ -91,10 +95,11 @@ public record CaConfig(Path dataDir, String host, int httpPort, int grpcPort, Pa
         public Builder keyPassword(char[] v) { keyPassword = v; return this; }
         public Builder pkcs11(Pkcs11Config v) { pkcs11 = v; return this; }
         public Builder organization(String v) { organization = v; return this; }
+        public Builder caCurve(String v) { caCurve = v; return this; }
 
         public CaConfig build() {
             return new CaConfig(dataDir, host, httpPort, grpcPort, grpcKeystore, grpcKeystorePassword, identityConfig, devIssuer,
-                ctLogUrl, ctLogClient, keyPassword, pkcs11, organization);
+                ctLogUrl, ctLogClient, keyPassword, pkcs11, organization, caCurve);
         }
     }
 }

@@ -96,7 +96,7 @@ public final class CaServer implements AutoCloseable {
             signer = CaKeys.load(caDir, password);
         } else {
             LOG.info("creating a new CA (root and intermediate) in " + caDir);
-            signer = CaKeys.create(caDir, password, config.organization());
+            signer = CaKeys.create(caDir, password, config.organization(), config.caCurve());
         }
         CtLogClient ct = config.ctLogClient() != null ? config.ctLogClient() : new HttpCtLogClient(config.ctLogUrl());
         CertificateIssuer issuer = new CertificateIssuer(signer, ct, clock);

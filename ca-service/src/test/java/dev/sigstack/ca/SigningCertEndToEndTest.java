@@ -298,7 +298,7 @@ class SigningCertEndToEndTest {
 
     @Test
     void signingCert_secondRequest_newSerialAndLogEntry() throws Exception {
-        int before = stack.engine.size();
+        long before = stack.engine.size();
         KeyPair k = generate("EC", "secp256r1");
         String body = v2Request(stack.issuer.emailToken("s@example.com"), k, sign(k, "s@example.com")).toString();
         X509Certificate a = chainOf(JSON.readTree(post("/api/v2/signingCert", body, null).body()).at("/signedCertificateEmbeddedSct/chain/certificates")).getFirst();

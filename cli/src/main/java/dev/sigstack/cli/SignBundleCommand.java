@@ -119,7 +119,9 @@ final class SignBundleCommand implements Callable<Integer> {
             throw new CliFailure("the signing config selects a Rekor v2 log but no timestamp authority; Rekor v2 entries "
                     + "have no integrated time, so a bundle without an RFC 3161 timestamp cannot verify");
         }
-        byte[] artifact = TrustOptions.read(input, "artifact");
+        // an in-toto statement is small and read whole; any other file is streamed into its SHA-256 digest
+        byte[] artifact = inToto ? TrustOptions.read(input, "in-toto statement") : null;
+        byte[] fileDigest = inToto ? null : streamSha256(input);
         String payloadType = Dsse.IN_TOTO_PAYLOAD_TYPE;
         if (inToto) {
             checkStatement(artifact);
@@ -144,8 +146,8 @@ final class SignBundleCommand implements Callable<Integer> {
             sha256 = sha256(pae);
             envelope = BundleAssembler.envelope(payloadType, artifact, signature);
         } else {
-            signature = signer.sign(artifact);
-            sha256 = sha256(artifact);
+            sha256 = fileDigest;
+            signature = signer.signSha256Digest(sha256);
         }
 
         List<byte[]> timestamps = new ArrayList<>();
@@ -176,7 +178,7 @@ final class SignBundleCommand implements Callable<Integer> {
         Bundle b = inToto ? BundleAssembler.dsse(leaf, envelope, entries, timestamps)
                 : BundleAssembler.messageSignature(leaf, sha256, signature, entries, timestamps);
         byte[] json = BundleAssembler.json(b);
-        selfCheck(json, leaf, artifact);
+        selfCheck(json, leaf, inToto ? subjectOf(artifact) : new Artifact.Digest(sha256));
         write(json);
         var out = spec.commandLine().getOut();
         out.println("wrote " + bundle + " (" + (inToto ? "DSSE in-toto" : "message signature") + ", "
@@ -184,7 +186,7 @@ final class SignBundleCommand implements Callable<Integer> {
                 + " timestamp(s))");
     }
 
-    private void selfCheck(byte[] json, X509Certificate leaf, byte[] artifact) throws CliFailure, BundleVerificationException {
+    private void selfCheck(byte[] json, X509Certificate leaf, Artifact subject) throws CliFailure, BundleVerificationException {
         byte[] root;
         try {
             root = trust.trustedRootJson();
@@ -198,7 +200,6 @@ final class SignBundleCommand implements Callable<Integer> {
         } catch (InvalidFulcioExtensionException e) {
             throw new CliFailure("the CA's certificate has no Fulcio identity: " + e.getMessage(), e);
         }
-        Artifact subject = inToto ? subjectOf(artifact) : Artifact.of(artifact);
         BundleVerifier.withCtlogThreshold(BundleVerifier.parseTrustedRoot(root), ctlogThreshold)
                 .verify(json, subject, VerificationPolicy.identity(id.san().value(), id.issuer()));
     }
@@ -241,6 +242,21 @@ final class SignBundleCommand implements Callable<Integer> {
     private static URI endpoint(Service s, String path) {
         String base = s.getUrl().endsWith("/") ? s.getUrl().substring(0, s.getUrl().length() - 1) : s.getUrl();
         return URI.create(base + path);
+    }
+
+    private static byte[] streamSha256(Path file) throws CliFailure {
+        try (java.io.InputStream in = Files.newInputStream(file)) {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            byte[] buf = new byte[1 << 16];
+            for (int n; (n = in.read(buf)) > 0; ) {
+                md.update(buf, 0, n);
+            }
+            return md.digest();
+        } catch (IOException e) {
+            throw new CliFailure("cannot read artifact " + file + ": " + e.getMessage(), e);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static byte[] sha256(byte[] data) {

@@ -92,8 +92,14 @@ final class TrustOptions {
         }
     }
 
+    /** Trust material, bundles and keys are small; a larger file is refused rather than read. */
+    static final long MAX_FILE = 64L * 1024 * 1024;
+
     static byte[] read(Path file, String what) throws CliFailure {
         try {
+            if (Files.size(file) > MAX_FILE) {
+                throw new CliFailure(what + " " + file + " is larger than " + MAX_FILE + " bytes");
+            }
             return Files.readAllBytes(file);
         } catch (IOException e) {
             throw new CliFailure("cannot read " + what + " " + file + ": " + e.getMessage(), e);

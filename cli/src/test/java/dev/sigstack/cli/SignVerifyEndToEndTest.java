@@ -135,19 +135,71 @@ final class SignVerifyEndToEndTest {
         assertEquals(0, ok.code(), ok.err());
     }
 
-    @Test
-    void tamperedSignedBundle_isRefused() throws Exception {
-        Path art = Files.writeString(dir.resolve("t.tar"), "t " + System.nanoTime());
-        Path bundle = dir.resolve("t.sigstore.json");
+    private static String flip(String base64) {
+        byte[] b = java.util.Base64.getDecoder().decode(base64);
+        b[b.length - 1] ^= 1;
+        return java.util.Base64.getEncoder().encodeToString(b);
+    }
+
+    /** One field of our own fresh bundle changed at a time; each must fail for its own reason. */
+    @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"signature", "set", "inclusionProof", "checkpoint",
+            "integratedTime", "untrustedCa"})
+    void tamperedSignedBundle_isRefused(String what) throws Exception {
+        Path art = Files.writeString(dir.resolve("t-" + what + ".tar"), "t " + what + System.nanoTime());
+        Path bundle = dir.resolve("t-" + what + ".sigstore.json");
         assertEquals(0, sign(stack.signingConfigV1, false, art, bundle).code());
         var root = (com.fasterxml.jackson.databind.node.ObjectNode) JSON.readTree(bundle.toFile());
-        var proof = (com.fasterxml.jackson.databind.node.ObjectNode) root.path("verificationMaterial").path("tlogEntries")
-                .path(0).path("inclusionProof");
-        proof.put("rootHash", java.util.Base64.getEncoder().encodeToString(new byte[32]));
-        Path bad = Files.writeString(dir.resolve("t-bad.sigstore.json"), root.toString(), StandardCharsets.UTF_8);
-        var r = verify(bad, EMAIL, stack.issuer(), art.toString());
-        assertEquals(1, r.code());
-        assertTrue(r.err().contains("TransparencyLogFailure"), r.err());
+        var entry = (com.fasterxml.jackson.databind.node.ObjectNode) root.path("verificationMaterial").path("tlogEntries").path(0);
+        var proof = (com.fasterxml.jackson.databind.node.ObjectNode) entry.path("inclusionProof");
+        Path trusted = stack.trustedRoot;
+        String expected;
+        switch (what) {
+            case "signature" -> {
+                var ms = (com.fasterxml.jackson.databind.node.ObjectNode) root.path("messageSignature");
+                ms.put("signature", flip(ms.path("signature").asText()));
+                expected = "EntryMismatch";
+            }
+            case "set" -> {
+                var p = (com.fasterxml.jackson.databind.node.ObjectNode) entry.path("inclusionPromise");
+                p.put("signedEntryTimestamp", flip(p.path("signedEntryTimestamp").asText()));
+                expected = "InvalidSignedEntryTimestamp";
+            }
+            case "inclusionProof" -> {
+                proof.put("rootHash", java.util.Base64.getEncoder().encodeToString(new byte[32]));
+                expected = "InvalidInclusionProof";
+            }
+            case "checkpoint" -> {
+                var cp = (com.fasterxml.jackson.databind.node.ObjectNode) proof.path("checkpoint");
+                String env = cp.path("envelope").asText();
+                int sp = env.lastIndexOf(' ');
+                cp.put("envelope", env.substring(0, sp + 1) + flip(env.substring(sp + 1, env.length() - 1)) + "\n");
+                expected = "InvalidCheckpoint";
+            }
+            case "integratedTime" -> {
+                entry.put("integratedTime", String.valueOf(entry.path("integratedTime").asLong() - 3600));
+                expected = "InvalidSignedEntryTimestamp";
+            }
+            default -> {
+                // a trusted root whose CA is another sigstack CA: the certificate chains to nothing trusted
+                var other = dev.sigstack.ca.keys.CaKeys.create(dir.resolve("other-ca-" + System.nanoTime()),
+                        TestSigstack.PASSWORD, "someone-else");
+                var tr = (com.fasterxml.jackson.databind.node.ObjectNode) JSON.readTree(stack.trustedRoot.toFile());
+                var certs = (com.fasterxml.jackson.databind.node.ArrayNode) tr.path("certificateAuthorities").path(0)
+                        .path("certChain").path("certificates");
+                certs.removeAll();
+                for (var c : other.chain()) {
+                    certs.addObject().put("rawBytes", java.util.Base64.getEncoder().encodeToString(c.getEncoded()));
+                }
+                trusted = Files.writeString(dir.resolve("other-root.json"), tr.toString());
+                expected = "UntrustedCertificate";
+            }
+        }
+        Path bad = Files.writeString(dir.resolve("t-" + what + "-bad.sigstore.json"), root.toString(), StandardCharsets.UTF_8);
+        var r = cli("verify-bundle", "--bundle", bad.toString(), "--certificate-identity", EMAIL,
+                "--certificate-oidc-issuer", stack.issuer(), "--trusted-root", trusted.toString(), art.toString());
+        assertEquals(1, r.code(), r.out());
+        assertTrue(r.err().contains(expected), what + ": " + r.err());
     }
 
     @Test

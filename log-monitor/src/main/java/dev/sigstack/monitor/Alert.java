@@ -48,6 +48,8 @@ record Alert(AlertType type, Instant time, long logIndex, String uuid, SignerIde
             o.set("identity", identity.toJson());
         }
         o.put("message", message);
+        // Slack- and Mattermost-style incoming webhooks display "text".
+        o.put("text", "[" + type.severity().name() + "] sigstack log monitor: " + message);
         if (details != null) {
             o.set("details", details);
         }

@@ -28,11 +28,11 @@ final class AlertDispatcher {
     private final HttpClient http;
 
     /** @param webhook where to POST alerts, or null to keep them in the log and metrics only */
-    AlertDispatcher(MonitorStore store, MonitorMetrics metrics, URI webhook) {
+    AlertDispatcher(MonitorStore store, MonitorMetrics metrics, URI webhook, javax.net.ssl.SSLContext tls) {
         this.store = store;
         this.metrics = metrics;
         this.webhook = webhook;
-        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).sslContext(tls).build();
         store.outbox(webhook != null);
     }
 

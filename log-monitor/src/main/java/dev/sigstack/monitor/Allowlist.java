@@ -62,8 +62,6 @@ final class Allowlist {
             root = YAML.readTree(text);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new AllowlistException("allowlist is not valid YAML or JSON: " + e.getOriginalMessage(), e);
-        } catch (IOException e) {
-            throw new AllowlistException("allowlist cannot be read: " + e.getMessage(), e);
         }
         if (root == null || root.isMissingNode() || root.isNull()) {
             return empty();

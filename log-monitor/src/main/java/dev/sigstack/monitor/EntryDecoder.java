@@ -12,6 +12,12 @@ import dev.sigstack.core.x509.FulcioExtensions;
 import dev.sigstack.core.x509.FulcioOid;
 import dev.sigstack.core.x509.InvalidFulcioExtensionException;
 import dev.sigstack.core.x509.SubjectAltName;
+import com.google.protobuf.util.JsonFormat;
+import dev.sigstore.proto.common.v1.HashOutput;
+import dev.sigstore.proto.rekor.v2.DSSELogEntryV002;
+import dev.sigstore.proto.rekor.v2.Entry;
+import dev.sigstore.proto.rekor.v2.HashedRekordLogEntryV002;
+import dev.sigstore.proto.rekor.v2.Verifier;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -32,10 +38,11 @@ import org.bouncycastle.asn1.x509.Extensions;
 import org.bouncycastle.cert.X509CertificateHolder;
 
 /**
- * Decodes Rekor v1 canonical bodies as the log stores them ({@code sigstore/rekor} {@code pkg/types}):
+ * Decodes Rekor canonical bodies as the log stores them. Rekor v1 ({@code sigstore/rekor} {@code pkg/types}):
  * {@code hashedrekord} 0.0.1 ({@code spec.data.hash}, {@code spec.signature.publicKey.content}), {@code dsse} 0.0.1
  * ({@code spec.envelopeHash}, {@code spec.payloadHash}, {@code spec.signatures[].verifier}) and {@code intoto} 0.0.2
  * ({@code spec.content.hash}, {@code spec.content.payloadHash}, {@code spec.content.envelope.signatures[].publicKey}).
+ * Rekor v2 leaves ({@code hashedrekord} and {@code dsse} 0.0.2, protobuf JSON of {@code rekor.v2.Entry}).
  * It reads; it does not re-verify signatures, which the log checked on entry.
  */
 final class EntryDecoder {
@@ -103,12 +110,77 @@ final class EntryDecoder {
                     signers.add(signer(key));
                 }
             }
+            case "hashedrekord/0.0.2", "dsse/0.0.2" -> {
+                return decodeV2(index, uuid, body);
+            }
             default -> throw new MalformedEntryException("unsupported entry kind " + kind + " " + version);
         }
         if (signers.isEmpty()) {
             throw new MalformedEntryException("entry has no signatures");
         }
         return new DecodedEntry(index, uuid, kind, version, artifacts, signers);
+    }
+
+    /**
+     * A Rekor v2 leaf ({@code sigstore/rekor-tiles}, protobuf-specs {@code rekor/v2} {@code Entry} as protobuf JSON):
+     * {@code hashedRekordV002} (digest and one signature) or {@code dsseV002} (payload hash and signatures), each
+     * verifier a DER certificate or public key.
+     */
+    private static DecodedEntry decodeV2(long index, String uuid, byte[] body) throws MalformedEntryException {
+        Entry.Builder b = Entry.newBuilder();
+        try {
+            JsonFormat.parser().merge(new String(body, StandardCharsets.UTF_8), b);
+        } catch (com.google.protobuf.InvalidProtocolBufferException | RuntimeException e) {
+            throw new MalformedEntryException("Rekor v2 body is not an Entry: " + e.getMessage(), e);
+        }
+        Entry e = b.build();
+        List<String> artifacts = new ArrayList<>();
+        List<DecodedEntry.Signer> signers = new ArrayList<>();
+        switch (e.getSpec().getSpecCase()) {
+            case HASHED_REKORD_V002 -> {
+                HashedRekordLogEntryV002 h = e.getSpec().getHashedRekordV002();
+                artifacts.add(digest(h.getData()));
+                signers.add(signerV2(h.getSignature().getVerifier()));
+            }
+            case DSSE_V002 -> {
+                DSSELogEntryV002 d = e.getSpec().getDsseV002();
+                artifacts.add(digest(d.getPayloadHash()));
+                for (dev.sigstore.proto.rekor.v2.Signature sig : d.getSignaturesList()) {
+                    signers.add(signerV2(sig.getVerifier()));
+                }
+            }
+            default -> throw new MalformedEntryException("Rekor v2 entry has no spec");
+        }
+        if (signers.isEmpty()) {
+            throw new MalformedEntryException("entry has no signatures");
+        }
+        return new DecodedEntry(index, uuid, e.getKind(), e.getApiVersion(), artifacts, signers);
+    }
+
+    private static String digest(HashOutput h) throws MalformedEntryException {
+        String alg = switch (h.getAlgorithm()) {
+            case SHA2_256 -> "sha256";
+            case SHA2_384 -> "sha384";
+            case SHA2_512 -> "sha512";
+            default -> throw new MalformedEntryException("unsupported digest algorithm " + h.getAlgorithm());
+        };
+        if (h.getDigest().isEmpty()) {
+            throw new MalformedEntryException("entry has an empty digest");
+        }
+        return alg + ":" + HexFormat.of().formatHex(h.getDigest().toByteArray());
+    }
+
+    private static DecodedEntry.Signer signerV2(Verifier v) throws MalformedEntryException {
+        try {
+            PublicKeyMaterial key = switch (v.getVerifierCase()) {
+                case X509_CERTIFICATE -> PublicKeyMaterial.fromCertificateDer(v.getX509Certificate().getRawBytes().toByteArray());
+                case PUBLIC_KEY -> PublicKeyMaterial.fromSpkiDer(v.getPublicKey().getRawBytes().toByteArray());
+                default -> throw new MalformedEntryException("Rekor v2 verifier has neither a certificate nor a key");
+            };
+            return signer(key.canonicalPem());
+        } catch (ProposedEntryException.Malformed ex) {
+            throw new MalformedEntryException("Rekor v2 verifier is invalid: " + ex.getMessage(), ex);
+        }
     }
 
     /** Decodes a verifier (PEM key, certificate or chain) into its identity. */

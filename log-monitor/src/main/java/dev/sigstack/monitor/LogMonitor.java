@@ -87,7 +87,15 @@ final class LogMonitor implements AutoCloseable {
         this.metrics = metrics;
         this.settings = settings;
         this.clock = clock;
-        this.lastNewCheckpoint = clock.instant();
+        Instant started = clock.instant();
+        Instant last;
+        try {
+            // A restart does not reset the stall clock: it runs from the last new checkpoint the state recorded.
+            last = store.checkpointVerifiedAt().orElse(started);
+        } catch (SQLException e) {
+            last = started;
+        }
+        this.lastNewCheckpoint = last.isAfter(started) ? started : last;
     }
 
     /** Polls every {@code pollInterval} on a background thread until {@link #close()}. */

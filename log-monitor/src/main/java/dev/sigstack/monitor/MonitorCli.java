@@ -87,11 +87,26 @@ public final class MonitorCli {
         @Option(names = "--log-name", description = "The checkpoint key name (default: the URL's host).")
         String name;
 
-        @Option(names = "--origin", description = "The checkpoint origin line (default: the key name).")
+        @Option(names = "--origin", description = "The checkpoint origin line (default: the key name, or Rekor's "
+                + "'<key name> - <tree ID>' when the log's checkpoint has that form).")
         String origin;
 
         @Option(names = "--tree-id", description = "The log's tree ID, for 80-hex entry UUIDs (Rekor's treeID).")
         Long treeId;
+
+        @Option(names = "--ca-cert", description = "PEM CA certificate(s) to trust for https:// (the log and the "
+                + "webhook), instead of the JDK's default trust store.")
+        Path caCert;
+
+        private javax.net.ssl.SSLContext tls;
+
+        /** The TLS trust for the log and the webhook: {@code --ca-cert}, else the JDK default. */
+        javax.net.ssl.SSLContext tls() throws IOException, java.security.GeneralSecurityException {
+            if (tls == null) {
+                tls = caCert == null ? javax.net.ssl.SSLContext.getDefault() : Tls.trusting(caCert);
+            }
+            return tls;
+        }
 
         static final class KeyOptions {
             @Option(names = "--log-key", description = "The log's ECDSA public key (PEM), as sigstack and Rekor sign.")
@@ -113,19 +128,42 @@ public final class MonitorCli {
             return NoteKeys.ecdsaVerifier(name != null ? name : url.getHost(), pub);
         }
 
-        OptionalLong tree() {
-            return treeId == null ? OptionalLong.empty() : OptionalLong.of(treeId);
+        OptionalLong tree() throws Exception {
+            return treeId != null ? OptionalLong.of(treeId) : MonitorService.treeIdOf(origin());
         }
 
-        TileClient client() throws IOException, ProposedEntryException.Malformed {
+        private String resolvedOrigin;
+
+        /**
+         * The expected origin: {@code --origin}, else the key name, or Rekor's {@code "<key name> - <tree ID>"} when
+         * the log's current checkpoint starts with that (its signature is verified against the key all the same).
+         */
+        String origin() throws Exception {
+            if (origin != null) {
+                return origin;
+            }
+            if (resolvedOrigin == null) {
+                String name = verifier().name();
+                String note = TileClient.of(url.toString(), tls()).checkpoint();
+                String first = note.contains("\n") ? note.substring(0, note.indexOf('\n')) : note;
+                if (first.equals(name) || first.matches(java.util.regex.Pattern.quote(name) + " - [0-9]{1,19}")) {
+                    resolvedOrigin = first;
+                } else {
+                    throw new LogMisbehaviorException(AlertType.BAD_CHECKPOINT, "the log's checkpoint origin '" + first
+                            + "' is neither '" + name + "' nor '" + name + " - <tree ID>'; pass --origin if it is right");
+                }
+            }
+            return resolvedOrigin;
+        }
+
+        TileClient client() throws IOException, ProposedEntryException.Malformed, java.security.GeneralSecurityException {
             verifier();
-            return TileClient.of(url.toString());
+            return TileClient.of(url.toString(), tls());
         }
 
         /** The log's current checkpoint, verified. */
         VerifiedCheckpoint checkpoint(TileClient client) throws Exception {
-            NoteVerifier v = verifier();
-            return new CheckpointVerifier(v, origin != null ? origin : v.name()).verify(client.checkpoint());
+            return new CheckpointVerifier(verifier(), origin()).verify(client.checkpoint());
         }
     }
 
@@ -194,8 +232,10 @@ public final class MonitorCli {
             var settings = new LogMonitor.Settings(MonitorService.duration(poll),
                     stallAfter == null ? null : MonitorService.duration(stallAfter), startAtHead);
             NoteVerifier v = log.verifier();
-            try (MonitorService s = MonitorService.open(new MonitorService.Config(log.url, v, log.origin, log.tree(),
-                    state, allowlist(allowlist), webhook, once ? null : host, port, token, settings))) {
+            MonitorService s = MonitorService.open(new MonitorService.Config(log.url, v, log.origin(), log.tree(),
+                    state, allowlist(allowlist), webhook, once ? null : host, port, token, settings), log.tls());
+            CountDownLatch closed = new CountDownLatch(1);
+            try {
                 if (once) {
                     int before = s.store.alerts(null, Integer.MAX_VALUE).size();
                     LogMonitor.PollResult r = s.monitor.poll();
@@ -206,12 +246,19 @@ public final class MonitorCli {
                 }
                 CountDownLatch stop = new CountDownLatch(1);
                 Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                    s.close();
                     stop.countDown();
+                    try {
+                        closed.await(30, java.util.concurrent.TimeUnit.SECONDS); // let the current batch commit
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
                 }));
                 s.start();
                 stop.await();
                 return 0;
+            } finally {
+                s.close();
+                closed.countDown();
             }
         }
     }
@@ -344,7 +391,7 @@ public final class MonitorCli {
             if (state != null) {
                 try (MonitorStore store = MonitorStore.open(state)) {
                     List<MonitorStore.Hit> found = digest != null ? store.byArtifact(digest, 10_000)
-                            : by.email != null ? store.bySubject(by.email.toLowerCase(Locale.ROOT), 10_000)
+                            : by.email != null ? store.byEmail(by.email, 10_000)
                             : by.subject != null ? store.bySubject(by.subject, 10_000) : store.byKey(keyId, 10_000);
                     for (MonitorStore.Hit h : found) {
                         ObjectNode o = JsonNodeFactory.instance.objectNode();

@@ -42,7 +42,8 @@ final class MonitorService implements AutoCloseable {
      * @param logKey the log's checkpoint note verifier: for sigstack and Rekor, {@link #ecdsaKey} of the log's
      *     hostname and ECDSA P-256 key; for other tlog-tiles logs, {@code NoteKeys.verifier(vkey)}
      * @param origin the checkpoint origin line (defaults to the key name)
-     * @param treeId the tree ID for 80-hex UUIDs, if known
+     * @param treeId the tree ID for 80-hex UUIDs; when absent, taken from a Rekor v1 origin
+     *     {@code "<hostname> - <treeID>"}
      * @param stateDir where the H2 state lives
      * @param allowlist the allowlist
      * @param webhook where alerts are POSTed, or null
@@ -56,7 +57,7 @@ final class MonitorService implements AutoCloseable {
             LogMonitor.Settings settings) {
         Config {
             origin = origin == null ? logKey.name() : origin;
-            treeId = treeId == null ? OptionalLong.empty() : treeId;
+            treeId = treeId == null || treeId.isEmpty() ? treeIdOf(origin) : treeId;
             allowlist = allowlist == null ? Allowlist.empty() : allowlist;
         }
     }
@@ -82,14 +83,23 @@ final class MonitorService implements AutoCloseable {
 
     /** Opens the state and the listener; polling starts with {@link #start()} (or runs by {@link LogMonitor#poll()}). */
     static MonitorService open(Config c) throws SQLException, IOException {
+        try {
+            return open(c, javax.net.ssl.SSLContext.getDefault());
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("no default TLS context", e);
+        }
+    }
+
+    /** Like {@link #open(Config)}, trusting {@code tls} for an https:// log and webhook. */
+    static MonitorService open(Config c, javax.net.ssl.SSLContext tls) throws SQLException, IOException {
         MonitorStore store = MonitorStore.open(c.stateDir());
         try {
             MonitorMetrics metrics = new MonitorMetrics();
             metrics.nextIndex.set(store.position().size());
             store.checkpoint().ifPresent(cp -> metrics.verifiedTreeSize.set(cp.size()));
-            AlertDispatcher dispatcher = new AlertDispatcher(store, metrics, c.webhook());
+            AlertDispatcher dispatcher = new AlertDispatcher(store, metrics, c.webhook(), tls);
             EntryChecker checker = new EntryChecker(new EntryDecoder(c.treeId()), c.allowlist());
-            LogMonitor monitor = new LogMonitor(TileClient.of(c.logUrl().toString()),
+            LogMonitor monitor = new LogMonitor(TileClient.of(c.logUrl().toString(), tls),
                     new CheckpointVerifier(c.logKey(), c.origin()), checker, store,
                     dispatcher, metrics, c.settings(), Clock.systemUTC());
             BreakGlass bg = new BreakGlass(store, dispatcher);
@@ -113,6 +123,19 @@ final class MonitorService implements AutoCloseable {
             store.close();
             throw e;
         }
+    }
+
+    /** The tree ID in a Rekor v1 checkpoint origin ({@code "rekor.example - 1193050959916656506"}), if any. */
+    static OptionalLong treeIdOf(String origin) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile(".+ - ([0-9]{1,19})").matcher(origin);
+        if (m.matches()) {
+            try {
+                return OptionalLong.of(Long.parseLong(m.group(1)));
+            } catch (NumberFormatException e) {
+                return OptionalLong.empty();
+            }
+        }
+        return OptionalLong.empty();
     }
 
     /** The note verifier of a log that signs checkpoints as sigstack and Rekor do. */
@@ -187,7 +210,7 @@ final class MonitorService implements AutoCloseable {
             } else if (q.containsKey("subject")) {
                 hits = store.bySubject(q.get("subject"), limit(q));
             } else if (q.containsKey("email")) {
-                hits = store.bySubject(q.get("email"), limit(q));
+                hits = store.byEmail(q.get("email"), limit(q));
             } else if (q.containsKey("keyId")) {
                 hits = store.byKey(q.get("keyId").toLowerCase(Locale.ROOT), limit(q));
             } else {

@@ -267,6 +267,23 @@ final class MonitorStore implements AutoCloseable {
                 + " JOIN signers s ON s.idx = e.idx WHERE a.digest = ? ORDER BY e.idx, s.pos LIMIT ?", digest, limit);
     }
 
+    /** Entries signed by an e-mail address, compared case-insensitively (as Rekor's index lower-cases them). */
+    synchronized List<Hit> byEmail(String email, int limit) throws SQLException {
+        return hits("SELECT e.idx, e.uuid, e.kind, s.identity, s.allowed FROM signers s JOIN entries e ON e.idx = s.idx"
+                + " WHERE LOWER(s.subject) = LOWER(?) ORDER BY e.idx, s.pos LIMIT ?", email, limit);
+    }
+
+    /** When the last new checkpoint was verified, if ever. */
+    synchronized Optional<Instant> checkpointVerifiedAt() throws SQLException {
+        try (PreparedStatement ps = db.prepareStatement("SELECT cp_verified_at FROM position WHERE id = 1");
+                ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            Timestamp t = rs.getTimestamp(1);
+            db.commit();
+            return Optional.ofNullable(t).map(Timestamp::toInstant);
+        }
+    }
+
     /** Entries signed by a subject (SAN, e.g. an e-mail address). */
     synchronized List<Hit> bySubject(String subject, int limit) throws SQLException {
         return hits("SELECT e.idx, e.uuid, e.kind, s.identity, s.allowed FROM signers s JOIN entries e ON e.idx = s.idx"

@@ -29,11 +29,20 @@ final class TileClient {
     }
 
     static TileClient of(String baseUrl) {
+        try {
+            return of(baseUrl, javax.net.ssl.SSLContext.getDefault());
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("no default TLS context", e);
+        }
+    }
+
+    /** A client that trusts {@code tls} for https:// logs. */
+    static TileClient of(String baseUrl, javax.net.ssl.SSLContext tls) {
         URI u = URI.create(baseUrl);
         if (u.getScheme() == null || !(u.getScheme().equals("http") || u.getScheme().equals("https"))) {
             throw new IllegalArgumentException("log URL must be http(s)://..., got " + baseUrl);
         }
-        return new TileClient(u, HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build(),
+        return new TileClient(u, HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).sslContext(tls).build(),
                 Duration.ofSeconds(30));
     }
 

@@ -55,6 +55,7 @@ final class EntryDecoderTest {
         "happy-path-v0.1, hashedrekord, 1",
         "happy-path-v0.3, hashedrekord, 1",
         "happy-path-intoto-in-dsse-v3, dsse, 2",
+        "rekor2-happy-path, hashedrekord, 1",
     })
     void decode_publicGoodRekorBodies_yieldsGithubWorkflowIdentity(String bundleCase, String kind, int artifacts)
             throws Exception {
@@ -79,6 +80,15 @@ final class EntryDecoderTest {
     void decode_publicGoodHashedRekord_artifactIsTheSignedDigest() throws Exception {
         JsonNode e = tlogEntry("happy-path-v0.3");
         DecodedEntry d = decoder.decode(0, Base64.getDecoder().decode(e.get("canonicalizedBody").asText()));
+        byte[] artifact = Files.readAllBytes(Vectors.dir("sigstore-conformance").resolve("bundle-verify").resolve("a.txt"));
+        assertEquals("sha256:" + HexFormat.of().formatHex(EntryDecoder.sha256(artifact)), d.artifacts().get(0));
+    }
+
+    @Test
+    void decode_rekorV2Leaf_artifactIsTheSignedDigest() throws Exception {
+        JsonNode e = tlogEntry("rekor2-happy-path");
+        DecodedEntry d = decoder.decode(0, Base64.getDecoder().decode(e.get("canonicalizedBody").asText()));
+        assertEquals("0.0.2", d.apiVersion());
         byte[] artifact = Files.readAllBytes(Vectors.dir("sigstore-conformance").resolve("bundle-verify").resolve("a.txt"));
         assertEquals("sha256:" + HexFormat.of().formatHex(EntryDecoder.sha256(artifact)), d.artifacts().get(0));
     }
@@ -110,7 +120,13 @@ final class EntryDecoderTest {
         "not json",
         "{\"kind\":\"hashedrekord\",\"apiVersion\":\"0.0.1\"}",
         "{\"kind\":\"rekord\",\"apiVersion\":\"0.0.1\",\"spec\":{}}",
+        "{\"kind\":\"hashedrekord\",\"apiVersion\":\"0.0.3\",\"spec\":{}}",
         "{\"kind\":\"hashedrekord\",\"apiVersion\":\"0.0.2\",\"spec\":{}}",
+        "{\"kind\":\"hashedrekord\",\"apiVersion\":\"0.0.2\",\"spec\":{\"hashedRekordV002\":{\"data\":{},"
+                + "\"signature\":{}}}}",
+        "{\"kind\":\"dsse\",\"apiVersion\":\"0.0.2\",\"spec\":{\"dsseV002\":{\"payloadHash\":{\"algorithm\":"
+                + "\"SHA2_256\",\"digest\":\"AAAA\"},\"signatures\":[]}}}",
+        "{\"kind\":\"hashedrekord\",\"apiVersion\":\"0.0.2\",\"spec\":{\"unknownField\":1}}",
         "{\"kind\":\"hashedrekord\",\"apiVersion\":\"0.0.1\",\"spec\":{\"data\":{\"hash\":{\"algorithm\":\"sha256\","
                 + "\"value\":\"zz\"}},\"signature\":{\"publicKey\":{\"content\":\"AAAA\"}}}}",
         "{\"kind\":\"hashedrekord\",\"apiVersion\":\"0.0.1\",\"spec\":{\"data\":{\"hash\":{\"algorithm\":\"sha256\","

@@ -46,8 +46,7 @@ final class ForkDetectionTest {
     }
 
     static MonitorService open(TamperingProxy proxy, String name, Duration stall) throws Exception {
-        return MonitorService.open(new MonitorService.Config(URI.create(proxy.url()), MonitorService.ecdsaKey(TestLog.HOST, honest.server.publicKey()),
-                 null, null, tmp.resolve(name), Allowlist.parse(ALLOW), null, null, 0, null,
+        return MonitorService.open(new MonitorService.Config(URI.create(proxy.url()), honest.verifier(), honest.origin(), null, tmp.resolve(name), Allowlist.parse(ALLOW), null, null, 0, null,
                 new LogMonitor.Settings(Duration.ofSeconds(1), stall)));
     }
 
@@ -80,8 +79,8 @@ final class ForkDetectionTest {
             ObjectNode a = found.get(0);
             assertEquals("critical", a.get("severity").asText());
             assertTrue(a.get("message").asText().contains("is not consistent with checkpoint 10"), a.toString());
-            assertTrue(a.at("/details/verifiedCheckpoint").asText().startsWith(TestLog.HOST + "\n10\n"), a.toString());
-            assertTrue(a.at("/details/servedCheckpoint").asText().startsWith(TestLog.HOST + "\n15\n"), a.toString());
+            assertTrue(a.at("/details/verifiedCheckpoint").asText().startsWith(honest.origin() + "\n10\n"), a.toString());
+            assertTrue(a.at("/details/servedCheckpoint").asText().startsWith(honest.origin() + "\n15\n"), a.toString());
         }
     }
 
@@ -165,6 +164,20 @@ final class ForkDetectionTest {
     }
 
     @Test
+    void restart_afterQuietPeriod_stallClockRunsFromTheStoredCheckpoint() throws Exception {
+        try (TamperingProxy proxy = new TamperingProxy(honest.url())) {
+            try (MonitorService m = open(proxy, "stall-restart-state", Duration.ofMillis(300))) {
+                m.monitor.poll();
+            }
+            Thread.sleep(400);
+            try (MonitorService m = open(proxy, "stall-restart-state", Duration.ofMillis(300))) {
+                m.monitor.poll();
+                assertEquals(1, alerts(m, AlertType.STALL).size(), "the restart must not reset the stall clock");
+            }
+        }
+    }
+
+    @Test
     void poll_logUnreachable_countsReadErrorsAndRaisesStall() throws Exception {
         try (TamperingProxy proxy = new TamperingProxy(honest.url());
                 MonitorService m = open(proxy, "down-state", Duration.ofMillis(200))) {
@@ -182,7 +195,7 @@ final class ForkDetectionTest {
     void poll_checkpointWithWrongOrigin_raisesBadCheckpoint() throws Exception {
         try (TamperingProxy proxy = new TamperingProxy(honest.url());
                 MonitorService m = MonitorService.open(new MonitorService.Config(URI.create(proxy.url()),
-                        MonitorService.ecdsaKey(TestLog.HOST, honest.server.publicKey()), "other.origin", null, tmp.resolve("origin-state"),
+                        honest.verifier(), "other.origin", null, tmp.resolve("origin-state"),
                         Allowlist.parse(ALLOW), null, null, 0, null, new LogMonitor.Settings(Duration.ofSeconds(1), null)))) {
             m.monitor.poll();
             List<ObjectNode> found = alerts(m, AlertType.BAD_CHECKPOINT);

@@ -51,8 +51,7 @@ final class LogMonitorTest {
     }
 
     static MonitorService open(String url, Path state, String allowlist, URI webhook, Duration stall) throws Exception {
-        return MonitorService.open(new MonitorService.Config(URI.create(url), MonitorService.ecdsaKey(TestLog.HOST, log.server.publicKey()),
-                null, OptionalLong.of(0x1234L), state, Allowlist.parse(allowlist), webhook, "127.0.0.1", 0, null,
+        return MonitorService.open(new MonitorService.Config(URI.create(url), log.verifier(), log.origin(), null, state, Allowlist.parse(allowlist), webhook, "127.0.0.1", 0, null,
                 new LogMonitor.Settings(Duration.ofMillis(200), stall, true)));
     }
 
@@ -92,8 +91,9 @@ final class LogMonitorTest {
             assertEquals(1, found.size(), found.toString());
             ObjectNode a = found.get(0);
             assertEquals(bad.index(), a.get("logIndex").asLong());
-            assertEquals(new EntryDecoder(OptionalLong.of(0x1234L)).uuid(bad.body()), a.get("uuid").asText());
-            assertTrue(a.get("uuid").asText().startsWith("0000000000001234"));
+            // the same 80-hex UUID the Rekor API answered with: tree ID from the checkpoint origin, then leaf hash
+            assertEquals(bad.uuid(), a.get("uuid").asText());
+            assertEquals(80, bad.uuid().length());
             assertEquals("mallory@example.com", a.at("/identity/subject").asText());
             assertEquals(ISSUER, a.at("/identity/issuer").asText());
             assertEquals(ISSUER, a.at("/identity/issuerV1").asText());
@@ -195,20 +195,29 @@ final class LogMonitorTest {
         Path state = tmp.resolve("restart");
         try (TestLog own = TestLog.start(tmp.resolve("restart-log"), null);
                 TamperingProxy proxy = new TamperingProxy(own.url())) {
-            List<Long> offList = new ArrayList<>();
+            List<Long> offList = java.util.Collections.synchronizedList(new ArrayList<>());
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(6);
+            List<java.util.concurrent.Future<?>> posts = new ArrayList<>();
             for (int i = 0; i < 300; i++) {
                 boolean bad = i % 50 == 7;
-                var a = own.appendNoWait(new TestLog.Id(bad ? "intruder" + i + "@example.com" : "release@example.com",
-                        ISSUER), TestLog.sha256(("artifact " + i).getBytes(StandardCharsets.UTF_8)));
-                if (bad) {
-                    offList.add(a.index());
-                }
+                String who = bad ? "intruder" + i + "@example.com" : "release@example.com";
+                posts.add(pool.submit(() -> {
+                    TestLog.Appended a = own.append(new TestLog.Id(who, ISSUER));
+                    if (bad) {
+                        offList.add(a.index());
+                    }
+                    return null;
+                }));
             }
-            own.server.engine().awaitIntegrated(299, Duration.ofSeconds(60));
+            for (var f : posts) {
+                f.get();
+            }
+            pool.shutdown();
+            java.util.Collections.sort(offList);
             // The first run reads bundle 0, then the log fails for bundle 1: the run stops after 256 entries.
             proxy.failing = p -> p.startsWith("/tile/entries/001");
             try (MonitorService m = MonitorService.open(new MonitorService.Config(URI.create(proxy.url()),
-                    MonitorService.ecdsaKey(TestLog.HOST, own.server.publicKey()), null, null, state, Allowlist.parse(ALLOWLIST), null, null, 0,
+                    own.verifier(), own.origin(), null, state, Allowlist.parse(ALLOWLIST), null, null, 0,
                     null, new LogMonitor.Settings(Duration.ofSeconds(1), null)))) {
                 LogMonitor.PollResult r = m.monitor.poll();
                 assertEquals(300, r.treeSize());
@@ -217,11 +226,10 @@ final class LogMonitorTest {
             }
             proxy.failing = p -> false;
             for (int i = 300; i < 310; i++) {
-                own.append(new TestLog.Id("intruder" + i + "@example.com", ISSUER));
-                offList.add((long) i);
+                offList.add(own.append(new TestLog.Id("intruder" + i + "@example.com", ISSUER)).index());
             }
             try (MonitorService m = MonitorService.open(new MonitorService.Config(URI.create(proxy.url()),
-                    MonitorService.ecdsaKey(TestLog.HOST, own.server.publicKey()), null, null, state, Allowlist.parse(ALLOWLIST), null, null, 0,
+                    own.verifier(), own.origin(), null, state, Allowlist.parse(ALLOWLIST), null, null, 0,
                     null, new LogMonitor.Settings(Duration.ofSeconds(1), null)))) {
                 LogMonitor.PollResult r = m.monitor.poll();
                 assertEquals(310, r.treeSize());

@@ -6,6 +6,7 @@ import dev.sigstack.core.rekor.CanonicalEntry;
 import dev.sigstack.core.rekor.ProposedEntries;
 import dev.sigstack.core.rekor.PublicKeyMaterial;
 import dev.sigstack.tlog.LogEngine;
+import dev.sigstack.tlog.PushbackException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,8 +25,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Entries checked per second by the monitor against a local log, and the log's append rate in the same run.
- * Not part of the normal build: {@code ./mvnw -pl log-monitor -am verify -DexcludedGroups= -Dtest=MonitorBenchmark
- * -Dsurefire.failIfNoSpecifiedTests=false} (size: {@code -Dmonitor.bench.entries=20000}).
+ * Not part of the normal build:
+ * {@code ./mvnw -pl log-monitor -am verify -DexcludedGroups= -Dtest=MonitorBenchmark -Dsurefire.failIfNoSpecifiedTests=false}
+ * (sizes: {@code -Dmonitor.bench.entries=20000 -Dmonitor.bench.http=2000 -Dmonitor.bench.clients=64}).
  */
 @Tag("benchmark")
 final class MonitorBenchmark {
@@ -35,9 +37,12 @@ final class MonitorBenchmark {
     @Test
     void monitor_catchUpAndLiveTail_versusAppendRate() throws Exception {
         int n = Integer.getInteger("monitor.bench.entries", 20_000);
-        int writers = Integer.getInteger("monitor.bench.writers", 8);
+        int httpN = Integer.getInteger("monitor.bench.http", 2_000);
+        int clients = Integer.getInteger("monitor.bench.clients", 64);
+        int writers = 8;
         try (TestLog log = TestLog.start(tmp.resolve("log"), null)) {
-            // Real hashedrekord bodies: 50 Fulcio-profile certificates, each signing distinct random digests.
+            // Real hashedrekord bodies: 50 Fulcio-profile certificates (every 10th identity is off-list), each
+            // signing distinct random digests.
             List<KeyPair> keys = new ArrayList<>();
             List<String> pems = new ArrayList<>();
             for (int i = 0; i < 50; i++) {
@@ -48,21 +53,25 @@ final class MonitorBenchmark {
                         TestLog.certificate(kp, new TestLog.Id(subject, "https://dex.internal")).getEncoded()));
             }
             SecureRandom random = new SecureRandom();
-            List<CanonicalEntry> entries = new ArrayList<>();
-            for (int i = 0; i < 2 * n; i++) {
+            List<byte[]> proposed = new ArrayList<>();
+            for (int i = 0; i < n + httpN; i++) {
                 byte[] digest = new byte[32];
                 random.nextBytes(digest);
-                entries.add(ProposedEntries.canonicalize(TestLog.proposedHashedRekord(keys.get(i % 50), pems.get(i % 50), digest)));
+                proposed.add(TestLog.proposedHashedRekord(keys.get(i % 50), pems.get(i % 50), digest));
+            }
+            List<CanonicalEntry> bulk = new ArrayList<>();
+            for (byte[] p : proposed.subList(0, n)) {
+                bulk.add(ProposedEntries.canonicalize(p));
             }
 
-            // 1. The log's append rate: concurrent writers, until the last entry is in a published checkpoint.
-            double appendRate = append(log, entries.subList(0, n), writers);
+            // 1. The log engine's own append rate (no HTTP, bodies already verified): the upper bound of the log.
+            double engineRate = appendInProcess(log, bulk, writers);
 
             // 2. Monitor catch-up: a fresh monitor checks all n entries.
             String allow = "identities:\n  - issuer: https://dex.internal\n    subject: release@example.com\n";
             try (MonitorService m = MonitorService.open(new MonitorService.Config(URI.create(log.url()),
-                    MonitorService.ecdsaKey(TestLog.HOST, log.server.publicKey()), null, null, tmp.resolve("state"),
-                    Allowlist.parse(allow), null, null, 0, null, new LogMonitor.Settings(Duration.ofMillis(200), null)))) {
+                    log.verifier(), log.origin(), null, tmp.resolve("state"), Allowlist.parse(allow), null, null, 0,
+                    null, new LogMonitor.Settings(Duration.ofMillis(100), null)))) {
                 long t0 = System.nanoTime();
                 long checked = 0;
                 while (checked < n) {
@@ -71,37 +80,44 @@ final class MonitorBenchmark {
                 double catchUp = n / ((System.nanoTime() - t0) / 1e9);
                 assertEquals(n, m.store.entryCount());
 
-                // 3. Live tail: the monitor polls in the background while writers append n more entries.
+                // 3. Live tail: the monitor polls every 100 ms while clients POST to the Rekor v1 API.
                 m.start();
                 long a0 = System.nanoTime();
-                append(log, entries.subList(n, 2 * n), writers);
+                double httpRate = appendOverHttp(log, proposed.subList(n, n + httpN), clients);
                 long appended = System.nanoTime();
-                while (m.metrics.nextIndex.get() < 2L * n) {
+                while (m.metrics.nextIndex.get() < n + httpN) {
                     Thread.sleep(5);
                 }
                 long done = System.nanoTime();
-                double liveAppend = n / ((appended - a0) / 1e9);
                 double lagMs = (done - appended) / 1e6;
-                double liveChecked = n / ((done - a0) / 1e9);
                 long alerts = m.metrics.alerts(AlertType.UNLISTED_IDENTITY);
                 String report = String.format(
-                        "entries=%d writers=%d cores=%d%n"
-                                + "log append rate (in-process LogEngine.add, %d writers, until integrated): %.0f entries/s%n"
-                                + "monitor catch-up (fresh state, HTTP tiles, proofs, decode, allowlist, H2): %.0f entries/s"
-                                + " (%.2fx the append rate)%n"
-                                + "live tail while appending: appends %.0f entries/s, monitor checked %.0f entries/s,"
-                                + " caught up %.0f ms after the last append%n"
+                        "entries=%d (+%d over HTTP) cores=%d load-average=%s%n"
+                                + "log engine append rate (in-process LogEngine.add, %d writers, H2, until integrated): %.0f entries/s%n"
+                                + "monitor catch-up (fresh state; HTTP tiles, bundle proofs, decode, allowlist, H2): %.0f entries/s"
+                                + " = %.2fx the engine's append rate%n"
+                                + "log append rate over HTTP (POST /api/v1/log/entries, %d clients): %.0f entries/s%n"
+                                + "live tail during those appends: caught up %.0f ms after the last append (%.0f s of appends)%n"
                                 + "unlisted-identity alerts raised: %d (expected %d)%n",
-                        n, writers, Runtime.getRuntime().availableProcessors(), writers, appendRate, catchUp,
-                        catchUp / appendRate, liveAppend, liveChecked, lagMs, alerts, 2L * n / 10);
+                        n, httpN, Runtime.getRuntime().availableProcessors(), loadAverage(), writers, engineRate,
+                        catchUp, catchUp / engineRate, clients, httpRate, lagMs, (appended - a0) / 1e9, alerts,
+                        (long) (n + httpN) / 10);
                 System.out.print(report);
                 Files.writeString(Path.of("target", "monitor-benchmark.txt"), report);
-                assertEquals(2L * n / 10, alerts);
+                assertEquals((n + httpN) / 10, alerts);
             }
         }
     }
 
-    static double append(TestLog log, List<CanonicalEntry> entries, int writers) throws Exception {
+    static String loadAverage() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
+        } catch (java.io.IOException e) {
+            return "?";
+        }
+    }
+
+    static double appendInProcess(TestLog log, List<CanonicalEntry> entries, int writers) throws Exception {
         AtomicInteger next = new AtomicInteger();
         ExecutorService pool = Executors.newFixedThreadPool(writers);
         long t0 = System.nanoTime();
@@ -116,7 +132,7 @@ final class MonitorBenchmark {
                             last = Math.max(last, log.server.engine().add(
                                     new LogEngine.NewEntry(e.body(), e.leafHash(), e.indexKeys(), null)).index());
                             break;
-                        } catch (dev.sigstack.tlog.PushbackException p) {
+                        } catch (PushbackException p) {
                             Thread.sleep(1);
                         }
                     }
@@ -130,6 +146,27 @@ final class MonitorBenchmark {
         }
         log.server.engine().awaitIntegrated(last, Duration.ofMinutes(5));
         double rate = entries.size() / ((System.nanoTime() - t0) / 1e9);
+        pool.shutdown();
+        return rate;
+    }
+
+    static double appendOverHttp(TestLog log, List<byte[]> proposed, int clients) throws Exception {
+        AtomicInteger next = new AtomicInteger();
+        ExecutorService pool = Executors.newFixedThreadPool(clients);
+        long t0 = System.nanoTime();
+        List<Future<Void>> fs = new ArrayList<>();
+        for (int w = 0; w < clients; w++) {
+            fs.add(pool.submit(() -> {
+                for (int i; (i = next.getAndIncrement()) < proposed.size(); ) {
+                    log.post(proposed.get(i), null);
+                }
+                return null;
+            }));
+        }
+        for (Future<Void> f : fs) {
+            f.get();
+        }
+        double rate = proposed.size() / ((System.nanoTime() - t0) / 1e9);
         pool.shutdown();
         return rate;
     }

@@ -69,8 +69,7 @@ final class MonitorServiceTest {
     void open(org.junit.jupiter.api.TestInfo info) throws Exception {
         received.clear();
         hookStatus.set(200);
-        m = MonitorService.open(new MonitorService.Config(URI.create(log.url()), MonitorService.ecdsaKey(TestLog.HOST, log.server.publicKey()),
-                null, null, tmp.resolve(info.getTestMethod().orElseThrow().getName()), Allowlist.parse(ALLOW),
+        m = MonitorService.open(new MonitorService.Config(URI.create(log.url()), log.verifier(), log.origin(), null, tmp.resolve(info.getTestMethod().orElseThrow().getName()), Allowlist.parse(ALLOW),
                 URI.create("http://127.0.0.1:" + hook.getAddress().getPort() + "/hook"), "127.0.0.1", 0, "s3cret",
                 new LogMonitor.Settings(Duration.ofMillis(100), null, true)));
         m.monitor.poll();
@@ -102,8 +101,9 @@ final class MonitorServiceTest {
         assertEquals(1, received.size(), received.toString());
         JsonNode a = received.get(0);
         assertEquals("unlisted_identity", a.get("type").asText());
+        assertTrue(a.get("text").asText().startsWith("[HIGH] sigstack log monitor: entry "), a.toString());
         assertEquals(bad.index(), a.get("logIndex").asLong());
-        assertEquals(new EntryDecoder(java.util.OptionalLong.empty()).uuid(bad.body()), a.get("uuid").asText());
+        assertEquals(bad.uuid(), a.get("uuid").asText());
         assertEquals("mallory@example.com", a.at("/identity/subject").asText());
     }
 
@@ -145,7 +145,7 @@ final class MonitorServiceTest {
         assertEquals(1, byArtifact.size());
         assertEquals(a.index(), byArtifact.get(0).get("logIndex").asLong());
         String keyId = byArtifact.get(0).at("/identity/keyId").asText();
-        JsonNode byEmail = JSON.readTree(get(base + "/v1/search?email=finder@example.com").body());
+        JsonNode byEmail = JSON.readTree(get(base + "/v1/search?email=Finder@EXAMPLE.com").body());
         assertEquals(a.index(), byEmail.get(0).get("logIndex").asLong());
         JsonNode byKey = JSON.readTree(get(base + "/v1/search?keyId=" + URLEncoder.encode(keyId, StandardCharsets.UTF_8)).body());
         assertEquals(a.index(), byKey.get(0).get("logIndex").asLong());
@@ -203,6 +203,24 @@ final class MonitorServiceTest {
         assertEquals("break_glass", received.get(0).get("type").asText());
         assertEquals(1, m.store.alerts("break_glass", 10).size());
         assertEquals(1, m.metrics.alerts(AlertType.BREAK_GLASS));
+    }
+
+    @Test
+    void breakGlass_eventAsTheAdmissionGateSendsIt_isAccepted() throws Exception {
+        String digest = "sha256:" + "ef".repeat(32);
+        log.append(RELEASE, HexFormat.of().parseHex(digest.substring(7)));
+        m.monitor.poll();
+        // the body admission-gate's BreakGlassAudit posts
+        String event = "{\"event\":\"break-glass-admission\",\"time\":\"2026-11-27T03:00:00Z\",\"namespace\":\"ops\","
+                + "\"kind\":\"Pod\",\"name\":\"debug\",\"user\":\"system:serviceaccount:ops:deployer\","
+                + "\"images\":[\"registry.internal/ops/toolbox@" + digest + "\"]}";
+        HttpResponse<String> r = postBreakGlass(event, "s3cret");
+        assertEquals(202, r.statusCode(), r.body());
+        JsonNode alert = JSON.readTree(r.body());
+        assertTrue(alert.get("message").asText().startsWith("pod ops/debug admitted through break-glass"), r.body());
+        assertTrue(alert.at("/details/images/0/signed").asBoolean(), r.body());
+        assertEquals("image digest", alert.at("/details/images/0/entries/0/matched").asText());
+        assertEquals("system:serviceaccount:ops:deployer", alert.at("/details/event/user").asText());
     }
 
     @Test

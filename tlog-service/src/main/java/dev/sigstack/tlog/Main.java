@@ -1,34 +1,23 @@
 package dev.sigstack.tlog;
 
-import dev.sigstack.tlog.rekor.RekorApis;
-import dev.sigstack.tlog.rekor.RekorLimits;
 import io.helidon.config.Config;
 import io.helidon.logging.common.LogConfig;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * Runs the transparency log alone: {@code java -jar tlog-service.jar}, configured by application.yaml, with the
  * Rekor v1 API over its log.
  */
 public final class Main {
-    /** The Rekor v1 tree ID when {@code tlog.tree-id} is not set. */
-    static final long DEFAULT_TREE_ID = 1L;
-
     private Main() {
     }
 
     public static void main(String[] args) throws Exception {
         LogConfig.configureRuntime();
         Config config = Config.create();
-        TlogServer server = start(config, rekorV1(config));
+        TlogServer server = start(config, null);
         Runtime.getRuntime().addShutdownHook(new Thread(server::close));
-    }
-
-    /** The Rekor v1 API ({@code /api/v1/...}) over the service's log, with tree ID {@code tlog.tree-id}. */
-    static TlogServer.RoutingExtension rekorV1(Config config) {
-        long treeId = config.get("tlog.tree-id").asLong().orElse(DEFAULT_TREE_ID);
-        return (routing, engine, logKey) -> RekorApis.register(routing, engine, null, logKey, treeId,
-                RekorLimits.DEFAULTS);
     }
 
     /**
@@ -46,6 +35,7 @@ public final class Main {
         c = c.withApi(TlogServer.Api.valueOf(tlog.get("api").asString().orElse("rekor-v1")
                 .toUpperCase(java.util.Locale.ROOT).replace('-', '_')));
         c = tlog.get("key-file").asString().map(Path::of).map(c::withKeyFile).orElse(c);
+        c = c.withWitnessKeys(tlog.get("witnesses").asList(String.class).orElse(List.of()));
         if (c.api() == TlogServer.Api.CT) {
             // The CA certificates (PEM) whose chains the CT log accepts.
             Path roots = Path.of(tlog.get("ct-roots").asString().orElseThrow(

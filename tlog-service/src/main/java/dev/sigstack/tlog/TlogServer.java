@@ -68,15 +68,18 @@ public final class TlogServer implements AutoCloseable {
      * @param tls TLS for the listener, or null for plain HTTP
      * @param api the write/read API this log serves
      * @param ctRoots for {@link Api#CT}: the CA certificates whose chains the CT log accepts
+     * @param witnessKeys cosignature/v1 verifier keys ({@code name+hash+base64}) of the witnesses whose
+     *     cosignatures the log accepts and serves
      */
     public record Config(String hostname, String jdbcUrl, Path keyFile, String host, int port, String selfUrl, Tls tls,
-            int poolSize, Api api, List<X509Certificate> ctRoots) {
+            int poolSize, Api api, List<X509Certificate> ctRoots, List<String> witnessKeys) {
         public Config {
             if (hostname == null || hostname.isBlank() || hostname.contains(":") || hostname.contains("/")) {
                 throw new IllegalArgumentException("tlog hostname must be a bare hostname (no scheme, no port)");
             }
             api = api == null ? Api.TILES_ONLY : api;
             ctRoots = ctRoots == null ? List.of() : List.copyOf(ctRoots);
+            witnessKeys = witnessKeys == null ? List.of() : List.copyOf(witnessKeys);
             if (api == Api.CT && ctRoots.isEmpty()) {
                 throw new IllegalArgumentException("a CT log needs the CA roots whose chains it accepts");
             }
@@ -84,43 +87,47 @@ public final class TlogServer implements AutoCloseable {
 
         public static Config defaults(Path dataDir) {
             return new Config("localhost", "jdbc:h2:file:" + dataDir.resolve("tlog").toAbsolutePath(),
-                    dataDir.resolve("tlog-key.pem"), "127.0.0.1", 0, null, null, 16, Api.TILES_ONLY, null);
+                    dataDir.resolve("tlog-key.pem"), "127.0.0.1", 0, null, null, 16, Api.TILES_ONLY, null, null);
         }
 
         public Config withPort(int p) {
-            return new Config(hostname, jdbcUrl, keyFile, host, p, selfUrl, tls, poolSize, api, ctRoots);
+            return new Config(hostname, jdbcUrl, keyFile, host, p, selfUrl, tls, poolSize, api, ctRoots, witnessKeys);
         }
 
         public Config withHost(String h) {
-            return new Config(hostname, jdbcUrl, keyFile, h, port, selfUrl, tls, poolSize, api, ctRoots);
+            return new Config(hostname, jdbcUrl, keyFile, h, port, selfUrl, tls, poolSize, api, ctRoots, witnessKeys);
         }
 
         public Config withHostname(String h) {
-            return new Config(h, jdbcUrl, keyFile, host, port, selfUrl, tls, poolSize, api, ctRoots);
+            return new Config(h, jdbcUrl, keyFile, host, port, selfUrl, tls, poolSize, api, ctRoots, witnessKeys);
         }
 
         public Config withJdbcUrl(String u) {
-            return new Config(hostname, u, keyFile, host, port, selfUrl, tls, poolSize, api, ctRoots);
+            return new Config(hostname, u, keyFile, host, port, selfUrl, tls, poolSize, api, ctRoots, witnessKeys);
         }
 
         public Config withSelfUrl(String u) {
-            return new Config(hostname, jdbcUrl, keyFile, host, port, u, tls, poolSize, api, ctRoots);
+            return new Config(hostname, jdbcUrl, keyFile, host, port, u, tls, poolSize, api, ctRoots, witnessKeys);
         }
 
         public Config withTls(Tls t) {
-            return new Config(hostname, jdbcUrl, keyFile, host, port, selfUrl, t, poolSize, api, ctRoots);
+            return new Config(hostname, jdbcUrl, keyFile, host, port, selfUrl, t, poolSize, api, ctRoots, witnessKeys);
         }
 
         public Config withKeyFile(Path k) {
-            return new Config(hostname, jdbcUrl, k, host, port, selfUrl, tls, poolSize, api, ctRoots);
+            return new Config(hostname, jdbcUrl, k, host, port, selfUrl, tls, poolSize, api, ctRoots, witnessKeys);
         }
 
         public Config withApi(Api a) {
-            return new Config(hostname, jdbcUrl, keyFile, host, port, selfUrl, tls, poolSize, a, ctRoots);
+            return new Config(hostname, jdbcUrl, keyFile, host, port, selfUrl, tls, poolSize, a, ctRoots, witnessKeys);
+        }
+
+        public Config withWitnessKeys(List<String> keys) {
+            return new Config(hostname, jdbcUrl, keyFile, host, port, selfUrl, tls, poolSize, api, ctRoots, keys);
         }
 
         public Config withCtRoots(List<X509Certificate> roots) {
-            return new Config(hostname, jdbcUrl, keyFile, host, port, selfUrl, tls, poolSize, api, roots);
+            return new Config(hostname, jdbcUrl, keyFile, host, port, selfUrl, tls, poolSize, api, roots, witnessKeys);
         }
     }
 
@@ -181,7 +188,7 @@ public final class TlogServer implements AutoCloseable {
                                     .build())
                             .addObserver(MetricsObserver.create())
                             .build())
-                    .routing(r -> routing(r, handle, key, apiRouting(config, extraRouting)));
+                    .routing(r -> routing(r, handle, key, witnesses(config), apiRouting(config, extraRouting)));
             if (config.tls() != null) {
                 b.tls(config.tls());
             }
@@ -201,7 +208,7 @@ public final class TlogServer implements AutoCloseable {
                         new RekorV1Service(engine, key, treeId(key.getPublic()), RekorLimits.DEFAULTS));
                 case REKOR_V2 -> routing.register(new RekorV2Service(engine, key.getPublic(), RekorLimits.DEFAULTS));
                 // RFC 6962 §4: every CT API path is under <log base URL>/ct/v1/ (the CA's client posts there)
-                case CT -> routing.register("/ct/v1", new CtLogService(
+                case CT -> routing.register(new CtLogService(
                         new CtLog(engine, key.getPrivate(), key.getPublic(), config.ctRoots(), Clock.systemUTC())));
                 case TILES_ONLY -> { }
             }
@@ -217,16 +224,34 @@ public final class TlogServer implements AutoCloseable {
         void extend(HttpRouting.Builder routing, LogEngine engine, KeyPair logKey);
     }
 
-    static void routing(HttpRouting.Builder r, Engines.Handle handle, KeyPair key, RoutingExtension extra) {
+    private static List<dev.sigstack.core.note.NoteVerifier> witnesses(Config config) {
+        return config.witnessKeys().stream().map(NoteKeys::verifier).toList();
+    }
+
+    static void routing(HttpRouting.Builder r, Engines.Handle handle, KeyPair key,
+            List<dev.sigstack.core.note.NoteVerifier> witnesses, RoutingExtension extra) {
+        io.helidon.metrics.api.Timer latency = Metrics.globalRegistry().getOrCreate(
+                io.helidon.metrics.api.Timer.builder("tlog_write_latency")
+                        .description("time to answer a write (POST), including sequencing"));
         r.addFilter((chain, req, res) -> {
+            if (!req.prologue().method().text().equals("POST")) {
+                chain.proceed();
+                return;
+            }
             // Standbys serve reads; writes go to the process that holds the sequencing lease.
-            if (req.prologue().method().text().equals("POST") && !handle.holdsLease()) {
+            if (!handle.holdsLease()) {
                 forward(handle.leaseHolderUrl(), req, res);
                 return;
             }
-            chain.proceed();
+            long start = System.nanoTime();
+            try {
+                chain.proceed();
+            } finally {
+                latency.record(java.time.Duration.ofNanos(System.nanoTime() - start));
+            }
         });
         r.register(new TiledReadService(handle.engine()));
+        r.register(new CosignatureService(handle, witnesses));
         if (extra != null) {
             extra.extend(r, handle.engine(), key);
         }

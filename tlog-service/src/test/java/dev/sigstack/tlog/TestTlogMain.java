@@ -14,12 +14,8 @@ final class TestTlogMain {
     public static void main(String[] args) throws Exception {
         LogConfig.configureRuntime();
         Config config = Config.create();
-        TlogServer.RoutingExtension rekor = Main.rekorV1(config);
-        TestAppendRoutes test = new TestAppendRoutes();
-        TlogServer server = Main.start(config, (routing, engine, key) -> {
-            rekor.extend(routing, engine, key);
-            test.extend(routing, engine, key);
-        });
+        // tlog.api (default rekor-v1) makes TlogServer register the Rekor v1 API itself.
+        TlogServer server = Main.start(config, new TestAppendRoutes());
         Runtime.getRuntime().addShutdownHook(new Thread(server::close));
     }
 }

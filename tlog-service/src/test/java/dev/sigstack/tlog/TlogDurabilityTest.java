@@ -31,7 +31,7 @@ final class TlogDurabilityTest {
     @Test
     void append_serviceKilledMidLoadTenTimes_acknowledgedEntriesSurviveAndCheckpointsConsistent() throws Exception {
         String db = Databases.postgres();
-        run(db, 10, 6, round -> false);
+        run(db, 10, 6);
     }
 
     @Test
@@ -78,8 +78,7 @@ final class TlogDurabilityTest {
     }
 
     /** The rounds: start, load, SIGKILL mid-load, and after each restart check what the previous round saw. */
-    private void run(String db, int rounds, int clients, java.util.function.IntPredicate killPostgres)
-            throws Exception {
+    private void run(String db, int rounds, int clients) throws Exception {
         Path data = tmp.resolve("data");
         KeyPair key = KeyFiles.loadOrCreateEcdsa(data.resolve("tlog-key.pem"));
         NoteVerifier verifier = NoteKeys.ecdsaVerifier(HOST, key.getPublic());

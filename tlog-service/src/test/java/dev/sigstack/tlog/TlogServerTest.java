@@ -31,6 +31,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 final class TlogServerTest {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final int ENTRIES = 600;
+    private static final byte[] WITNESS = new byte[32];
 
     @TempDir
     static Path dataDir;
@@ -39,7 +40,9 @@ final class TlogServerTest {
 
     @BeforeAll
     static void start() throws Exception {
-        server = TlogServer.start(TlogServer.Config.defaults(dataDir).withHostname("tlog.test"), null);
+        server = TlogServer.start(TlogServer.Config.defaults(dataDir).withHostname("tlog.test")
+                .withWitnessKeys(List.of(dev.sigstack.core.note.Cosignatures.verifierKey("witness.test", WITNESS))),
+                null);
         base = "http://127.0.0.1:" + server.port();
         for (int i = 0; i < ENTRIES; i++) {
             byte[] data = ("entry " + i).getBytes(StandardCharsets.UTF_8);
@@ -97,6 +100,36 @@ final class TlogServerTest {
         "/tile/0/x000/002", "/tile/0/002.p/0", "/tile/abc", "/tile/0/002.p/256"})
     void tile_beyondTreeOrMalformed_is404(String path) throws Exception {
         assertEquals(404, get(path).statusCode(), path);
+    }
+
+    @Test
+    void cosignatures_fromConfiguredWitness_storedAndServed_othersRefused() throws Exception {
+        String note = new String(get("/checkpoint").body(), StandardCharsets.UTF_8);
+        String text = SignedNote.parse(note).text();
+        String good = dev.sigstack.core.note.Cosignatures.cosign("witness.test", WITNESS, 1_800_000_000L, text).line();
+        byte[] stranger = new byte[32];
+        stranger[0] = 1;
+        String unknown = dev.sigstack.core.note.Cosignatures.cosign("stranger.test", stranger, 1_800_000_000L, text).line();
+        String wrongText = dev.sigstack.core.note.Cosignatures.cosign("witness.test", WITNESS, 1_800_000_000L,
+                text.replace("\n" + ENTRIES + "\n", "\n1\n")).line();
+
+        assertEquals(403, post("/checkpoint/cosignatures", unknown).statusCode());
+        assertEquals(400, post("/checkpoint/cosignatures", wrongText).statusCode());
+        assertEquals(400, post("/checkpoint/cosignatures", "not a signature line\n").statusCode());
+        assertEquals(413, post("/checkpoint/cosignatures", "x".repeat(20_000)).statusCode());
+        assertEquals(201, post("/checkpoint/cosignatures", good).statusCode());
+
+        String served = new String(get("/checkpoint").body(), StandardCharsets.UTF_8);
+        assertTrue(served.endsWith(good), served);
+        SignedNote.parse(served).verify(NoteKeys.verifier(
+                dev.sigstack.core.note.Cosignatures.verifierKey("witness.test", WITNESS)));
+        SignedNote.parse(served).verify(NoteKeys.ecdsaVerifier("tlog.test", server.publicKey()));
+    }
+
+    private static HttpResponse<byte[]> post(String path, String body) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(base + path))
+                .POST(HttpRequest.BodyPublishers.ofString(body)).header("Content-Type", "text/plain").build(),
+                HttpResponse.BodyHandlers.ofByteArray());
     }
 
     @Test

@@ -26,21 +26,34 @@ import org.bouncycastle.crypto.util.SubjectPublicKeyInfoFactory;
 import org.bouncycastle.openssl.PEMKeyPair;
 import org.bouncycastle.openssl.PEMParser;
 import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
+import org.bouncycastle.openssl.jcajce.JceOpenSSLPKCS8DecryptorProviderBuilder;
+import org.bouncycastle.operator.OperatorCreationException;
+import org.bouncycastle.pkcs.PKCS8EncryptedPrivateKeyInfo;
+import org.bouncycastle.pkcs.PKCSException;
 
 /**
- * Loads TUF keys. A key reference is either a PEM file (an unencrypted PKCS#8 or SEC1 private key,
- * or a public key) or {@code pkcs11:CONFIG#ALIAS}: the SunPKCS11 provider configured by the file
- * CONFIG, key entry ALIAS, PIN from the environment variable {@code SIGSTACK_PKCS11_PIN}.
+ * Loads TUF keys. A key reference is either a PEM file (a PKCS#8 or SEC1 private key, a
+ * passphrase-encrypted PKCS#8 key with the passphrase in {@code SIGSTACK_KEY_PASSPHRASE}, or a
+ * public key) or {@code pkcs11:CONFIG#ALIAS}: the SunPKCS11 provider configured by the file CONFIG,
+ * key entry ALIAS, PIN from the environment variable {@code SIGSTACK_PKCS11_PIN}.
  */
 public final class Keys {
 
   /** The environment variable holding the PKCS#11 user PIN. */
   public static final String PIN_ENV = "SIGSTACK_PKCS11_PIN";
+  /** The environment variable holding the passphrase of encrypted PKCS#8 PEM keys. */
+  public static final String PASSPHRASE_ENV = "SIGSTACK_KEY_PASSPHRASE";
 
   private Keys() {}
 
   /** A signer for a private key reference. */
   public static TufSigner signer(String ref) throws IOException, GeneralSecurityException {
+    String pass = System.getenv(PASSPHRASE_ENV);
+    return signer(ref, pass == null ? null : pass.toCharArray());
+  }
+
+  /** A signer for a key reference; {@code passphrase} decrypts an encrypted PKCS#8 PEM. */
+  public static TufSigner signer(String ref, char[] passphrase) throws IOException, GeneralSecurityException {
     if (ref.startsWith("pkcs11:")) {
       int hash = ref.lastIndexOf('#');
       if (hash < 0) {
@@ -54,6 +67,17 @@ public final class Keys {
     }
     Object o = readPem(Path.of(ref));
     JcaPEMKeyConverter conv = new JcaPEMKeyConverter();
+    if (o instanceof PKCS8EncryptedPrivateKeyInfo enc) {
+      if (passphrase == null) {
+        throw new IllegalArgumentException(ref + ": encrypted key; set " + PASSPHRASE_ENV + " to its passphrase");
+      }
+      try {
+        o = enc.decryptPrivateKeyInfo(new JceOpenSSLPKCS8DecryptorProviderBuilder()
+            .setProvider(new org.bouncycastle.jce.provider.BouncyCastleProvider()).build(passphrase));
+      } catch (OperatorCreationException | PKCSException e) {
+        throw new IllegalArgumentException(ref + ": cannot decrypt the key (wrong passphrase?)");
+      }
+    }
     if (o instanceof PEMKeyPair pair) {
       var kp = conv.getKeyPair(pair);
       return TufSigner.of(kp.getPrivate(), kp.getPublic(), null);
@@ -63,7 +87,7 @@ public final class Keys {
       PublicKey pub = conv.getPublicKey(publicOf(info, ref));
       return TufSigner.of(priv, pub, null);
     }
-    throw new IllegalArgumentException(ref + ": not an unencrypted private key PEM (PKCS#8 or SEC1)");
+    throw new IllegalArgumentException(ref + ": not a private key PEM (PKCS#8, encrypted PKCS#8 or SEC1)");
   }
 
   /** The public key object of a reference: a public or private key PEM, or a PKCS#11 key. */

@@ -236,6 +236,8 @@ public final class TufRepoBuilderCli {
   static final class Targets implements Callable<Integer> {
     @Option(names = "--repo", required = true, paramLabel = "DIR") Path repo;
     @Option(names = "--remove", paramLabel = "NAME") List<String> remove = new ArrayList<>();
+    @Option(names = "--resign", description = "Re-sign the targets as they are (fresh expiry), even with nothing to add or remove.")
+    boolean resign;
     @Mixin TargetOptions targetOpts;
     @Mixin SignOptions sign;
     @Mixin PackageAfter packageAfter;
@@ -246,8 +248,8 @@ public final class TufRepoBuilderCli {
       TufRepository r = TufRepository.open(repo);
       Instant now = sign.now();
       Map<String, Target> put = targetOpts.targets(now);
-      if (put.isEmpty() && remove.isEmpty()) {
-        throw new IllegalArgumentException("nothing to do: give --stack, --target or --remove");
+      if (put.isEmpty() && remove.isEmpty() && !resign) {
+        throw new IllegalArgumentException("nothing to do: give --stack, --target, --remove or --resign");
       }
       r.putTargets(put, new LinkedHashSet<>(remove), sign.signers(), sign.expiries(), now);
       spec.commandLine().getOut().printf("targets v%d: %d target(s); snapshot v%d; timestamp v%d%n",
@@ -382,6 +384,14 @@ public final class TufRepoBuilderCli {
         return EXIT_REFUSED;
       }
       int errors = 0;
+      if (source.repo != null) {
+        long newest = newestRoot(source.repo);
+        if (newest > t.root().version()) {
+          errors++;
+          err.printf("error: root chain stops at version %d but %d.root.json is published (%d.root.json missing?)%n",
+              t.root().version(), newest, t.root().version() + 1);
+        }
+      }
       var targets = client.targets();
       for (String name : targets.keySet()) {
         try {
@@ -404,6 +414,19 @@ public final class TufRepoBuilderCli {
           t.targets().version(), targets.size());
       return 0;
     }
+  }
+
+  static long newestRoot(Path dir) throws IOException {
+    long max = 0;
+    try (var files = Files.list(dir)) {
+      for (Path p : (Iterable<Path>) files::iterator) {
+        var m = java.util.regex.Pattern.compile("(\\d+)\\.root\\.json").matcher(p.getFileName().toString());
+        if (m.matches()) {
+          max = Math.max(max, Long.parseLong(m.group(1)));
+        }
+      }
+    }
+    return max;
   }
 
   @Command(name = "package", mixinStandardHelpOptions = true,

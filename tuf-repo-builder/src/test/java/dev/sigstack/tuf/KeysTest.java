@@ -2,6 +2,7 @@ package dev.sigstack.tuf;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sigstack.core.tuf.TufKey;
 import java.nio.file.Files;
@@ -40,7 +41,7 @@ class KeysTest {
     Path pub = tmp.resolve("k.pub");
     DevStack.pemPublic(pub, DevStack.ec().getPublic());
     var e = assertThrows(IllegalArgumentException.class, () -> Keys.signer(pub.toString()));
-    assertEquals(pub + ": not an unencrypted private key PEM (PKCS#8 or SEC1)", e.getMessage());
+    assertEquals(pub + ": not a private key PEM (PKCS#8, encrypted PKCS#8 or SEC1)", e.getMessage());
   }
 
   @Test
@@ -63,5 +64,24 @@ class KeysTest {
     Path empty = Files.writeString(tmp.resolve("empty.pem"), "");
     var e = assertThrows(IllegalArgumentException.class, () -> Keys.signer(empty.toString()));
     assertEquals(empty + ": no PEM object", e.getMessage());
+  }
+
+  @Test
+  void signer_encryptedPkcs8_decryptsWithPassphraseAndRefusesWrongOne() throws Exception {
+    var ec = DevStack.ec();
+    var encryptor = new org.bouncycastle.openssl.jcajce.JceOpenSSLPKCS8EncryptorBuilder(
+        org.bouncycastle.openssl.PKCS8Generator.AES_256_CBC).setProvider(new org.bouncycastle.jce.provider.BouncyCastleProvider())
+        .setPassword("correct horse".toCharArray()).build();
+    var pem = new org.bouncycastle.openssl.jcajce.JcaPKCS8Generator(ec.getPrivate(), encryptor).generate();
+    Path file = tmp.resolve("enc.key");
+    try (var w = new org.bouncycastle.openssl.jcajce.JcaPEMWriter(Files.newBufferedWriter(file))) {
+      w.writeObject(pem);
+    }
+    assertTrue(Files.readString(file).startsWith("-----BEGIN ENCRYPTED PRIVATE KEY-----"));
+    assertEquals(TufKey.of(ec.getPublic()), Keys.signer(file.toString(), "correct horse".toCharArray()).key());
+    var wrong = assertThrows(IllegalArgumentException.class, () -> Keys.signer(file.toString(), "wrong".toCharArray()));
+    assertEquals(file + ": cannot decrypt the key (wrong passphrase?)", wrong.getMessage());
+    var none = assertThrows(IllegalArgumentException.class, () -> Keys.signer(file.toString(), null));
+    assertEquals(file + ": encrypted key; set SIGSTACK_KEY_PASSPHRASE to its passphrase", none.getMessage());
   }
 }

@@ -189,4 +189,31 @@ class TufRepoBuilderCliTest {
         out.resolve("root.json").toString());
     assertEquals(0, m.exit(), m.err());
   }
+
+  @Test
+  void verify_gapInRootChain_reported() throws Exception {
+    assertEquals(0, init().exit());
+    for (int i = 0; i < 2; i++) {
+      Run r = cli("rotate-root", "--repo", repo.toString(), "--key", k("root1.key"), "--key", k("root2.key"),
+          "--key", k("snapshot.key"), "--key", k("timestamp.key"));
+      assertEquals(0, r.exit(), r.err());
+    }
+    Files.delete(repo.resolve("2.root.json"));
+    Run v = cli("verify", "--repo", repo.toString());
+    assertEquals(1, v.exit());
+    assertEquals("error: root chain stops at version 1 but 3.root.json is published (2.root.json missing?)",
+        v.err().lines().filter(l -> l.startsWith("error:")).findFirst().orElse(v.err()));
+  }
+
+  @Test
+  void targets_resignOrNothing_newVersionOrUsageError() {
+    assertEquals(0, init().exit());
+    Run nothing = cli("targets", "--repo", repo.toString(), "--key", k("targets.key"));
+    assertEquals(2, nothing.exit());
+    assertEquals("error: nothing to do: give --stack, --target, --remove or --resign\n", nothing.err());
+    Run resign = cli("targets", "--repo", repo.toString(), "--resign", "--key", k("targets.key"),
+        "--key", k("snapshot.key"), "--key", k("timestamp.key"));
+    assertEquals(0, resign.exit(), resign.err());
+    assertEquals("targets v2: 6 target(s); snapshot v2; timestamp v2\n", resign.out());
+  }
 }

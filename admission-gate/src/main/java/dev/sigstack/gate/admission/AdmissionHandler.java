@@ -125,7 +125,7 @@ public final class AdmissionHandler {
                     if (ref.isDigest()) {
                         continue;
                     }
-                    String digest = engine.resolveDigest(image, req.namespace());
+                    String digest = engine.resolveDigest(image, pullCredentials(req, spec));
                     patch.addObject().put("op", "replace").put("path", pointer + "/" + list + "/" + i + "/image")
                             .put("value", ref.name() + "@" + digest);
                 }
@@ -192,7 +192,8 @@ public final class AdmissionHandler {
         typeMeta.put("kind", req.kind());
         typeMeta.put("apiVersion", req.group().isEmpty() ? req.version() : req.group() + "/" + req.version());
         ResourceContext ctx = new ResourceContext(req.namespace(), req.group(), req.version(),
-                Workloads.resource(req.kind()), labels, req.object().path("spec"), meta, typeMeta);
+                Workloads.resource(req.kind()), labels, req.object().path("spec"), meta, typeMeta,
+                pullCredentials(req, spec));
         FieldError all = FieldError.none();
         boolean requireDigest = mutates(req.kind());
         for (String list : Workloads.CONTAINER_LISTS) {
@@ -223,6 +224,19 @@ public final class AdmissionHandler {
         List<String> warnings = all.filter(FieldError.Level.WARNING).messages();
         String result = !errors.isEmpty() ? "denied" : !warnings.isEmpty() ? "warned" : "allowed";
         return new Decision(result, errors, warnings);
+    }
+
+    private dev.sigstack.gate.oci.RegistryCredentials pullCredentials(Request req, JsonNode podSpec) {
+        List<String> names = new ArrayList<>();
+        if (podSpec != null) {
+            podSpec.path("imagePullSecrets").forEach(s -> {
+                if (!s.path("name").asText("").isEmpty()) {
+                    names.add(s.path("name").asText());
+                }
+            });
+        }
+        return names.isEmpty() ? dev.sigstack.gate.oci.RegistryCredentials.anonymous()
+                : cluster.pullSecrets(req.namespace(), names);
     }
 
     private static boolean digestPinned(String image) {

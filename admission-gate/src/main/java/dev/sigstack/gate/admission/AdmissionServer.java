@@ -13,6 +13,7 @@ import java.util.List;
 
 /**
  * The webhook's HTTPS server: {@code POST /validate} and {@code POST /mutate} (AdmissionReview v1),
+ * {@code POST /validate-policy} (ClusterImagePolicy and TrustRoot resources),
  * {@code GET /metrics} (Prometheus) and {@code GET /healthz}. Handlers are thin; a malformed review is a 400, and
  * everything else is answered by {@link AdmissionHandler}, which fails closed.
  */
@@ -27,10 +28,21 @@ public final class AdmissionServer implements AutoCloseable {
     /** Starts on {@code host:port} (0 for any free port) with the serving key and certificate chain. */
     public static AdmissionServer start(String host, int port, PrivateKey key, List<X509Certificate> chain,
             AdmissionHandler handler, GateMetrics metrics) {
+        return start(host, port, key, chain, handler, null, metrics);
+    }
+
+    /** Also serves {@code POST /validate-policy} for ClusterImagePolicy and TrustRoot resources. */
+    public static AdmissionServer start(String host, int port, PrivateKey key, List<X509Certificate> chain,
+            AdmissionHandler handler, PolicyAdmission policies, GateMetrics metrics) {
         Tls tls = Tls.builder().privateKey(key).privateKeyCertChain(chain).build();
         WebServer server = WebServer.builder().host(host).port(port).tls(tls)
                 .maxPayloadSize(MAX_BODY)
-                .routing(r -> routing(r, handler, metrics))
+                .routing(r -> {
+                    routing(r, handler, metrics);
+                    if (policies != null) {
+                        r.post("/validate-policy", (req, res) -> review(req, res, policies::validate));
+                    }
+                })
                 .build().start();
         return new AdmissionServer(server);
     }

@@ -228,6 +228,41 @@ public final class KubeState implements Environment, Cluster, Supplier<List<Comp
         return namespaceLabels.getOrDefault(namespace, Map.of());
     }
 
+    private record CachedCreds(dev.sigstack.gate.oci.RegistryCredentials creds, long until) {
+    }
+
+    private final Map<String, CachedCreds> pullSecretCache = new ConcurrentHashMap<>();
+
+    /** Reads the workload's imagePullSecrets from its namespace (cached for a minute). */
+    @Override
+    public dev.sigstack.gate.oci.RegistryCredentials pullSecrets(String namespace, List<String> names) {
+        dev.sigstack.gate.oci.RegistryCredentials all = dev.sigstack.gate.oci.RegistryCredentials.anonymous();
+        long now = System.currentTimeMillis();
+        for (String name : names) {
+            String key = namespace + "/" + name;
+            CachedCreds c = pullSecretCache.get(key);
+            if (c == null || c.until() < now) {
+                dev.sigstack.gate.oci.RegistryCredentials creds = dev.sigstack.gate.oci.RegistryCredentials
+                        .anonymous();
+                try {
+                    Secret s = client.secrets().inNamespace(namespace).withName(name).get();
+                    if (s != null) {
+                        byte[] cfg = decode(s).getOrDefault(".dockerconfigjson", decode(s).get(".dockercfg"));
+                        if (cfg != null) {
+                            creds = dev.sigstack.gate.oci.RegistryCredentials.fromDockerConfig(cfg);
+                        }
+                    }
+                } catch (RuntimeException e) {
+                    LOG.log(System.Logger.Level.WARNING, "imagePullSecret " + key + " unreadable: " + e.getMessage());
+                }
+                c = new CachedCreds(creds, now + 60_000);
+                pullSecretCache.put(key, c);
+            }
+            all = all.merge(c.creds());
+        }
+        return all;
+    }
+
     @Override
     public void event(String namespace, String kind, String apiVersion, String name, String uid, String type,
             String reason, String message) {

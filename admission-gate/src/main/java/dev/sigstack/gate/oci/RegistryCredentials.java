@@ -97,6 +97,17 @@ public final class RegistryCredentials {
         return k.equals("docker.io") ? "index.docker.io" : k;
     }
 
+    /** A digest of the logins (never the secrets themselves), for cache keys. */
+    public String fingerprint() {
+        if (byHost.isEmpty()) {
+            return "anonymous";
+        }
+        StringBuilder sb = new StringBuilder();
+        new java.util.TreeMap<>(byHost).forEach((h, l) -> sb.append(h).append('\0').append(l.username()).append('\0')
+                .append(l.password()).append('\n'));
+        return Digests.sha256(sb.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
     @Override
     public String toString() {
         return "RegistryCredentials" + byHost.keySet();

@@ -124,12 +124,41 @@ public record ClusterImagePolicy(String apiVersion, String name, String uid, Str
 
     /** spec.match[]: a resource kind (and labels) the policy applies to. */
     public record MatchResource(String group, String version, String resource, Map<String, String> matchLabels,
-            boolean selectorPresent) {
+            List<LabelRequirement> matchExpressions, boolean selectorPresent) {
         public MatchResource {
             group = group == null ? "" : group;
             version = version == null ? "" : version;
             resource = resource == null ? "" : resource;
             matchLabels = matchLabels == null ? Map.of() : Map.copyOf(matchLabels);
+            matchExpressions = matchExpressions == null ? List.of() : List.copyOf(matchExpressions);
+        }
+
+        /** True when the labels satisfy matchLabels and every matchExpression (a Kubernetes LabelSelector). */
+        public boolean selects(Map<String, String> labels) {
+            if (!matchLabels.entrySet().stream().allMatch(e -> e.getValue().equals(labels.get(e.getKey())))) {
+                return false;
+            }
+            return matchExpressions.stream().allMatch(r -> r.matches(labels));
+        }
+    }
+
+    /** selector.matchExpressions[]: In, NotIn, Exists, DoesNotExist. */
+    public record LabelRequirement(String key, String operator, List<String> values) {
+        public LabelRequirement {
+            key = key == null ? "" : key;
+            operator = operator == null ? "" : operator;
+            values = values == null ? List.of() : List.copyOf(values);
+        }
+
+        boolean matches(Map<String, String> labels) {
+            String v = labels.get(key);
+            return switch (operator) {
+                case "In" -> v != null && values.contains(v);
+                case "NotIn" -> v == null || !values.contains(v);
+                case "Exists" -> labels.containsKey(key);
+                case "DoesNotExist" -> !labels.containsKey(key);
+                default -> false;
+            };
         }
     }
 }

@@ -212,14 +212,19 @@ public final class PolicyParser {
         JsonNode n = at.node;
         JsonNode sel = object(n, "selector", at.path + ".selector");
         Map<String, String> labels = new LinkedHashMap<>();
+        List<ClusterImagePolicy.LabelRequirement> exprs = null;
         if (sel != null) {
             JsonNode ml = object(sel, "matchLabels", at.path + ".selector.matchLabels");
             if (ml != null) {
                 ml.properties().forEach(e -> labels.put(e.getKey(), e.getValue().asText()));
             }
+            exprs = list(sel, "matchExpressions", at.path + ".selector.matchExpressions",
+                    r -> new ClusterImagePolicy.LabelRequirement(string(r.node, "key", r.path + ".key"),
+                            string(r.node, "operator", r.path + ".operator"),
+                            list(r.node, "values", r.path + ".values", v -> v.node.asText())));
         }
         return new MatchResource(string(n, "group", at.path + ".group"), string(n, "version", at.path + ".version"),
-                string(n, "resource", at.path + ".resource"), labels, sel != null);
+                string(n, "resource", at.path + ".resource"), labels, exprs, sel != null);
     }
 
     private <T> List<T> list(JsonNode parent, String field, String path, Function<At, T> each) {

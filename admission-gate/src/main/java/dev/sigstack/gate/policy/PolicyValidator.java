@@ -166,6 +166,20 @@ public final class PolicyValidator {
         if (!m.resource().isEmpty() && !RESOURCE_NAMES.contains(m.resource())) {
             errs = errs.also(FieldError.invalidValue(m.resource(), "resource", "unsupported resource name"));
         }
+        for (int i = 0; i < m.matchExpressions().size(); i++) {
+            var r = m.matchExpressions().get(i);
+            String at = "selector.matchExpressions[" + i + "]";
+            if (!Set.of("In", "NotIn", "Exists", "DoesNotExist").contains(r.operator())) {
+                errs = errs.also(FieldError.invalidValue(r.operator(), at + ".operator",
+                        "not a valid selector operator"));
+            } else if ((r.operator().equals("In") || r.operator().equals("NotIn")) == r.values().isEmpty()) {
+                errs = errs.also(FieldError.invalidValue(r.values(), at + ".values",
+                        "must be non-empty for In and NotIn, empty for Exists and DoesNotExist"));
+            }
+            if (r.key().isEmpty()) {
+                errs = errs.also(FieldError.missingField(at + ".key"));
+            }
+        }
         if (m.selectorPresent() && m.resource().isEmpty() && m.version().isEmpty() && m.group().isEmpty()) {
             errs = errs.also(FieldError.invalidValue(m.resource(), "selector",
                     "selector requires a resource type to match the labels"));

@@ -22,12 +22,13 @@ import java.util.Objects;
  * A CEL policy (this gate's extension): an expression over the same JSON document a CUE policy sees, which must
  * evaluate to {@code true}. Variables: {@code input} (the whole document), and for convenience its top-level keys
  * {@code predicateType}, {@code predicate}, {@code subject} (an in-toto statement) and {@code authorityMatches},
- * {@code config}, {@code spec}, {@code objectMeta}, {@code typeMeta} (a ClusterImagePolicy-level policy), each null
+ * {@code config}, {@code spec}, {@code metadata}, {@code typemeta} (a ClusterImagePolicy-level policy, named as
+ * policy-controller's PolicyResult JSON), each null
  * when the document lacks it. Standard CEL functions only (no extension libraries).
  */
 public final class CelPolicy implements PredicatePolicy {
     static final List<String> TOP_LEVEL = List.of("predicateType", "predicate", "subject", "authorityMatches",
-            "config", "spec", "objectMeta", "typeMeta");
+            "config", "spec", "metadata", "typemeta");
     private static final CelCompiler COMPILER;
     private static final CelRuntime RUNTIME = CelRuntimeFactory.standardCelRuntimeBuilder().build();
 

@@ -20,10 +20,14 @@ import java.util.regex.PatternSyntaxException;
  * the subset is refused at compile time with the line and the construct, never silently ignored.
  */
 public final class CuePolicy implements PredicatePolicy {
-    private static final Set<String> IMPORTS = Set.of("time", "strings");
+    private static final Set<String> IMPORTS = Set.of("time", "strings", "struct", "list");
 
     /** A CUE value or constraint of the subset. */
-    sealed interface Value permits Struct, Concrete, Bound, Regex, Kind, Disj, Conj, Ref, ListVal, Bottom {
+    sealed interface Value permits Struct, Concrete, Bound, Regex, Kind, Disj, Conj, Ref, ListVal, Bottom, Count {
+    }
+
+    /** {@code struct.MinFields/MaxFields} and {@code list.MinItems/MaxItems}: a bound on the number of members. */
+    record Count(boolean struct, boolean min, int n) implements Value {
     }
 
     /** A field of a struct; {@code value} applies to {@code label}. */
@@ -178,6 +182,17 @@ public final class CuePolicy implements PredicatePolicy {
                 }
             }
             case Bottom b -> errors.add(at(path) + "explicit error (_|_ literal) in source");
+            case Count c -> {
+                if (c.struct() ? !node.isObject() : !node.isArray()) {
+                    errors.add(at(path) + "conflicting values " + show(node) + " and " + (c.struct() ? "struct"
+                            : "list") + " constraint (mismatched types " + kindOf(node) + " and "
+                            + (c.struct() ? "struct" : "list") + ")");
+                } else if (c.min() ? node.size() < c.n() : node.size() > c.n()) {
+                    errors.add(at(path) + "invalid value " + show(node) + " (does not satisfy " + (c.struct()
+                            ? "struct." + (c.min() ? "MinFields" : "MaxFields") : "list." + (c.min() ? "MinItems"
+                            : "MaxItems")) + "(" + c.n() + ")): len " + node.size());
+                }
+            }
         }
     }
 
@@ -310,8 +325,10 @@ public final class CuePolicy implements PredicatePolicy {
     // ---------------------------------------------------------------- parsing
 
     private static final class Parser {
+        private static final int MAX_DEPTH = 64;
         private final String src;
         private int pos;
+        private int depth;
         private final Map<String, String> imports = new HashMap<>();
 
         Parser(String src) {
@@ -388,12 +405,15 @@ public final class CuePolicy implements PredicatePolicy {
         }
 
         private void field(Struct into) {
+            if (peekWord("if") || peekWord("for") || peekWord("let")) {
+                throw error("comprehensions and let clauses (if, for, let) are outside the supported CUE subset");
+            }
             List<String> labels = new ArrayList<>();
             labels.add(label());
             skipInline();
             expect(':');
             while (true) {
-                skipInline();
+                skipSpace();
                 int save = pos;
                 if (cur() == '"' || isIdentStart(cur())) {
                     String l = tryLabelColon();
@@ -510,6 +530,17 @@ public final class CuePolicy implements PredicatePolicy {
         }
 
         private Value primary(Struct scope) {
+            if (++depth > MAX_DEPTH) {
+                throw error("nesting deeper than " + MAX_DEPTH + " levels");
+            }
+            try {
+                return primaryAt(scope);
+            } finally {
+                depth--;
+            }
+        }
+
+        private Value primaryAt(Struct scope) {
             skipSpace();
             char c = cur();
             if (c == '{') {
@@ -597,6 +628,18 @@ public final class CuePolicy implements PredicatePolicy {
         private Value builtin(String pkg, Struct scope) {
             expect('.');
             String fn = ident();
+            if ((pkg.equals("struct") && (fn.equals("MinFields") || fn.equals("MaxFields")))
+                    || (pkg.equals("list") && (fn.equals("MinItems") || fn.equals("MaxItems")))) {
+                expect('(');
+                Value n = expr(scope);
+                skipSpace();
+                expect(')');
+                if (!(n instanceof Concrete c) || !(c.value() instanceof BigDecimal d) || d.scale() > 0
+                        || d.signum() < 0) {
+                    throw error(pkg + "." + fn + " needs a non-negative integer literal");
+                }
+                return new Count(pkg.equals("struct"), fn.startsWith("Min"), d.intValueExact());
+            }
             if (pkg.equals("time") && fn.equals("RFC3339")) {
                 return new Concrete("2006-01-02T15:04:05Z07:00");
             }

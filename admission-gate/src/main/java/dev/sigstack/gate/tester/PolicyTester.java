@@ -70,6 +70,10 @@ public final class PolicyTester implements Callable<Integer> {
             + "(for key.secretRef); repeatable")
     Map<String, Path> secrets = new LinkedHashMap<>();
 
+    @Option(names = "--registry-auth", description = "Docker config JSON (as in an imagePullSecret) for the image's "
+            + "registry")
+    Path registryAuth;
+
     @Option(names = "--plain-http", description = "registry host:port reached over plain HTTP; repeatable")
     Set<String> plainHttp = Set.of();
 
@@ -125,7 +129,16 @@ public final class PolicyTester implements Callable<Integer> {
             default -> kind.toLowerCase(Locale.ROOT) + "s";
         };
         String group = kind.equals("Pod") ? "" : kind.equals("Job") || kind.equals("CronJob") ? "batch" : "apps";
-        ResourceContext ctx = new ResourceContext(namespace, group, "v1", resource, Map.of(), null, null, null);
+        dev.sigstack.gate.oci.RegistryCredentials creds;
+        try {
+            creds = registryAuth == null ? dev.sigstack.gate.oci.RegistryCredentials.anonymous()
+                    : dev.sigstack.gate.oci.RegistryCredentials.fromDockerConfig(Files.readAllBytes(registryAuth));
+        } catch (IllegalArgumentException e) {
+            print(false, List.of(e.getMessage()), List.of());
+            return 2;
+        }
+        ResourceContext ctx = new ResourceContext(namespace, group, "v1", resource, Map.of(), null, null, null,
+                creds);
         FieldError result = engine.validate(image, ctx);
         List<String> errors = result.filter(FieldError.Level.ERROR).messages();
         List<String> warnings = new ArrayList<>(loadWarnings);

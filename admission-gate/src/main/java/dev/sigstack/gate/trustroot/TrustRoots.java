@@ -115,7 +115,7 @@ public final class TrustRoots {
             }
         }
         return new TrustedMaterial(name, version, cas, keys(tr.getCtlogsList(), name), keys(tr.getTlogsList(), name),
-                tsas);
+                tsas, tr);
     }
 
     private static List<PublicKey> keys(List<TransparencyLogInstance> logs, String name) {

@@ -24,13 +24,17 @@ final class ArtifactVerifier {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final Signer signer;
     private final List<PublicKey> tlogKeys;
+    private final List<java.security.cert.X509Certificate> tsaChain;
 
     /**
      * @param tlogKeys Rekor keys that may have signed an entry's SET; empty when no log is configured
+     * @param tsaChain the timestamp authority (leaf first) when the authority has {@code rfc3161timestamp}, else
+     *     null; a timestamp is then required and replaces the log as the source of the signing time
      */
-    ArtifactVerifier(Signer signer, List<PublicKey> tlogKeys) {
+    ArtifactVerifier(Signer signer, List<PublicKey> tlogKeys, List<java.security.cert.X509Certificate> tsaChain) {
         this.signer = signer;
         this.tlogKeys = List.copyOf(tlogKeys);
+        this.tsaChain = tsaChain == null ? null : List.copyOf(tsaChain);
     }
 
     /** A simple-signing signature of the image digest. */
@@ -38,13 +42,13 @@ final class ArtifactVerifier {
         byte[] payload = layer.payload();
         byte[] sig = decode(layer.signatureB64(), "signature annotation");
         Instant time = tlog(layer, sig, payload);
-        String[] who = signer.verify(layer, payload, sig, time);
+        Signer.Signed who = signer.verify(layer, payload, sig, time);
         JsonNode p = json(payload, "simple signing payload");
         String claimed = p.path("critical").path("image").path("docker-manifest-digest").asText("");
         if (!claimed.equals(imageDigest)) {
             throw new VerificationException("invalid or missing digest in claim: " + claimed);
         }
-        return new VerifiedArtifact(layer.layerDigest(), who[0], who[1], null);
+        return new VerifiedArtifact(layer.layerDigest(), who.subject(), who.issuer(), null, who.extensions());
     }
 
     /** A DSSE attestation whose in-toto statement names the image digest. */
@@ -58,7 +62,7 @@ final class ArtifactVerifier {
         }
         byte[] pae = Dsse.pae(payloadType, payload);
         VerificationException last = null;
-        String[] who = null;
+        Signer.Signed who = null;
         for (JsonNode s : sigs) {
             byte[] sig = decode(s.path("sig").asText(""), "DSSE signature");
             try {
@@ -88,11 +92,22 @@ final class ArtifactVerifier {
             throw new VerificationException("no matching attestations: the statement's subject does not name "
                     + imageDigest);
         }
-        return new VerifiedArtifact(layer.layerDigest(), who[0], who[1], statement);
+        return new VerifiedArtifact(layer.layerDigest(), who.subject(), who.issuer(), statement, who.extensions());
     }
 
     /** Verifies the Rekor bundle if present (required when the signer says so); returns the integrated time. */
     private Instant tlog(SignatureLayer layer, byte[] sig, byte[] payload) throws VerificationException {
+        if (tsaChain != null) {
+            if (layer.rfc3161Timestamp() == null || layer.rfc3161Timestamp().isEmpty()) {
+                throw new VerificationException("signature has no RFC3161 timestamp ("
+                        + SignatureLayer.ANN_TIMESTAMP + ")");
+            }
+            Instant t = Timestamps.verify(layer.rfc3161Timestamp(), sig, tsaChain);
+            if (layer.rekorBundle() != null && !layer.rekorBundle().isEmpty() && !tlogKeys.isEmpty()) {
+                verifyBundle(layer, sig, payload);
+            }
+            return t;
+        }
         if (layer.rekorBundle() == null || layer.rekorBundle().isEmpty()) {
             if (signer.requiresTlog()) {
                 throw new VerificationException("bundle does not contain a transparency log entry (no "
@@ -106,6 +121,10 @@ final class ArtifactVerifier {
             }
             return null;
         }
+        return verifyBundle(layer, sig, payload);
+    }
+
+    private Instant verifyBundle(SignatureLayer layer, byte[] sig, byte[] payload) throws VerificationException {
         JsonNode b = json(layer.rekorBundle().getBytes(StandardCharsets.UTF_8), "rekor bundle");
         JsonNode p = b.path("Payload");
         byte[] body = decode(p.path("body").asText(""), "rekor bundle body");

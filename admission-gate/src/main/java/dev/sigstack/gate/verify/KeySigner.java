@@ -21,13 +21,13 @@ final class KeySigner implements Signer {
     }
 
     @Override
-    public String[] verify(SignatureLayer layer, byte[] data, byte[] signature, Instant signingTime)
+    public Signed verify(SignatureLayer layer, byte[] data, byte[] signature, Instant signingTime)
             throws VerificationException {
         VerificationException last = null;
         for (PublicKey k : keys) {
             try {
                 Signatures.verify(k, hashAlgorithm, data, signature);
-                return new String[] {"", ""};
+                return Signed.KEY;
             } catch (VerificationException e) {
                 last = e;
             }

@@ -73,7 +73,7 @@ final class KeylessSigner implements Signer {
     }
 
     @Override
-    public String[] verify(SignatureLayer layer, byte[] data, byte[] signature, Instant signingTime)
+    public Signed verify(SignatureLayer layer, byte[] data, byte[] signature, Instant signingTime)
             throws VerificationException {
         if (layer.certificatePem() == null || layer.certificatePem().isEmpty()) {
             throw new VerificationException("signature has no certificate (" + SignatureLayer.ANN_CERTIFICATE + ")");
@@ -109,7 +109,18 @@ final class KeylessSigner implements Signer {
                     + "got subjects [" + subject + "] with issuer " + issuer);
         }
         Signatures.verify(leaf.getPublicKey(), "sha256", data, signature);
-        return new String[] {subject, issuer};
+        java.util.Map<String, String> ext = new java.util.LinkedHashMap<>();
+        put(ext, "githubWorkflowTrigger", id, dev.sigstack.core.x509.FulcioOid.GITHUB_WORKFLOW_TRIGGER);
+        put(ext, "githubWorkflowSha", id, dev.sigstack.core.x509.FulcioOid.GITHUB_WORKFLOW_SHA);
+        put(ext, "githubWorkflowName", id, dev.sigstack.core.x509.FulcioOid.GITHUB_WORKFLOW_NAME);
+        put(ext, "githubWorkflowRepo", id, dev.sigstack.core.x509.FulcioOid.GITHUB_WORKFLOW_REPOSITORY);
+        put(ext, "githubWorkflowRef", id, dev.sigstack.core.x509.FulcioOid.GITHUB_WORKFLOW_REF);
+        return new Signed(subject, issuer, ext);
+    }
+
+    private static void put(java.util.Map<String, String> ext, String key, FulcioIdentity id,
+            dev.sigstack.core.x509.FulcioOid oid) {
+        id.extensions().get(oid).ifPresent(v -> ext.put(key, v));
     }
 
     private List<X509Certificate> chain(X509Certificate leaf, String chainPem, Instant at)

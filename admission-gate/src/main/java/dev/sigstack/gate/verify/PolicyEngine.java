@@ -2,7 +2,14 @@ package dev.sigstack.gate.verify;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.sigstack.core.verify.Artifact;
+import dev.sigstack.core.verify.BundleVerificationException;
+import dev.sigstack.core.verify.BundleVerifier;
+import dev.sigstack.core.verify.VerificationPolicy;
+import dev.sigstack.core.verify.VerificationResult;
 import dev.sigstack.gate.oci.CosignArtifacts;
+import dev.sigstack.gate.oci.Digests;
 import dev.sigstack.gate.oci.RegistryClient;
 import dev.sigstack.gate.oci.RegistryCredentials;
 import dev.sigstack.gate.oci.RegistryException;
@@ -68,7 +75,10 @@ public final class PolicyEngine {
      * @param matched authority names that passed (empty when the policy failed)
      * @param errors the reasons, when it failed
      */
-    record PolicyOutcome(List<String> matched, List<String> errors) {
+    record PolicyOutcome(List<String> matched, List<String> errors, boolean transientFailure) {
+        PolicyOutcome(List<String> matched, List<String> errors) {
+            this(matched, errors, false);
+        }
     }
 
     /**
@@ -107,9 +117,9 @@ public final class PolicyEngine {
     }
 
     /** The digest a reference points at (tags resolved through the registry). */
-    public String resolveDigest(String image, String namespace) throws RegistryException {
+    public String resolveDigest(String image, RegistryCredentials pullCredentials) throws RegistryException {
         ImageReference ref = ImageReference.parse(image);
-        return registry.resolve(ref, RegistryCredentials.anonymous());
+        return registry.resolve(ref, pullCredentials);
     }
 
     /**
@@ -129,7 +139,7 @@ public final class PolicyEngine {
         }
         String digest;
         try {
-            digest = ref.isDigest() ? ref.digest() : registry.resolve(ref, RegistryCredentials.anonymous());
+            digest = ref.isDigest() ? ref.digest() : registry.resolve(ref, ctx.pullCredentials());
         } catch (RegistryException e) {
             return FieldError.generic("failed to resolve " + image + " to a digest: " + e.getMessage(), "image")
                     .withDetails(image);
@@ -140,10 +150,17 @@ public final class PolicyEngine {
         List<CompletableFuture<Void>> all = new ArrayList<>();
         for (CompiledPolicy p : matching) {
             String key = digest + "|" + pinned.repositoryName() + "|" + p.revision() + "|" + env.version() + "|"
-                    + ctx.namespace() + "|" + (needsContext(p) ? ctx.hashCode() : 0);
+                    + ctx.namespace() + "|" + ctx.pullCredentials().fingerprint() + "|"
+                    + (needsContext(p) ? ctx.hashCode() : 0);
             CompletableFuture<PolicyOutcome> f = cached(outcomes, key, cacheHits, () -> {
                 verifications.incrementAndGet();
                 return validatePolicy(pinned, p, ctx);
+            });
+            f.thenAccept(o -> {
+                if (o.transientFailure()) {
+                    // A refusal caused by an unreachable registry is answered, not remembered.
+                    outcomes.computeIfPresent(key, (k, c) -> c.future() == f ? null : c);
+                }
             });
             all.add(f.thenAccept(o -> {
                 if (o.matched().isEmpty()) {
@@ -223,7 +240,7 @@ public final class PolicyEngine {
             if (!m.group().isEmpty() && !m.group().equals(ctx.group())) {
                 continue;
             }
-            if (m.matchLabels().entrySet().stream().allMatch(e -> e.getValue().equals(ctx.labels().get(e.getKey())))) {
+            if (m.selects(ctx.labels())) {
                 return true;
             }
         }
@@ -263,6 +280,7 @@ public final class PolicyEngine {
         Lookups lookups = new Lookups(ref);
         List<String> matched = new ArrayList<>();
         List<String> errors = new ArrayList<>();
+        boolean transientFailure = false;
         Map<String, Object> authorityMatches = new LinkedHashMap<>();
         for (int i = 0; i < cip.spec().authorities().size(); i++) {
             Authority a = cip.spec().authorities().get(i);
@@ -272,26 +290,35 @@ public final class PolicyEngine {
                 authorityMatches.put(a.name(), m);
             } catch (VerificationException e) {
                 errors.add(e.getMessage());
+                transientFailure |= e.getCause() instanceof RegistryException;
             }
         }
         if (matched.isEmpty()) {
             if (errors.isEmpty()) {
                 errors.add("failed to process policy: " + cip.name());
             }
-            return new PolicyOutcome(List.of(), errors);
+            return new PolicyOutcome(List.of(), errors, transientFailure);
         }
         if (cp.specPolicy() != null) {
             ObjectNode result = JSON.createObjectNode();
             result.set("authorityMatches", JSON.valueToTree(authorityMatches));
             var body = cip.spec().policy();
+            if (Boolean.TRUE.equals(body.fetchConfigFile())) {
+                try {
+                    result.set("config", configFiles(ref, ctx.pullCredentials()));
+                } catch (RegistryException | java.io.IOException e) {
+                    errors.add("failed to get a ConfigFile for " + ref.name() + ": " + e.getMessage());
+                    return new PolicyOutcome(List.of(), errors, true);
+                }
+            }
             if (Boolean.TRUE.equals(body.includeSpec()) && ctx.spec() != null) {
                 result.set("spec", ctx.spec());
             }
             if (Boolean.TRUE.equals(body.includeObjectMeta()) && ctx.objectMeta() != null) {
-                result.set("objectMeta", ctx.objectMeta());
+                result.set("metadata", ctx.objectMeta());
             }
             if (Boolean.TRUE.equals(body.includeTypeMeta()) && ctx.typeMeta() != null) {
-                result.set("typeMeta", ctx.typeMeta());
+                result.set("typemeta", ctx.typeMeta());
             }
             try {
                 cp.specPolicy().evaluate(result);
@@ -301,6 +328,48 @@ public final class PolicyEngine {
             }
         }
         return new PolicyOutcome(matched, List.of());
+    }
+
+    /**
+     * policy-controller's {@code fetchConfigFile}: the image config of every platform, keyed by
+     * {@code os/architecture[/variant][:osVersion]} as go-containerregistry's {@code Platform.String()}.
+     */
+    private ObjectNode configFiles(ImageReference ref, RegistryCredentials creds)
+            throws RegistryException, java.io.IOException {
+        ObjectNode out = JSON.createObjectNode();
+        dev.sigstack.gate.oci.Manifest m = registry.manifest(ref, creds);
+        if (m.isIndex()) {
+            com.fasterxml.jackson.databind.JsonNode idx = JSON.readTree(m.raw());
+            for (com.fasterxml.jackson.databind.JsonNode d : idx.path("manifests")) {
+                dev.sigstack.gate.oci.Manifest child = registry.manifest(ref.registry(), ref.repository(),
+                        d.path("digest").asText(), creds);
+                if (!child.isIndex()) {
+                    com.fasterxml.jackson.databind.JsonNode cfg = config(ref, child, creds);
+                    out.set(platform(cfg), cfg);
+                }
+            }
+        } else {
+            com.fasterxml.jackson.databind.JsonNode cfg = config(ref, m, creds);
+            out.set(platform(cfg), cfg);
+        }
+        return out;
+    }
+
+    private com.fasterxml.jackson.databind.JsonNode config(ImageReference ref, dev.sigstack.gate.oci.Manifest m,
+            RegistryCredentials creds) throws RegistryException, java.io.IOException {
+        String digest = JSON.readTree(m.raw()).path("config").path("digest").asText("");
+        return JSON.readTree(registry.blob(ref.registry(), ref.repository(), digest, creds));
+    }
+
+    private static String platform(com.fasterxml.jackson.databind.JsonNode cfg) {
+        String p = cfg.path("os").asText("") + "/" + cfg.path("architecture").asText("");
+        if (!cfg.path("variant").asText("").isEmpty()) {
+            p += "/" + cfg.path("variant").asText();
+        }
+        if (!cfg.path("os.version").asText("").isEmpty()) {
+            p += ":" + cfg.path("os.version").asText();
+        }
+        return p;
     }
 
     /** Evaluates one authority; returns its match (for spec.policy) or throws the reason. */
@@ -313,6 +382,9 @@ public final class PolicyEngine {
             }
             return Map.of("static", true);
         }
+        if (a.bundleFormat()) {
+            return bundleAuthority(ref, cp, index, a, lookups, ctx);
+        }
         String mode = a.keyless() != null ? "keyless" : "key";
         boolean atts = !a.attestations().isEmpty();
         Signer signer;
@@ -324,7 +396,13 @@ public final class PolicyEngine {
             throw new VerificationException((atts ? "attestation " : "signature ") + mode + " validation failed for "
                     + "authority " + a.name() + " for " + ref.name() + ": " + e.getMessage());
         }
-        ArtifactVerifier verifier = new ArtifactVerifier(signer, tlogKeys);
+        ArtifactVerifier verifier;
+        try {
+            verifier = new ArtifactVerifier(signer, tlogKeys, tsaChain(a));
+        } catch (VerificationException e) {
+            throw new VerificationException((atts ? "attestation " : "signature ") + mode + " validation failed for "
+                    + "authority " + a.name() + " for " + ref.name() + ": " + e.getMessage());
+        }
         CosignArtifacts.Location at = location(ref, a);
         RegistryCredentials creds = credentials(a, ctx);
         if (!atts) {
@@ -344,9 +422,7 @@ public final class PolicyEngine {
                 throw new VerificationException("signature " + mode + " validation failed for authority " + a.name()
                         + " for " + ref.name() + ": " + why);
             }
-            List<Map<String, String>> sigs = ok.stream()
-                    .map(v -> Map.of("id", v.id(), "subject", v.subject(), "issuer", v.issuer())).toList();
-            return Map.of("signatures", sigs);
+            return Map.of("signatures", ok.stream().map(VerifiedArtifact::asPolicySignature).toList());
         }
         List<SignatureLayer> layers = lookups.get(at, "att", creds);
         List<VerifiedArtifact> ok = new ArrayList<>();
@@ -364,6 +440,11 @@ public final class PolicyEngine {
             throw new VerificationException("attestation " + mode + " validation failed for authority " + a.name()
                     + " for " + ref.name() + ": " + why);
         }
+        return matchAttestations(cp, index, a, ok);
+    }
+
+    private static Object matchAttestations(CompiledPolicy cp, int index, Authority a, List<VerifiedArtifact> ok)
+            throws VerificationException {
         Map<String, Object> byName = new LinkedHashMap<>();
         for (Attestation want : a.attestations()) {
             String wantType = Predicates.uri(want.predicateType());
@@ -388,10 +469,7 @@ public final class PolicyEngine {
                         continue;
                     }
                 }
-                Map<String, Object> m = new LinkedHashMap<>();
-                m.put("id", v.id());
-                m.put("subject", v.subject());
-                m.put("issuer", v.issuer());
+                Map<String, Object> m = v.asPolicySignature();
                 m.put("predicateType", got);
                 passing.add(m);
             }
@@ -405,6 +483,88 @@ public final class PolicyEngine {
             byName.put(want.name(), passing);
         }
         return Map.of("attestations", byName);
+    }
+
+    /** The cosign predicate type of an image signature in the Sigstore bundle format. */
+    static final String COSIGN_SIGN_PREDICATE = "https://sigstore.dev/cosign/sign/v1";
+
+    /** {@code signatureFormat: bundle}: Sigstore bundles found as OCI 1.1 referrers, verified by core's BundleVerifier. */
+    private Object bundleAuthority(ImageReference ref, CompiledPolicy cp, int index, Authority a, Lookups lookups,
+            ResourceContext ctx) throws VerificationException {
+        boolean atts = !a.attestations().isEmpty();
+        String prefix = (atts ? "attestation" : "signature") + " keyless validation failed for authority " + a.name()
+                + " for " + ref.name() + ": ";
+        if (a.keyless() == null) {
+            throw new VerificationException(prefix + "when using the new bundle format, the authority must be keyless");
+        }
+        TrustedMaterial tm = env.trustRoot(a.keyless().trustRootRef()).orElseThrow(() -> new VerificationException(
+                prefix + "trustRootRef " + a.keyless().trustRootRef() + " not found"));
+        if (tm.trustedRoot() == null) {
+            throw new VerificationException(prefix + "trust root " + tm.name() + " has no certificate authority or "
+                    + "transparency log for bundle verification");
+        }
+        BundleVerifier verifier = a.keyless().insecureIgnoreSct()
+                ? BundleVerifier.withCtlogThreshold(tm.trustedRoot(), 0) : BundleVerifier.of(tm.trustedRoot());
+        List<byte[]> bundles = lookups.bundles(location(ref, a), credentials(a, ctx));
+        byte[] digest = java.util.HexFormat.of().parseHex(ref.digest().substring("sha256:".length()));
+        List<VerifiedArtifact> ok = new ArrayList<>();
+        List<String> reasons = new ArrayList<>();
+        for (byte[] b : bundles) {
+            String last = null;
+            for (var id : a.keyless().identities()) {
+                try {
+                    VerificationResult r = verifier.verify(b, new Artifact.Digest(digest), new VerificationPolicy
+                            .Identity(matcher(id.subject(), id.subjectRegExp()), matcher(id.issuer(),
+                            id.issuerRegExp())));
+                    String subject = r.signerIdentity().map(i -> i.san().value()).orElse("");
+                    String issuer = r.signerIdentity().map(i -> i.issuer()).orElse("");
+                    ok.add(new VerifiedArtifact(Digests.sha256(b), subject, issuer, statementOf(b)));
+                    last = null;
+                    break;
+                } catch (BundleVerificationException | IllegalArgumentException e) {
+                    last = e.getMessage();
+                }
+            }
+            if (last != null) {
+                reasons.add(last);
+            }
+        }
+        if (!atts) {
+            List<VerifiedArtifact> sigs = ok.stream().filter(v -> v.statement() == null
+                    || COSIGN_SIGN_PREDICATE.equals(v.statement().path("predicateType").asText())).toList();
+            if (sigs.isEmpty()) {
+                throw new VerificationException(prefix + (bundles.isEmpty() ? "no signatures found"
+                        : "no matching signatures: " + String.join("; ", new LinkedHashSet<>(reasons))));
+            }
+            return Map.of("signatures", sigs.stream().map(VerifiedArtifact::asPolicySignature).toList());
+        }
+        List<VerifiedArtifact> statements = ok.stream().filter(v -> v.statement() != null).toList();
+        if (statements.isEmpty()) {
+            throw new VerificationException(prefix + (bundles.isEmpty() ? "no matching attestations: no attestations "
+                    + "found" : "no matching attestations: " + String.join("; ", new LinkedHashSet<>(reasons))));
+        }
+        return matchAttestations(cp, index, a, statements);
+    }
+
+    /** Exact, or a policy-controller regexp (Go {@code MatchString}: a match anywhere). */
+    private static VerificationPolicy.Matcher matcher(String exact, String regexp) {
+        if (regexp != null && !regexp.isEmpty()) {
+            return VerificationPolicy.Matcher.regexp("(?s).*(?:" + regexp + ").*");
+        }
+        return VerificationPolicy.Matcher.exact(exact);
+    }
+
+    /** The in-toto statement of a DSSE bundle, or null for a message-signature bundle. */
+    private static JsonNode statementOf(byte[] bundle) {
+        try {
+            JsonNode env = JSON.readTree(bundle).path("dsseEnvelope");
+            if (env.isMissingNode() || !env.has("payload")) {
+                return null;
+            }
+            return JSON.readTree(java.util.Base64.getDecoder().decode(env.get("payload").asText()));
+        } catch (java.io.IOException | IllegalArgumentException e) {
+            return null;
+        }
     }
 
     private Signer signer(Authority a) throws VerificationException {
@@ -443,6 +603,20 @@ public final class PolicyEngine {
         return KeylessSigner.create(a.keyless(), tm, a.keyless().caCert() == null ? null : a.keyless().caCert().data());
     }
 
+    /** The TSA chain of {@code rfc3161timestamp.trustRootRef}, or null when the authority has no TSA. */
+    private List<java.security.cert.X509Certificate> tsaChain(Authority a) throws VerificationException {
+        if (a.rfc3161timestamp() == null) {
+            return null;
+        }
+        String ref = a.rfc3161timestamp().trustRootRef();
+        TrustedMaterial tm = env.trustRoot(ref).orElseThrow(() -> new VerificationException("trustRootRef "
+                + (ref == null || ref.isEmpty() ? "(default)" : ref) + " not found"));
+        if (tm.tsaCertificates().isEmpty()) {
+            throw new VerificationException("trust root " + tm.name() + " has no timestamp authority");
+        }
+        return tm.tsaCertificates();
+    }
+
     private List<PublicKey> tlogKeys(Authority a) throws VerificationException {
         String ref = null;
         if (a.ctlog() != null) {
@@ -475,7 +649,7 @@ public final class PolicyEngine {
     }
 
     private RegistryCredentials credentials(Authority a, ResourceContext ctx) throws VerificationException {
-        RegistryCredentials creds = RegistryCredentials.anonymous();
+        RegistryCredentials creds = ctx.pullCredentials();
         for (var s : a.sources()) {
             for (String name : s.signaturePullSecrets()) {
                 String ns = env.systemNamespace();
@@ -520,6 +694,26 @@ public final class PolicyEngine {
                         + " for " + ref.name() + ": " + e.getMessage(), e);
             }
             return (List<SignatureLayer>) o;
+        }
+
+        @SuppressWarnings("unchecked")
+        List<byte[]> bundles(CosignArtifacts.Location at, RegistryCredentials creds) throws VerificationException {
+            String key = at + "|" + ref.digest() + "|bundle|" + creds;
+            CompletableFuture<Object> f = cached(lookups, key, null, () -> {
+                registryLookups.incrementAndGet();
+                try {
+                    return artifacts.bundles(at, ref.digest(), creds);
+                } catch (RegistryException e) {
+                    return e;
+                }
+            });
+            Object o = f.join();
+            if (o instanceof RegistryException e) {
+                lookups.remove(key);
+                throw new VerificationException("failed to fetch Sigstore bundles for " + ref.name() + ": "
+                        + e.getMessage(), e);
+            }
+            return (List<byte[]>) o;
         }
     }
 

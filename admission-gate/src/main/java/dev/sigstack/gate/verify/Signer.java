@@ -9,10 +9,22 @@ interface Signer {
      * Checks the layer's signer material and the signature over {@code data}.
      *
      * @param signingTime when the signature was made (from the log or a TSA), or null when unknown
-     * @return the identity that signed ({@code subject}, {@code issuer}); empty strings for a key
+     * @return the identity that signed; empty for a key
      */
-    String[] verify(SignatureLayer layer, byte[] data, byte[] signature, Instant signingTime)
+    Signed verify(SignatureLayer layer, byte[] data, byte[] signature, Instant signingTime)
             throws VerificationException;
+
+    /**
+     * Who signed.
+     *
+     * @param subject the certificate's SAN, or ""
+     * @param issuer the OIDC issuer, or ""
+     * @param extensions policy-controller's GitHub extensions (githubWorkflowTrigger, ...Sha, ...Name, ...Repo,
+     *     ...Ref) present in the certificate
+     */
+    record Signed(String subject, String issuer, java.util.Map<String, String> extensions) {
+        static final Signed KEY = new Signed("", "", java.util.Map.of());
+    }
 
     /** True when a transparency log entry is required. */
     boolean requiresTlog();

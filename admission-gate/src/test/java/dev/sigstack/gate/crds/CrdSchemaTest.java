@@ -39,6 +39,7 @@ class CrdSchemaTest {
     private static final CelCompiler CEL = CelCompilerFactory.standardCelCompilerBuilder()
             .setStandardMacros(CelStandardMacro.STANDARD_MACROS).addVar("self", SimpleType.DYN).build();
     private static final CelRuntime RUNTIME = CelRuntimeFactory.standardCelRuntimeBuilder().build();
+    private static final Map<String, CelRuntime.Program> PROGRAMS = new java.util.concurrent.ConcurrentHashMap<>();
 
     static JsonNode crd(String name) throws IOException {
         try (InputStream in = CrdSchemaTest.class.getResourceAsStream("/crds/" + name)) {
@@ -122,8 +123,13 @@ class CrdSchemaTest {
         }
         for (JsonNode rule : s.path("x-kubernetes-validations")) {
             // cel-java's parser refuses the "__" in Kubernetes' escaped names; rename consistently for the test.
-            var ast = CEL.compile(rule.path("rule").asText().replace("__dash__", "XdashX")).getAst();
-            Object out = RUNTIME.createProgram(ast).eval(Map.of("self", escaped(v)));
+            String text = rule.path("rule").asText().replace("__dash__", "XdashX");
+            CelRuntime.Program program = PROGRAMS.get(text);
+            if (program == null) {
+                program = RUNTIME.createProgram(CEL.compile(text).getAst());
+                PROGRAMS.put(text, program);
+            }
+            Object out = program.eval(Map.of("self", escaped(v)));
             if (!Boolean.TRUE.equals(out)) {
                 errs.add(path + ": Invalid value: \"object\": " + rule.path("message").asText());
             }
@@ -202,5 +208,29 @@ class CrdSchemaTest {
         ObjectNode none = doc.deepCopy();
         ((ObjectNode) none.get("spec")).remove("sigstoreKeys");
         assertTrue(validate(schema(tr, "v1alpha1"), none, "").toString().contains("expected exactly one of"));
+    }
+
+    @Test
+    void webhookRegistration_coversEveryCheckedKindAndPath() throws Exception {
+        String text;
+        try (InputStream in = CrdSchemaTest.class.getResourceAsStream("/deploy/webhook.yaml")) {
+            text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        List<JsonNode> docs = PolicyParser.documents(text);
+        List<String> resources = new ArrayList<>();
+        List<String> paths = new ArrayList<>();
+        for (JsonNode d : docs) {
+            for (JsonNode w : d.path("webhooks")) {
+                paths.add(w.path("clientConfig").path("service").path("path").asText());
+                for (JsonNode r : w.path("rules")) {
+                    r.path("resources").forEach(x -> resources.add(x.asText()));
+                }
+            }
+        }
+        for (String r : List.of("pods", "pods/ephemeralcontainers", "replicasets", "deployments", "statefulsets",
+                "daemonsets", "jobs", "cronjobs", "clusterimagepolicies", "trustroots")) {
+            assertTrue(resources.contains(r), r);
+        }
+        assertTrue(paths.containsAll(List.of("/validate", "/mutate", "/validate-policy")), paths.toString());
     }
 }

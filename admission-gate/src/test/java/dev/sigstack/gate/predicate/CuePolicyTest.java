@@ -104,6 +104,7 @@ class CuePolicyTest {
         "a: {b: >0} § {\"a\":\"s\"} § false",
         "a?: 1 § {} § true",
         "a: _|_ § {\"a\":1} § false",
+
     })
     void evaluate_subsetConstruct_verdict(String policy, String json, boolean pass) throws IOException {
         CuePolicy p = CuePolicy.compile(policy);
@@ -117,11 +118,48 @@ class CuePolicyTest {
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
-        "#Def: {a: 1}", "[string]: int", "import \"list\"", "a: list.Contains([1], 1)", "a: \"\\(b)\"",
-        "a: 1 == 1", "a: {", "a: \"unterminated", "a: =~\"(\"", "a: strings.Foo(\"x\")", "a: #\"x"})
+        "#Def: {a: 1}", "[string]: int", "import \"math\"", "a: list.Contains([1], 1)", "a: \"\\(b)\"",
+        "a: 1 == 1", "a: {", "if (len(x) < 2) {a: 1}", "a: struct.MaxFields(x)", "a: \"unterminated", "a: =~\"(\"", "a: strings.Foo(\"x\")", "a: #\"x"})
     void compile_outsideSubset_refusedWithLine(String policy) {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> CuePolicy.compile(policy));
         assertTrue(e.getMessage().startsWith("cue policy line "), e.getMessage());
+    }
+
+    @Test
+    void evaluate_countBuiltinsAndFieldOnNextLine_upstreamE2eForms() throws IOException {
+        CuePolicy counts = CuePolicy.compile("""
+                import "struct"
+                import "list"
+                authorityMatches: {
+                  keyatt: {
+                    attestations: struct.MaxFields(1) & struct.MinFields(1)
+                  },
+                  keysignature: {
+                    signatures: list.MaxItems(1) & list.MinItems(1)
+                  }
+                }
+                """);
+        assertDoesNotThrow(() -> counts.evaluate(JSON.readTree("""
+                {"authorityMatches":{"keyatt":{"attestations":{"a":[]}},"keysignature":{"signatures":[{"id":"x"}]}}}
+                """)));
+        PolicyViolation v = assertThrows(PolicyViolation.class, () -> counts.evaluate(JSON.readTree("""
+                {"authorityMatches":{"keyatt":{"attestations":{"a":[],"b":[]}},"keysignature":{"signatures":[]}}}
+                """)));
+        assertTrue(v.getMessage().contains("struct.MaxFields(1)") && v.getMessage().contains("list.MinItems(1)"),
+                v.getMessage());
+        CuePolicy nextLine = CuePolicy.compile("metadata:\n  labels:\n    foo: \"bar\"\n");
+        assertDoesNotThrow(() -> nextLine.evaluate(JSON.readTree("{\"metadata\":{\"labels\":{\"foo\":\"bar\"}}}")));
+        assertThrows(PolicyViolation.class, () -> nextLine.evaluate(JSON.readTree(
+                "{\"metadata\":{\"labels\":{\"foo\":\"baz\"}}}")));
+    }
+
+    @Test
+    void compile_hostileNesting_refusedNotStackOverflow() {
+        String deep = "a: " + "{b: ".repeat(5000) + "1" + "}".repeat(5000);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> CuePolicy.compile(deep));
+        assertTrue(e.getMessage().contains("nesting deeper than"), e.getMessage());
+        String lists = "a: " + "[".repeat(5000);
+        assertThrows(IllegalArgumentException.class, () -> CuePolicy.compile(lists));
     }
 
     @Test

@@ -84,7 +84,9 @@ public final class TestCa {
         b.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_codeSigning));
         b.addExtension(SubjectAltName.uri(sanUri).toExtension());
         for (Extension e : FulcioExtensions.builder(oidcIssuer)
-                .set(FulcioOid.SOURCE_REPOSITORY_REF, "refs/heads/main").build().toExtensions()) {
+                .set(FulcioOid.SOURCE_REPOSITORY_REF, sanUri.substring(sanUri.indexOf('@') + 1))
+                .set(FulcioOid.GITHUB_WORKFLOW_REF, sanUri.substring(sanUri.indexOf('@') + 1))
+                .set(FulcioOid.GITHUB_WORKFLOW_TRIGGER, "push").build().toExtensions()) {
             b.addExtension(e);
         }
         b.addExtension(last);

@@ -181,4 +181,23 @@ class KeylessRegistryTest {
         assertTrue(msg.contains("no matching attestations with type https://cyclonedx.org/bom, checked the following "
                 + "predicateTypes: \"https://slsa.dev/provenance/v1\""), msg);
     }
+
+    @Test
+    void validate_specPolicyOnGithubExtensions_onlyMainBranchPushes() throws Exception {
+        Instant t = Instant.now().minus(Duration.ofHours(1));
+        String onlyMain = POLICY.formatted(reg.host(), """
+                  policy:
+                    type: cue
+                    data: |
+                      authorityMatches: ci: signatures: [...{githubWorkflowTrigger: "push", githubWorkflowRef: "refs/heads/main"}]
+                """);
+        PolicyEngine e = engine(onlyMain, internalRoot());
+        String main = signedImage("team/ext-main", CA, WORKFLOW + "refs/heads/main", t, t.plusSeconds(30));
+        String hotfix = signedImage("team/ext-hotfix", CA, WORKFLOW + "refs/heads/hotfix/x", t, t.plusSeconds(30));
+        assertTrue(e.validate(main, ResourceContext.pod("p")).isEmpty(), () -> e.validate(main,
+                ResourceContext.pod("p")).toString());
+        String msg = e.validate(hotfix, ResourceContext.pod("p")).toString();
+        assertTrue(msg.contains("failed evaluating cue policy for ClusterImagePolicy: authorityMatches.ci.signatures.0"
+                + ".githubWorkflowRef: conflicting values \"refs/heads/main\" and \"refs/heads/hotfix/x\""), msg);
+    }
 }

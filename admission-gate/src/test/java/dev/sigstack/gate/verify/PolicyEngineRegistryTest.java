@@ -102,7 +102,7 @@ class PolicyEngineRegistryTest {
         Setup s = engine(GateConfig.defaults(), keyPolicy("require-site-key", reg.host() + "/app/**", "enforce", ""));
         assertTrue(s.engine().validate(image("app/signed", d), ResourceContext.pod("prod")).isEmpty());
         assertTrue(s.engine().validate(reg.host() + "/app/signed:v1", ResourceContext.pod("prod")).isEmpty());
-        assertEquals(d, s.engine().resolveDigest(reg.host() + "/app/signed:v1", "prod"));
+        assertEquals(d, s.engine().resolveDigest(reg.host() + "/app/signed:v1", dev.sigstack.gate.oci.RegistryCredentials.anonymous()));
     }
 
     @Test
@@ -336,5 +336,34 @@ class PolicyEngineRegistryTest {
         assertEquals(10, s.engine().verifications(), "one verification per (image, policy)");
         assertEquals(5, s.engine().registryLookups(), "signature look-ups shared between the two policies");
         assertEquals(190, s.engine().cacheHits());
+    }
+
+    @Test
+    void validate_specPolicyWithFetchConfigFile_upstreamConfigPolicy() throws Exception {
+        java.nio.file.Path dir = dev.sigstack.core.testing.Vectors.dirOrNull("policy-controller");
+        org.junit.jupiter.api.Assumptions.assumeTrue(dir != null, "policy-controller vectors absent; skipping");
+        String cue = java.nio.file.Files.readString(dir.resolve("test/testdata/policies/cue-policy-config.cue"));
+        // Only linux/amd64 is pushed: the policy's linux/arm/v7 constraint applies to an absent field.
+        String d = reg.pushImage("app/config", "v1");
+        String policy = """
+                apiVersion: policy.sigstore.dev/v1beta1
+                kind: ClusterImagePolicy
+                metadata: {name: non-root}
+                spec:
+                  images: [{glob: "%s/app/config*"}]
+                  authorities: [{static: {action: pass}}]
+                  policy:
+                    fetchConfigFile: true
+                    type: cue
+                    data: |
+                %s
+                """.formatted(reg.host(), cue.indent(6).stripTrailing());
+        assertTrue(engine(GateConfig.defaults(), policy).engine().validate(image("app/config", d),
+                ResourceContext.pod("p")).isEmpty());
+        String root = policy.replace("65530", "0");
+        String msg = engine(GateConfig.defaults(), root).engine().validate(image("app/config", d),
+                ResourceContext.pod("p")).toString();
+        assertTrue(msg.contains("failed evaluating cue policy for ClusterImagePolicy: config.linux/amd64.config.User: "
+                + "conflicting values \"0\" and \"65530\""), msg);
     }
 }

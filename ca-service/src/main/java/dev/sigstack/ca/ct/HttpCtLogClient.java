@@ -1,8 +1,10 @@
 package dev.sigstack.ca.ct;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
@@ -11,10 +13,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
-import io.helidon.http.HeaderNames;
-import io.helidon.webclient.api.HttpClientResponse;
-import io.helidon.webclient.api.WebClient;
 
 import dev.sigstack.core.ct.DigitallySigned;
 import dev.sigstack.core.ct.MalformedCtDataException;
@@ -27,14 +25,12 @@ import dev.sigstack.core.ct.Sct;
 public final class HttpCtLogClient implements CtLogClient {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final URI addPreChain;
-    private final WebClient http;
+    private final HttpClient http;
 
     public HttpCtLogClient(URI logBase) {
         String base = logBase.toString().endsWith("/") ? logBase.toString() : logBase + "/";
         this.addPreChain = URI.create(base + "ct/v1/add-pre-chain");
-        // Helidon's blocking client: cheap on the virtual thread that serves the CA request, keeps connections alive.
-        this.http = WebClient.builder().connectTimeout(Duration.ofSeconds(5)).readTimeout(Duration.ofSeconds(30))
-            .shareConnectionCache(false).build();
+        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
     }
 
     @Override
@@ -44,20 +40,23 @@ public final class HttpCtLogClient implements CtLogClient {
         for (byte[] c : chain) {
             arr.add(Base64.getEncoder().encodeToString(c));
         }
-        int status;
-        byte[] answer;
-        try (HttpClientResponse res = http.post().uri(addPreChain).header(HeaderNames.CONTENT_TYPE, "application/json")
-                .submit(JSON.writeValueAsBytes(body))) {
-            status = res.status().code();
-            answer = res.as(byte[].class);
-        } catch (IOException | UncheckedIOException | IllegalStateException e) {
+        HttpResponse<byte[]> res;
+        try {
+            res = http.send(HttpRequest.newBuilder(addPreChain).timeout(Duration.ofSeconds(30))
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body))).build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        } catch (IOException | RuntimeException e) {
             throw new CtSubmissionException("CT log at " + addPreChain + " cannot be reached: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CtSubmissionException("interrupted while submitting to the CT log", e);
         }
-        if (status != 200) {
-            throw new CtSubmissionException("CT log answered HTTP " + status + " to add-pre-chain");
+        if (res.statusCode() != 200) {
+            throw new CtSubmissionException("CT log answered HTTP " + res.statusCode() + " to add-pre-chain");
         }
         try {
-            JsonNode n = JSON.readTree(answer);
+            JsonNode n = JSON.readTree(res.body());
             if (n.path("sct_version").asInt(-1) != 0) {
                 throw new CtSubmissionException("CT log answered an SCT of unsupported version");
             }

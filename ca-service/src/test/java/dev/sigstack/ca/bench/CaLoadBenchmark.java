@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -51,9 +54,10 @@ import dev.sigstack.tlog.internal.Engines;
  * Certificates per second with an embedded SCT over HTTP, loopback only, bounded in time; and, in the same run,
  * this machine's crypto bound for one certificate (token verify, PoP verify, precertificate sign, SCT sign, final
  * sign) times the cores. Runs only with {@code -Dsigstack.bench=true}:
- * {@code ./mvnw -pl core,tlog-service,ca-service verify -Dtest=CaLoadBenchmark -Dsigstack.bench=true
+ * {@code ./mvnw -pl core,tlog-service,ca-service verify -Dtest=CaLoadBenchmark -DexcludedGroups= -Dsigstack.bench=true
  * -Dsurefire.failIfNoSpecifiedTests=false}. Writes {@code target/ca-benchmark.md}.
  */
+@org.junit.jupiter.api.Tag("benchmark")
 class CaLoadBenchmark {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String NOTE_KEY =
@@ -81,7 +85,7 @@ class CaLoadBenchmark {
             LogEngine engine = engines.openLog("ct.bench", NoteKeys.ed25519Signer(NOTE_KEY)).engine();
             CtLog log = new CtLog(engine, logKey.getPrivate(), logKey.getPublic(), List.of(signer.chain().getLast()), Clock.systemUTC());
             WebServer ct = WebServer.builder().host("127.0.0.1").port(0)
-                .routing(r -> r.register("/ct/v1", new CtLogService(log))).build().start();
+                .routing(r -> r.register(new CtLogService(log))).build().start();
             CaServer ca = CaServer.start(CaConfig.builder(dir.resolve("data")).identityConfig(identity).grpcPort(-1)
                 .ctLogUrl(URI.create("http://127.0.0.1:" + ct.port())).keyPassword(pw).build());
             try {
@@ -110,6 +114,7 @@ class CaLoadBenchmark {
                 String report = String.format(Locale.ROOT, """
                     | figure | value |
                     |---|---|
+                    | CT log engine | %s |
                     | cores | %d |
                     | concurrency (loopback HTTP/1.1 clients) | %d |
                     | measured for | %d s after %d s warm-up |
@@ -127,12 +132,16 @@ class CaLoadBenchmark {
                     | CPU time per certificate, whole JVM (CA + CT log + H2 + load generator) | %.0f µs |
                     | **CPU-normalized: crypto CPU / total CPU per certificate** | **%.2f** |
                     | CPU-normalized certificates/s on %d dedicated cores | %.0f |
+                    | load generator's own CPU per certificate (its threads) | %.0f µs |
+                    | **service only (JVM less load generator): crypto CPU / CPU per certificate** | **%.2f** (%.0f µs per certificate, %.0f/s on %d dedicated cores) |
                     | also counting the CT log's precertificate signature check (%.1f µs) | bound %.0f/s, CPU ratio %.2f |
                     | system load average at the end (1 min) | %.1f |
-                    """, cores, concurrency, measure.toSeconds(), warmup.toSeconds(), r.ok(), r.errors(), r.perSecond(),
+                    """, System.getProperty("sigstack.bench.engine", "stored (TiledLogEngine on H2)"), cores, concurrency, measure.toSeconds(), warmup.toSeconds(), r.ok(), r.errors(), r.perSecond(),
                     r.p50Millis(), r.p99Millis(), bound.token() / 1e3, bound.pop() / 1e3, signer.signatureAlgorithm(),
                     bound.precert() / 1e3, bound.sct() / 1e3, signer.signatureAlgorithm(), bound.fin() / 1e3, boundPerSec, ratio,
                     r.cpuPerCertNanos() / 1e3, bound.totalNanos() / r.cpuPerCertNanos(), cores, cores * 1e9 / r.cpuPerCertNanos(),
+                    (r.cpuPerCertNanos() - r.serviceCpuPerCertNanos()) / 1e3, bound.totalNanos() / r.serviceCpuPerCertNanos(),
+                    r.serviceCpuPerCertNanos() / 1e3, cores * 1e9 / r.serviceCpuPerCertNanos(), cores,
                     bound.ctVerify() / 1e3, fullBoundPerSec, (bound.totalNanos() + bound.ctVerify()) / r.cpuPerCertNanos(), load);
                 System.out.println(report);
                 Files.writeString(Path.of("target/ca-benchmark.md"), report);
@@ -145,9 +154,14 @@ class CaLoadBenchmark {
     }
 
     /** {@code cpuNanos}: CPU time of this whole JVM (CA, CT log, H2 and the load generator) over the run. */
-    record Result(long ok, long errors, double perSecond, double p50Millis, double p99Millis, long cpuNanos) {
+    record Result(long ok, long errors, double perSecond, double p50Millis, double p99Millis, long cpuNanos, long clientCpuNanos) {
         double cpuPerCertNanos() {
             return ok == 0 ? Double.NaN : cpuNanos / (double) ok;
+        }
+
+        /** The service's CPU per certificate: the whole JVM's less the load generator's threads. */
+        double serviceCpuPerCertNanos() {
+            return ok == 0 ? Double.NaN : (cpuNanos - clientCpuNanos) / (double) ok;
         }
     }
 
@@ -158,33 +172,48 @@ class CaLoadBenchmark {
         }
     }
 
+    /**
+     * Drives the load from named platform threads through a JDK HttpClient with its own executor, and measures the
+     * CPU those client threads (workers, client executor, selector) use, so it can be taken out of the service's.
+     */
     private static Result run(URI target, List<byte[]> bodies, int concurrency, Duration duration, long[] latencies) throws Exception {
-        io.helidon.webclient.api.WebClient http = io.helidon.webclient.api.WebClient.builder().build();
+        java.lang.management.ThreadMXBean tmx = java.lang.management.ManagementFactory.getThreadMXBean();
+        java.util.Set<Long> before = new java.util.HashSet<>();
+        Thread.getAllStackTraces().keySet().forEach(t -> before.add(t.threadId()));
+        List<Thread> clientThreads = java.util.Collections.synchronizedList(new ArrayList<>());
+        ExecutorService clientExec = Executors.newFixedThreadPool(2, r -> {
+            Thread t = new Thread(r, "bench-http");
+            t.setDaemon(true);
+            clientThreads.add(t);
+            return t;
+        });
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).executor(clientExec).build();
+        Thread.getAllStackTraces().keySet().stream().filter(t -> !before.contains(t.threadId())).forEach(clientThreads::add);
         AtomicLong ok = new AtomicLong();
         AtomicLong errors = new AtomicLong();
+        AtomicLong workerCpu = new AtomicLong();
         AtomicInteger slot = new AtomicInteger();
         com.sun.management.OperatingSystemMXBean os =
             (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
         long cpu0 = os.getProcessCpuTime();
         long end = System.nanoTime() + duration.toNanos();
         long start = System.nanoTime();
-        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+        ExecutorService pool = Executors.newFixedThreadPool(concurrency, r -> new Thread(r, "bench-worker"));
+        try {
+            List<java.util.concurrent.Future<?>> futures = new ArrayList<>();
             for (int c = 0; c < concurrency; c++) {
                 int worker = c;
-                pool.submit(() -> {
+                futures.add(pool.submit(() -> {
+                    long myCpu0 = tmx.getCurrentThreadCpuTime();
                     int i = worker;
                     while (System.nanoTime() < end) {
                         byte[] body = bodies.get(i++ % bodies.size());
                         long t0 = System.nanoTime();
                         try {
-                            int status;
-                            try (io.helidon.webclient.api.HttpClientResponse res = http.post().uri(target)
-                                    .header(io.helidon.http.HeaderNames.CONTENT_TYPE, "application/json").submit(body)) {
-                                status = res.status().code();
-                                res.as(byte[].class);
-                            }
+                            HttpResponse<Void> res = http.send(HttpRequest.newBuilder(target).header("Content-Type", "application/json")
+                                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.discarding());
                             long dt = System.nanoTime() - t0;
-                            if (status == 200) {
+                            if (res.statusCode() == 200) {
                                 ok.incrementAndGet();
                                 if (latencies != null) {
                                     int s = slot.getAndIncrement();
@@ -199,12 +228,28 @@ class CaLoadBenchmark {
                             errors.incrementAndGet();
                         }
                     }
+                    workerCpu.addAndGet(tmx.getCurrentThreadCpuTime() - myCpu0);
                     return null;
-                });
+                }));
             }
+            for (java.util.concurrent.Future<?> f : futures) {
+                f.get();
+            }
+        } finally {
+            pool.shutdown();
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         long cpu = os.getProcessCpuTime() - cpu0;
+        long clientCpu = workerCpu.get();
+        synchronized (clientThreads) {
+            for (Thread t : clientThreads) {
+                long c = tmx.getThreadCpuTime(t.threadId());
+                if (c > 0) {
+                    clientCpu += c;
+                }
+            }
+        }
+        clientExec.shutdown();
         double p50 = 0;
         double p99 = 0;
         if (latencies != null) {
@@ -215,7 +260,7 @@ class CaLoadBenchmark {
                 p99 = l[Math.min(l.length - 1, (int) (l.length * 0.99))] / 1e6;
             }
         }
-        return new Result(ok.get(), errors.get(), ok.get() / seconds, p50, p99, cpu);
+        return new Result(ok.get(), errors.get(), ok.get() / seconds, p50, p99, cpu, clientCpu);
     }
 
     /** Single-threaded cost of each crypto operation of one certificate, after warm-up (median of 5 rounds). */

@@ -30,7 +30,7 @@ import dev.sigstack.core.ct.SctVerifier;
 import dev.sigstack.core.x509.FulcioExtensions;
 import dev.sigstack.core.x509.SubjectAltName;
 import dev.sigstack.tlog.ct.CtLog;
-import dev.sigstack.ca.testing.MemoryLogEngine;
+import dev.sigstack.ca.testing.StoredLogs;
 
 /**
  * The CA key in SoftHSM2 through SunPKCS11: stored in a fresh token, loaded back as a non-extractable token key,
@@ -75,7 +75,8 @@ class Pkcs11SoftHsmTest {
         KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
         g.initialize(new ECGenParameterSpec("secp256r1"));
         KeyPair logKey = g.generateKeyPair();
-        CtLog log = new CtLog(new MemoryLogEngine(), logKey.getPrivate(), logKey.getPublic(), List.of(hsm.chain().getLast()), Clock.systemUTC());
+        StoredLogs logs = new StoredLogs("ct.hsm", logKey);
+        CtLog log = new CtLog(logs.engine(), logKey.getPrivate(), logKey.getPublic(), List.of(hsm.chain().getLast()), Clock.systemUTC());
         CertificateIssuer issuer = new CertificateIssuer(hsm, chain -> {
             try {
                 return log.addPreChain(chain);

@@ -20,7 +20,7 @@ import dev.sigstack.tlog.ct.CtLogService;
 
 /**
  * A CA and its CT log in one JVM, talking over loopback HTTP as in production: an HTTPS test issuer of type email,
- * a CT log on an in-memory engine, and the CA with the development issuer on.
+ * a CT log on the real log engine (in-memory H2), and the CA with the development issuer on.
  */
 public final class TestStack implements AutoCloseable {
     public static final char[] PASSWORD = "test-password".toCharArray();
@@ -28,7 +28,7 @@ public final class TestStack implements AutoCloseable {
     public final KeyPair logKey;
     public final WebServer ctServer;
     public final CaServer ca;
-    public final MemoryLogEngine engine = new MemoryLogEngine();
+    public final StoredLogs engine;
 
     public TestStack(Path dir, int grpcPort) throws Exception {
         issuer = new TestOidcIssuer("/oidc");
@@ -38,9 +38,10 @@ public final class TestStack implements AutoCloseable {
         KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
         g.initialize(new ECGenParameterSpec("secp256r1"));
         logKey = g.generateKeyPair();
-        CtLog log = new CtLog(engine, logKey.getPrivate(), logKey.getPublic(), List.of(signer.chain().getLast()), Clock.systemUTC());
+        engine = new StoredLogs("ct.test", logKey);
+        CtLog log = new CtLog(engine.engine(), logKey.getPrivate(), logKey.getPublic(), List.of(signer.chain().getLast()), Clock.systemUTC());
         ctServer = WebServer.builder().host("127.0.0.1").port(0)
-            .routing(r -> r.register("/ct/v1", new CtLogService(log))).build().start();
+            .routing(r -> r.register(new CtLogService(log))).build().start();
         ca = CaServer.start(CaConfig.builder(dir.resolve("data")).identityConfig(identity).devIssuer(true).grpcPort(grpcPort)
             .ctLogUrl(URI.create("http://127.0.0.1:" + ctServer.port())).keyPassword(PASSWORD).build());
     }
@@ -53,6 +54,7 @@ public final class TestStack implements AutoCloseable {
     public void close() {
         ca.close();
         ctServer.stop();
+        engine.close();
         issuer.close();
     }
 }

@@ -48,6 +48,24 @@ public final class EphemeralSigner {
         }
     }
 
+    /**
+     * ECDSA over a SHA-256 digest computed elsewhere (e.g. streamed from a large file): the same signature value
+     * SHA256withECDSA gives over the data.
+     */
+    public byte[] signSha256Digest(byte[] sha256) {
+        if (sha256 == null || sha256.length != 32) {
+            throw new IllegalArgumentException("a SHA-256 digest is 32 bytes");
+        }
+        try {
+            Signature s = Signature.getInstance("NONEwithECDSA");
+            s.initSign(keyPair.getPrivate());
+            s.update(sha256);
+            return s.sign();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("ECDSA signing failed", e);
+        }
+    }
+
     /** The proof of possession Fulcio checks: a signature over the challenge subject's UTF-8 bytes. */
     public byte[] proofOfPossession(String subject) {
         return sign(subject.getBytes(StandardCharsets.UTF_8));

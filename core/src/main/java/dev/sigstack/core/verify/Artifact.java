@@ -19,9 +19,28 @@ public sealed interface Artifact {
         return new Bytes(bytes);
     }
 
+    /** Files larger than this are read as their SHA-256 digest only, streamed, instead of held in memory. */
+    long IN_MEMORY_LIMIT = 64L * 1024 * 1024;
+
+    /**
+     * Reads a file: its bytes when at most {@link #IN_MEMORY_LIMIT}, else its streamed SHA-256 digest (enough for
+     * ECDSA and RSA message signatures over SHA-256 and for in-toto subjects; not for pure Ed25519 signatures).
+     */
     static Artifact read(Path file) throws IOException {
+        if (Files.size(file) <= IN_MEMORY_LIMIT) {
+            try (InputStream in = Files.newInputStream(file)) {
+                return new Bytes(in.readAllBytes());
+            }
+        }
         try (InputStream in = Files.newInputStream(file)) {
-            return new Bytes(in.readAllBytes());
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            byte[] buf = new byte[1 << 16];
+            for (int n; (n = in.read(buf)) > 0; ) {
+                md.update(buf, 0, n);
+            }
+            return new Digest(md.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
         }
     }
 

@@ -386,7 +386,8 @@ public final class BundleVerifier {
                 continue;
             }
             Instant at = Instant.ofEpochMilli(sct.timestamp());
-            if (!new CertificatePaths.Authority(log.getBaseUrl(), log.getPublicKey().getValidFor(), List.of()).validAt(at)) {
+            if (!log.getPublicKey().getValidFor().hasStart()
+                    || !new CertificatePaths.Authority(log.getBaseUrl(), log.getPublicKey().getValidFor(), List.of()).validAt(at)) {
                 reasons.add("SCT time " + at + " is outside the validity of log " + log.getBaseUrl());
                 continue;
             }

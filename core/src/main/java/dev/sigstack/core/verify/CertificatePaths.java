@@ -29,13 +29,14 @@ final class CertificatePaths {
             chain = List.copyOf(chain);
         }
 
+        /** Within {@code validFor}, a closed interval; as sigstore-go, a missing bound is no bound for CAs and TSAs. */
         boolean validAt(Instant t) {
-            if (validFor == null || !validFor.hasStart()) {
-                return false;
+            if (validFor == null) {
+                return true;
             }
-            if (t.getEpochSecond() < validFor.getStart().getSeconds()
+            if (validFor.hasStart() && (t.getEpochSecond() < validFor.getStart().getSeconds()
                     || (t.getEpochSecond() == validFor.getStart().getSeconds()
-                    && t.getNano() < validFor.getStart().getNanos())) {
+                    && t.getNano() < validFor.getStart().getNanos()))) {
                 return false;
             }
             if (!validFor.hasEnd()) {

@@ -61,21 +61,13 @@ final class SignedNoteTest {
     void cosignature_verifiesOverTimestampedMessage() throws Exception {
         byte[] seed = new byte[32];
         seed[0] = 7;
-        NoteSigner witness = NoteKeys.ed25519Signer("witness.example", seed);
-        // A cosignature/v1 key: type 0x04 with the same Ed25519 public key.
-        String ed = NoteKeys.ed25519VerifierKey("witness.example", seed);
-        byte[] blob = java.util.Base64.getDecoder().decode(ed.substring(ed.lastIndexOf('+') + 1));
-        blob[0] = NoteKeys.TYPE_COSIGNATURE_V1;
-        int hash = NoteKeys.conformantKeyHash("witness.example", NoteKeys.TYPE_COSIGNATURE_V1,
-                java.util.Arrays.copyOfRange(blob, 1, 33));
-        String cosigKey = "witness.example+" + NoteKeys.hex(hash) + "+" + java.util.Base64.getEncoder().encodeToString(blob);
-        NoteVerifier v = NoteKeys.verifier(cosigKey);
-        byte[] text = new Checkpoint("log.example", 1, new byte[32]).text().getBytes(StandardCharsets.UTF_8);
-        long t = 1_700_000_000L;
-        byte[] sig = witness.sign(Cosignatures.signedMessage(t, text));
-        byte[] full = java.nio.ByteBuffer.allocate(72).putLong(t).put(sig).array();
-        assertEquals(true, v.verify(text, full));
-        full[0] ^= 1;
-        assertEquals(false, v.verify(text, full));
+        NoteVerifier v = NoteKeys.verifier(Cosignatures.verifierKey("witness.example", seed));
+        String text = new Checkpoint("log.example", 1, new byte[32]).text();
+        NoteSignature cosig = Cosignatures.cosign("witness.example", seed, 1_700_000_000L, text);
+        assertEquals(v.keyHash(), cosig.keyHash());
+        assertEquals(true, v.verify(text.getBytes(StandardCharsets.UTF_8), cosig.signature()));
+        byte[] tampered = cosig.signature();
+        tampered[0] ^= 1; // the timestamp is signed too
+        assertEquals(false, v.verify(text.getBytes(StandardCharsets.UTF_8), tampered));
     }
 }

@@ -181,6 +181,18 @@ final class SigningWireFormatsTest {
     }
 
     @Test
+    void signSha256Digest_verifiesAsSha256WithEcdsaOverTheData() throws Exception {
+        EphemeralSigner s = EphemeralSigner.generate();
+        byte[] data = "streamed artifact".getBytes(StandardCharsets.UTF_8);
+        byte[] sig = s.signSha256Digest(MessageDigest.getInstance("SHA-256").digest(data));
+        java.security.Signature v = java.security.Signature.getInstance("SHA256withECDSA");
+        v.initVerify(s.publicKey());
+        v.update(data);
+        assertTrue(v.verify(sig));
+        assertThrows(IllegalArgumentException.class, () -> s.signSha256Digest(new byte[31]));
+    }
+
+    @Test
     void fulcioResponse_readsEmbeddedAndDetachedChains() throws Exception {
         X509Certificate c = cert(ec(), KeyPurposeId.id_kp_codeSigning);
         String pem = PublicKeyMaterial.pem("CERTIFICATE", c.getEncoded());

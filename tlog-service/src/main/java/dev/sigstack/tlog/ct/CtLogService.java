@@ -24,12 +24,15 @@ import dev.sigstack.core.ct.Sct;
 import dev.sigstack.tlog.PushbackException;
 
 /**
- * RFC 6962 §4 HTTP endpoints of a {@link CtLog}; register under {@code /ct/v1}. Errors answer a status with a
+ * RFC 6962 §4 HTTP endpoints of a {@link CtLog} at their full paths {@code /ct/v1/...}: register at the root of
+ * the log's server ({@code routing.register(new CtLogService(log))}). Errors answer a status with a
  * plain-text reason: 400 for bad input, 404 for an unknown leaf hash, 503 with Retry-After under pushback.
  */
 public final class CtLogService implements HttpService {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int MAX_BODY = 512 * 1024;
+    /** RFC 6962 §4: every endpoint is under {@code <log server>/ct/v1/}. */
+    public static final String PREFIX = "/ct/v1/";
     private final CtLog log;
 
     public CtLogService(CtLog log) {
@@ -38,13 +41,13 @@ public final class CtLogService implements HttpService {
 
     @Override
     public void routing(HttpRules rules) {
-        rules.post("/add-chain", (req, res) -> add(req, res, false))
-            .post("/add-pre-chain", (req, res) -> add(req, res, true))
-            .get("/get-sth", this::sth)
-            .get("/get-sth-consistency", this::consistency)
-            .get("/get-proof-by-hash", this::proofByHash)
-            .get("/get-entries", this::entries)
-            .get("/get-roots", this::roots);
+        rules.post(PREFIX + "add-chain", (req, res) -> add(req, res, false))
+            .post(PREFIX + "add-pre-chain", (req, res) -> add(req, res, true))
+            .get(PREFIX + "get-sth", this::sth)
+            .get(PREFIX + "get-sth-consistency", this::consistency)
+            .get(PREFIX + "get-proof-by-hash", this::proofByHash)
+            .get(PREFIX + "get-entries", this::entries)
+            .get(PREFIX + "get-roots", this::roots);
     }
 
     private void add(ServerRequest req, ServerResponse res, boolean pre) {

@@ -14,7 +14,6 @@ import dev.sigstack.core.tiles.TileLayout;
 import dev.sigstack.tlog.DuplicateEntryException;
 import dev.sigstack.tlog.LogEngine;
 import dev.sigstack.tlog.PushbackException;
-import java.io.ByteArrayOutputStream;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
@@ -195,7 +194,7 @@ final class TiledLogEngine implements LogEngine {
             hashes.add(Rfc6962.leafHash(leaf));
         }
         TileIntegrator.Result r = TileIntegrator.integrate(from, hashes, (level, index) -> tileAt(from, level, index));
-        Map<Long, byte[]> bundles = bundles(from, leaves);
+        Map<Long, byte[]> bundles = fullBundles(from, leaves);
         String note = sign(r.size(), r.root());
         if (store.commitIntegration(origin, from, r.size(), r.root(), note, r.tiles(), bundles)) {
             r.tiles().forEach((k, data) -> tiles.offer(k.level(), k.index(), data));
@@ -205,30 +204,23 @@ final class TiledLogEngine implements LogEngine {
         return to < s.nextIndex();
     }
 
-    private Map<Long, byte[]> bundles(long from, List<byte[]> leaves) {
+    /**
+     * The entry bundles that this integration fills (256 entries each). Partial bundles are not stored: they are
+     * assembled from the entries when asked for, so that an integration no longer rewrites the growing partial
+     * bundle (up to 256 entries' bytes) every time.
+     */
+    private Map<Long, byte[]> fullBundles(long from, List<byte[]> leaves) throws SQLException {
         Map<Long, byte[]> out = new LinkedHashMap<>();
-        long index = from;
-        ByteArrayOutputStream current = null;
-        long currentBundle = -1;
-        for (byte[] leaf : leaves) {
-            long b = index / TileLayout.WIDTH;
-            if (b != currentBundle) {
-                if (current != null) {
-                    out.put(currentBundle, current.toByteArray());
-                }
-                current = new ByteArrayOutputStream();
-                int had = (int) (index % TileLayout.WIDTH);
-                if (had > 0) {
-                    byte[] stored = tileAt(from, -1, b);
-                    current.write(stored, 0, EntryBundle.prefixLength(stored, had));
-                }
-                currentBundle = b;
+        long to = from + leaves.size();
+        for (long b = from / TileLayout.WIDTH; (b + 1) * TileLayout.WIDTH <= to; b++) {
+            long start = b * TileLayout.WIDTH;
+            long end = start + TileLayout.WIDTH;
+            List<byte[]> entries = new ArrayList<>(TileLayout.WIDTH);
+            if (start < from) {
+                entries.addAll(store.leafData(origin, start, from));
             }
-            EntryBundle.appendEntry(current, leaf);
-            index++;
-        }
-        if (current != null) {
-            out.put(currentBundle, current.toByteArray());
+            entries.addAll(leaves.subList((int) Math.max(0, start - from), (int) (end - from)));
+            out.put(b, EntryBundle.encode(entries));
         }
         return out;
     }
@@ -420,14 +412,15 @@ final class TiledLogEngine implements LogEngine {
         if (width > TileLayout.entryBundleWidthAt(size, index)) {
             return Optional.empty();
         }
-        byte[] b = tileAt(size, -1, index);
-        if (b == null) {
-            return Optional.empty();
+        byte[] stored = tileAt(size, -1, index); // full bundles (and partial ones stored by earlier versions)
+        if (stored != null && TileCache.holds(stored, -1, width)) {
+            return Optional.of(Arrays.copyOf(stored, EntryBundle.prefixLength(stored, width)));
         }
         try {
-            return Optional.of(Arrays.copyOf(b, EntryBundle.prefixLength(b, width)));
-        } catch (IllegalArgumentException e) {
-            throw new IllegalStateException("reading an entry bundle failed", e);
+            long first = index * TileLayout.WIDTH;
+            return Optional.of(EntryBundle.encode(store.leafData(origin, first, first + width)));
+        } catch (SQLException e) {
+            throw new IllegalStateException("reading entry bundle " + index + " failed", e);
         }
     }
 

@@ -52,6 +52,7 @@ class CtLogServiceTest {
     private static X509Certificate root;
     private static KeyPair logKey;
     private static WebServer server;
+    private static dev.sigstack.tlog.internal.Engines engines;
     private static String base;
 
     @BeforeAll
@@ -59,15 +60,20 @@ class CtLogServiceTest {
         rootKey = ec();
         root = cert(rootKey, rootKey.getPublic(), "CN=root", true, BigInteger.ONE);
         logKey = ec();
-        CtLog log = new CtLog(new InMemoryLogEngine(), logKey.getPrivate(), logKey.getPublic(), List.of(root), Clock.systemUTC());
+        engines = dev.sigstack.tlog.internal.Engines.open(
+                "jdbc:h2:mem:" + java.util.UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", 4, "");
+        CtLog log = new CtLog(engines.openLog("ct.test/ct", dev.sigstack.core.note.NoteKeys.ecdsaSigner("ct.test",
+                logKey.getPrivate(), logKey.getPublic())).engine(), logKey.getPrivate(), logKey.getPublic(), List.of(root),
+                Clock.systemUTC());
         server = WebServer.builder().port(0).host("127.0.0.1")
-            .routing(r -> r.register("/ct/v1", new CtLogService(log))).build().start();
+            .routing(r -> r.register(new CtLogService(log))).build().start();
         base = "http://127.0.0.1:" + server.port() + "/ct/v1/";
     }
 
     @AfterAll
     static void stop() {
         server.stop();
+        engines.close();
     }
 
     static KeyPair ec() throws Exception {

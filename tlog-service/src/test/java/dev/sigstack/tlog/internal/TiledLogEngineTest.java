@@ -108,4 +108,37 @@ final class TiledLogEngineTest {
                     .orElseThrow()), log.search("text:entry-5", 10));
         }
     }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "postgres"})
+    void entryBundle_fullAndPartialAcrossIntegrations_holdExactlyTheEntries(String store) throws Exception {
+        byte[] seed = new byte[32];
+        seed[2] = 5;
+        NoteSigner signer = NoteKeys.ed25519Signer("bundles.test", seed);
+        try (Engines engines = Engines.open(url(store), 4, "")) {
+            LogEngine log = engines.openLog("bundles.test", signer).engine();
+            List<byte[]> added = new ArrayList<>();
+            int n = 0;
+            // integrations end at many different offsets: full bundles are built from stored and new entries
+            for (int chunk : new int[] {1, 100, 200, 3, 300, 17, 60}) {
+                for (int i = 0; i < chunk; i++, n++) {
+                    String text = "bundle entry " + n + " " + "z".repeat(n % 50);
+                    log.add(entry(text));
+                    added.add(text.getBytes(StandardCharsets.UTF_8));
+                }
+                long size = log.awaitIntegrated(n - 1, Duration.ofSeconds(10)).size();
+                assertEquals(n, size);
+                for (long b = 0; b * 256 < size; b++) {
+                    int full = (int) Math.min(256, size - b * 256);
+                    for (int w : new int[] {1, full / 2 + 1, full}) {
+                        List<byte[]> expect = added.subList((int) (b * 256), (int) (b * 256 + w));
+                        assertArrayEquals(dev.sigstack.core.tiles.EntryBundle.encode(expect),
+                                log.entryBundle(b, w).orElseThrow(), "bundle " + b + " width " + w + " at size " + size);
+                    }
+                    assertTrue(log.entryBundle(b, full + 1).isEmpty() || full == 256,
+                            "a bundle wider than the tree is not served");
+                }
+            }
+        }
+    }
 }
