@@ -1,7 +1,8 @@
 # Sourced by ./sigstack: the real peers that tests use besides PostgreSQL.
 # - Debian packages: docker-registry (an OCI registry), skopeo, softhsm2 (PKCS#11), installed when missing
 #   and when this user may install them.
-# - Node packages for the interop tests (sigstore-js and tuf-js), installed by npm into interop/node.
+# - Node packages for every Node peer (tuf-js, @sigstore/tuf, sigstore-js, @sigstore/cli), installed by npm into
+#   interop/node_modules: the interop suite and the ca-service and cli sigstore-js checks all use them.
 
 SIGSTACK_DEBIAN_PACKAGES="docker-registry skopeo softhsm2"
 
