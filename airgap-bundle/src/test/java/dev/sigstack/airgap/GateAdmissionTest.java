@@ -29,8 +29,6 @@ import dev.sigstack.gate.verify.ResourceContext;
 import dev.sigstack.gate.verify.TrustedMaterial;
 import dev.sigstack.gate.trustroot.TrustRoots;
 import dev.sigstack.tlog.TlogServer;
-import dev.sigstack.tlog.ct.CtLog;
-import dev.sigstack.tlog.ct.CtLogService;
 import dev.sigstack.tuf.DevStack;
 import dev.sigstack.tuf.Expiries;
 import dev.sigstack.tuf.Keys;
@@ -74,9 +72,6 @@ import org.junit.jupiter.api.io.TempDir;
  * certificate from the CA and a Rekor entry; and the admission gate, given only the imported
  * TrustRoot and the imported stage-2 ClusterImagePolicy, admits that image and refuses an unsigned one
  * and one signed by another identity.
- *
- * <p>One deviation from a deployment: on main the CT log serves add-pre-chain at "/" while the CA
- * posts to {base}/ct/v1/add-pre-chain, so this test also mounts the same CT log at /ct/v1.
  */
 class GateAdmissionTest {
 
@@ -114,10 +109,9 @@ class GateAdmissionTest {
     DeferredCt ct = new DeferredCt();
     ca = CaServer.start(CaConfig.builder(work.resolve("ca")).devIssuer(true).ctLogClient(ct).build());
     List<X509Certificate> chain = ca.chain();
-    ctLog = TlogServer.start(logs.withCtRoots(List.of(chain.get(chain.size() - 1))).withApi(TlogServer.Api.CT)
-        .withPort(0).withKeyFile(work.resolve("tlog/ct-key.pem")),
-        (routing, eng, key) -> routing.register("/ct/v1", new CtLogService(new CtLog(eng, key.getPrivate(),
-            key.getPublic(), List.of(chain.get(chain.size() - 1)), Clock.systemUTC()))));
+    X509Certificate caRoot = chain.get(chain.size() - 1);
+    ctLog = TlogServer.start(logs.withCtRoots(List.of(caRoot)).withApi(TlogServer.Api.CT)
+        .withPort(0).withKeyFile(work.resolve("tlog/ct-key.pem")), null);
     ct.delegate = new HttpCtLogClient(URI.create(url(ctLog.port()) + "/"));
 
     // Its trust, published with TUF as the launcher does, then exported, carried and imported.

@@ -187,13 +187,11 @@ final class SignBundleCommand implements Callable<Integer> {
     }
 
     private void selfCheck(byte[] json, X509Certificate leaf, Artifact subject) throws CliFailure, BundleVerificationException {
-        byte[] root;
-        try {
-            root = trust.trustedRootJson();
-        } catch (CliFailure e) {
+        if (!trust.configured()) {
             spec.commandLine().getErr().println("warning: no trusted root given, the bundle was not verified before writing");
             return;
         }
+        byte[] root = trust.trustedRootJson(); // a named but unusable trust source is an error, not a skip
         FulcioIdentity id;
         try {
             id = FulcioIdentity.of(leaf);

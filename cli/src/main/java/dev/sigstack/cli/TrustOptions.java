@@ -40,6 +40,13 @@ final class TrustOptions {
     /** Environment lookup, replaceable by tests. */
     Map<String, String> env = System.getenv();
 
+    /** Whether any source of trust material is named (a file, or a TUF URL or root by option or environment). */
+    boolean configured() {
+        return trustedRoot != null || tufUrl != null || tufRoot != null
+                || (env.get(ENV_TUF_URL) != null && !env.get(ENV_TUF_URL).isBlank())
+                || (env.get(ENV_TUF_ROOT) != null && !env.get(ENV_TUF_ROOT).isBlank());
+    }
+
     byte[] trustedRootJson() throws CliFailure {
         if (trustedRoot != null) {
             return read(trustedRoot, "trusted root");

@@ -213,6 +213,22 @@ final class SignVerifyEndToEndTest {
         assertTrue(!Files.exists(bundle));
     }
 
+    @Test
+    void signBundle_unreadableTrustedRoot_failsInsteadOfSkippingTheSelfCheck() throws Exception {
+        Path art = Files.writeString(dir.resolve("u.tar"), "u " + System.nanoTime());
+        Path bundle = dir.resolve("u.sigstore.json");
+        var r = cli("sign-bundle", "--identity-token", stack.token(EMAIL), "--bundle", bundle.toString(), "--trusted-root",
+                dir.resolve("no-such-root.json").toString(), "--signing-config", stack.signingConfigV1.toString(), art.toString());
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains("cannot read trusted root"), r.err());
+        assertTrue(!Files.exists(bundle));
+        var noRoot = cli("sign-bundle", "--identity-token", stack.token(EMAIL), "--bundle", bundle.toString(),
+                "--signing-config", stack.signingConfigV1.toString(), art.toString());
+        assertEquals(0, noRoot.code(), noRoot.err());
+        assertTrue(noRoot.err().contains("not verified before writing"), noRoot.err());
+        assertEquals(0, verify(bundle, EMAIL, stack.issuer(), art.toString()).code());
+    }
+
     private static String statement(String sha256Hex) {
         return "{\"_type\":\"https://in-toto.io/Statement/v1\",\"subject\":[{\"name\":\"app.bin\",\"digest\":{\"sha256\":\""
                 + sha256Hex + "\"}}],\"predicateType\":\"https://slsa.dev/provenance/v1\",\"predicate\":{}}";

@@ -64,7 +64,7 @@ final class TestSigstack implements AutoCloseable {
             KeyPair ctKey = ec();
             CtLog ctLog = new CtLog(log("ct.localhost", NoteKeys.ecdsaSigner("ct.localhost", ctKey.getPrivate(), ctKey.getPublic())),
                     ctKey.getPrivate(), ctKey.getPublic(), List.of(caKeys.chain().getLast()), Clock.systemUTC());
-            WebServer ct = serve("/", new CtLogService(ctLog)); // CtLogService carries the /ct/v1/ paths itself
+            WebServer ct = serve("/", new CtLogService(ctLog)); // its routes carry the full /ct/v1/... paths
             ca = CaServer.start(CaConfig.builder(dir.resolve("data")).host("127.0.0.1").httpPort(0).grpcPort(0).devIssuer(true)
                     .ctLogUrl(URI.create("http://127.0.0.1:" + ct.port())).keyPassword(PASSWORD).build());
             running.add(ca::close);

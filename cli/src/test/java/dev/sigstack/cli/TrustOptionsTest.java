@@ -20,6 +20,7 @@ final class TrustOptionsTest {
         CliFailure none = assertThrows(CliFailure.class, o::trustedRootJson);
         assertTrue(none.getMessage().contains("no built-in public-good"), none.getMessage());
         assertTrue(o.signingConfigFromTuf().isEmpty());
+        assertTrue(!o.configured());
         o.trustedRoot = Files.writeString(tmp.resolve("r.json"), "{}");
         assertArrayEquals("{}".getBytes(), o.trustedRootJson());
     }
@@ -28,6 +29,7 @@ final class TrustOptionsTest {
     void tufFromEnvironment_needsBothUrlAndRoot(@TempDir Path tmp) {
         TrustOptions o = new TrustOptions();
         o.env = Map.of(TrustOptions.ENV_TUF_URL, "http://127.0.0.1:9/");
+        assertTrue(o.configured());
         CliFailure e = assertThrows(CliFailure.class, o::trustedRootJson);
         assertTrue(e.getMessage().contains(TrustOptions.ENV_TUF_ROOT), e.getMessage());
         o.env = Map.of(TrustOptions.ENV_TUF_URL, "http://127.0.0.1:9/", TrustOptions.ENV_TUF_ROOT,

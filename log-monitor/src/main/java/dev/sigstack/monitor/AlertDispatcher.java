@@ -26,6 +26,7 @@ final class AlertDispatcher {
     private final MonitorMetrics metrics;
     private final URI webhook;
     private final HttpClient http;
+    private volatile String webhookToken;
 
     /** @param webhook where to POST alerts, or null to keep them in the log and metrics only */
     AlertDispatcher(MonitorStore store, MonitorMetrics metrics, URI webhook, javax.net.ssl.SSLContext tls) {
@@ -34,6 +35,11 @@ final class AlertDispatcher {
         this.webhook = webhook;
         this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).sslContext(tls).build();
         store.outbox(webhook != null);
+    }
+
+    /** Sends {@code Authorization: Bearer <token>} with every webhook POST (null: no header). */
+    void webhookToken(String token) {
+        this.webhookToken = token;
     }
 
     /** Records alerts that are not tied to a batch of entries, then announces and delivers them. */
@@ -55,8 +61,11 @@ final class AlertDispatcher {
         }
     }
 
-    /** Delivers outbox alerts to the webhook, oldest first; stops at the first failure (retried next time). */
-    void deliver() throws SQLException {
+    /**
+     * Delivers outbox alerts to the webhook, oldest first; stops at the first failure (retried next time). One
+     * delivery at a time, so the poll thread and a break-glass request never post the same alert twice.
+     */
+    synchronized void deliver() throws SQLException {
         if (webhook == null) {
             for (MonitorStore.PendingAlert p : store.undelivered(1000)) {
                 store.markDelivered(p.id());
@@ -75,9 +84,14 @@ final class AlertDispatcher {
     }
 
     private boolean post(ObjectNode body) {
-        HttpRequest req = HttpRequest.newBuilder(webhook).timeout(Duration.ofSeconds(10))
+        HttpRequest.Builder b = HttpRequest.newBuilder(webhook).timeout(Duration.ofSeconds(10))
                 .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body.toString(), StandardCharsets.UTF_8)).build();
+                .POST(HttpRequest.BodyPublishers.ofString(body.toString(), StandardCharsets.UTF_8));
+        String token = webhookToken;
+        if (token != null) {
+            b.header("Authorization", "Bearer " + token);
+        }
+        HttpRequest req = b.build();
         try {
             HttpResponse<Void> res = http.send(req, HttpResponse.BodyHandlers.discarding());
             if (res.statusCode() / 100 == 2) {

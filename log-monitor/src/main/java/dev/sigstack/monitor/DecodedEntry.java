@@ -27,12 +27,25 @@ record DecodedEntry(long index, String uuid, String kind, String apiVersion, Lis
      * One signature's verifier.
      *
      * @param identity the decoded identity
-     * @param certificate the signing certificate, or null for a bare key
+     * @param certificateDer the signing certificate (DER), or null for a bare key
      * @param problem why the certificate is suspect (issuer extensions disagree, no Fulcio extensions), or null
      */
-    record Signer(SignerIdentity identity, X509Certificate certificate, String problem) {
+    record Signer(SignerIdentity identity, byte[] certificateDer, String problem) {
         Signer {
             Objects.requireNonNull(identity, "identity");
+        }
+
+        /** The signing certificate as a JCA object (parsed on demand); null for a bare key or if the JDK refuses it. */
+        X509Certificate certificate() {
+            if (certificateDer == null) {
+                return null;
+            }
+            try {
+                return (X509Certificate) java.security.cert.CertificateFactory.getInstance("X.509")
+                        .generateCertificate(new java.io.ByteArrayInputStream(certificateDer));
+            } catch (java.security.cert.CertificateException e) {
+                return null;
+            }
         }
     }
 }

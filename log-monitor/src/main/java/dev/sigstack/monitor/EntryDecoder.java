@@ -23,7 +23,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.cert.CertificateEncodingException;
-import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
@@ -183,8 +182,32 @@ final class EntryDecoder {
         }
     }
 
-    /** Decodes a verifier (PEM key, certificate or chain) into its identity. */
+    private static final String BEGIN_CERT = "-----BEGIN CERTIFICATE-----";
+    private static final String END_CERT = "-----END CERTIFICATE-----";
+
+    /**
+     * Decodes a verifier (PEM key, certificate or chain) into its identity. The common case, one certificate,
+     * is parsed once (BouncyCastle); keys and chains go through Rekor's PEM rules ({@link PublicKeyMaterial}).
+     */
     static DecodedEntry.Signer signer(byte[] pem) throws MalformedEntryException {
+        String text = new String(pem, StandardCharsets.US_ASCII).strip();
+        if (text.startsWith(BEGIN_CERT) && text.endsWith(END_CERT) && text.indexOf("-----BEGIN", 1) < 0) {
+            byte[] der;
+            try {
+                der = Base64.getMimeDecoder().decode(text.substring(BEGIN_CERT.length(), text.length() - END_CERT.length()));
+            } catch (IllegalArgumentException e) {
+                throw new MalformedEntryException("certificate PEM is not base64");
+            }
+            X509CertificateHolder holder;
+            try {
+                holder = new X509CertificateHolder(der);
+            } catch (IOException | RuntimeException e) {
+                throw new MalformedEntryException("verifier is not a certificate: " + e.getMessage(), e);
+            }
+            String keyId = "sha256:" + HexFormat.of().formatHex(sha256(
+                    PublicKeyMaterial.pem("CERTIFICATE", der).getBytes(StandardCharsets.US_ASCII)));
+            return certificateSigner(der, holder.getExtensions(), keyId, pem);
+        }
         PublicKeyMaterial key;
         try {
             key = PublicKeyMaterial.parsePem(pem);
@@ -195,20 +218,28 @@ final class EntryDecoder {
         if (key.certificates().isEmpty()) {
             return new DecodedEntry.Signer(new SignerIdentity(keyId, null, null, null, null, Map.of()), null, null);
         }
-        X509Certificate cert = key.certificates().get(0);
-        Extensions exts;
         try {
-            exts = new X509CertificateHolder(cert.getEncoded()).getExtensions();
+            byte[] der = key.certificates().get(0).getEncoded();
+            return certificateSigner(der, new X509CertificateHolder(der).getExtensions(), keyId, pem);
         } catch (CertificateEncodingException | IOException e) {
             throw new MalformedEntryException("certificate cannot be re-encoded: " + e.getMessage(), e);
         }
+    }
+
+    private static DecodedEntry.Signer certificateSigner(byte[] der, Extensions exts, String keyId, byte[] pem)
+            throws MalformedEntryException {
         List<String> problems = new ArrayList<>();
         String subject;
         try {
             subject = SubjectAltName.parse(exts).value();
         } catch (InvalidFulcioExtensionException | RuntimeException e) {
-            List<String> sans = key.subjectAlternativeNames();
             problems.add("not a Fulcio SAN: " + e.getMessage());
+            List<String> sans;
+            try {
+                sans = PublicKeyMaterial.parsePem(pem).subjectAlternativeNames();
+            } catch (ProposedEntryException.Malformed | RuntimeException ex) {
+                sans = List.of();
+            }
             subject = sans.isEmpty() ? "(no SAN)" : sans.get(0);
         }
         String v1 = null;
@@ -249,7 +280,7 @@ final class EntryDecoder {
                     + " is '" + v2 + "'");
         }
         String issuer = v2 != null ? v2 : v1;
-        return new DecodedEntry.Signer(new SignerIdentity(keyId, subject, issuer, v1, v2, ci), cert,
+        return new DecodedEntry.Signer(new SignerIdentity(keyId, subject, issuer, v1, v2, ci), der,
                 problems.isEmpty() ? null : String.join("; ", problems));
     }
 

@@ -76,6 +76,11 @@ final class LogMonitor implements AutoCloseable {
         t.setDaemon(true);
         return t;
     });
+    private final ExecutorService fetcher = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "log-monitor-fetch");
+        t.setDaemon(true);
+        return t;
+    });
 
     LogMonitor(TileClient client, CheckpointVerifier verifier, EntryChecker checker, MonitorStore store,
             AlertDispatcher alerts, MonitorMetrics metrics, Settings settings, Clock clock) {
@@ -167,21 +172,28 @@ final class LogMonitor implements AutoCloseable {
         }
         VerifiedBundles bundles = new VerifiedBundles(client, target);
         long checked = 0;
-        // Bundle k is committed on the committer thread while bundle k + 1 is fetched and checked; commits stay
-        // in order because each waits for the previous one first.
+        // Three stages overlap: bundle k + 1 is fetched and proven on the fetcher thread while bundle k is checked
+        // here, and bundle k - 1 commits on the committer thread. Commits stay in order: each waits for the last.
         Future<Integer> inFlight = null;
+        long firstBundle = pos.size() / TileLayout.WIDTH;
+        Future<List<byte[]>> fetching = pos.size() < target.size()
+                ? fetcher.submit(() -> bundles.bundle(firstBundle)) : null;
         try {
             while (pos.size() < target.size()) {
                 long next = pos.size();
                 long n = next / TileLayout.WIDTH;
                 List<byte[]> bundle;
                 try {
-                    bundle = bundles.bundle(n);
+                    bundle = fetched(fetching);
+                    fetching = (n + 1) * TileLayout.WIDTH < target.size()
+                            ? fetcher.submit(() -> bundles.bundle(n + 1)) : null;
                 } catch (IOException e) {
+                    fetching = null;
                     metrics.logReadErrors.increment();
                     LOG.warning("cannot read entry bundle " + n + ": " + e.getMessage());
                     return checked + await(inFlight);
                 } catch (LogMisbehaviorException e) {
+                    fetching = null;
                     checked += await(inFlight);
                     inFlight = null;
                     raiseOnce(e, target, null);
@@ -224,9 +236,33 @@ final class LogMonitor implements AutoCloseable {
             inFlight = null;
             return checked;
         } finally {
+            if (fetching != null) {
+                fetching.cancel(true);
+            }
             if (inFlight != null) {
                 await(inFlight);
             }
+        }
+    }
+
+    /** The result of a bundle fetch, with its failure unwrapped. */
+    private static List<byte[]> fetched(Future<List<byte[]>> f) throws IOException, LogMisbehaviorException {
+        try {
+            return f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new LogReadException("interrupted while reading an entry bundle", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
+            if (e.getCause() instanceof LogMisbehaviorException m) {
+                throw m;
+            }
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new IllegalStateException(e.getCause());
         }
     }
 
@@ -331,5 +367,6 @@ final class LogMonitor implements AutoCloseable {
             }
         }
         committer.shutdown();
+        fetcher.shutdownNow();
     }
 }

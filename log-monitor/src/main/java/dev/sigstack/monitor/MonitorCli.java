@@ -84,7 +84,8 @@ public final class MonitorCli {
         @Spec(Spec.Target.MIXEE)
         CommandSpec mixee;
 
-        @Option(names = "--log-name", description = "The checkpoint key name (default: the URL's host).")
+        @Option(names = "--log-name", description = "The checkpoint key name (default: the name on the checkpoint's "
+                + "signature by --log-key, else the URL's host).")
         String name;
 
         @Option(names = "--origin", description = "The checkpoint origin line (default: the key name, or Rekor's "
@@ -125,7 +126,29 @@ public final class MonitorCli {
                 return NoteKeys.verifier(key.noteKey);
             }
             PublicKey pub = PublicKeyMaterial.parsePem(Files.readAllBytes(key.pem)).publicKey();
-            return NoteKeys.ecdsaVerifier(name != null ? name : url.getHost(), pub);
+            if (name == null) {
+                name = signerNameOf(pub);
+            }
+            return NoteKeys.ecdsaVerifier(name, pub);
+        }
+
+        /**
+         * The key name the log signs its checkpoints with: the name on the served checkpoint's signature line whose
+         * key hash is this key's (the signature itself is verified later); else the URL's host.
+         */
+        private String signerNameOf(PublicKey pub) throws IOException {
+            int hash = NoteKeys.ecdsaKeyHash(pub);
+            try {
+                for (var sig : dev.sigstack.core.note.SignedNote.parse(TileClient.of(url.toString(), tls()).checkpoint())
+                        .signatures()) {
+                    if (sig.keyHash() == hash) {
+                        return sig.name();
+                    }
+                }
+            } catch (dev.sigstack.core.note.NoteFormatException | java.security.GeneralSecurityException e) {
+                // fall through: the checkpoint is checked properly later, with a precise error
+            }
+            return url.getHost();
         }
 
         OptionalLong tree() throws Exception {
@@ -193,6 +216,9 @@ public final class MonitorCli {
         @Option(names = "--webhook", description = "POST each alert (JSON) to this URL.")
         URI webhook;
 
+        @Option(names = "--webhook-token-file", description = "File holding a bearer token sent with each webhook POST.")
+        Path webhookTokenFile;
+
         @Option(names = "--listen", defaultValue = "127.0.0.1:9464",
                 description = "HOST:PORT for /metrics, /healthz and /v1/* (default ${DEFAULT-VALUE}); 'none' to disable.")
         String listen;
@@ -236,6 +262,9 @@ public final class MonitorCli {
                     state, allowlist(allowlist), webhook, once ? null : host, port, token, settings), log.tls());
             CountDownLatch closed = new CountDownLatch(1);
             try {
+                if (webhookTokenFile != null) {
+                    s.dispatcher.webhookToken(Files.readString(webhookTokenFile).strip());
+                }
                 if (once) {
                     int before = s.store.alerts(null, Integer.MAX_VALUE).size();
                     LogMonitor.PollResult r = s.monitor.poll();
@@ -243,6 +272,9 @@ public final class MonitorCli {
                     spec.commandLine().getOut().printf("tree size %d, checked %d entries, %d alerts%n", r.treeSize(),
                             r.checked(), raised);
                     return raised > 0 ? FOUND : 0;
+                }
+                if (allowlist != null) {
+                    s.watchAllowlist(allowlist, java.time.Duration.ofSeconds(5));
                 }
                 CountDownLatch stop = new CountDownLatch(1);
                 Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -66,12 +66,14 @@ final class MonitorService implements AutoCloseable {
     final MonitorMetrics metrics;
     final LogMonitor monitor;
     final EntryChecker checker;
+    final AlertDispatcher dispatcher;
     private final BreakGlass breakGlass;
     private final HttpServer http;
     private final String breakGlassToken;
 
     private MonitorService(MonitorStore store, MonitorMetrics metrics, LogMonitor monitor, EntryChecker checker,
-            BreakGlass breakGlass, HttpServer http, String breakGlassToken) {
+            AlertDispatcher dispatcher, BreakGlass breakGlass, HttpServer http, String breakGlassToken) {
+        this.dispatcher = dispatcher;
         this.store = store;
         this.metrics = metrics;
         this.monitor = monitor;
@@ -112,7 +114,8 @@ final class MonitorService implements AutoCloseable {
                     return t;
                 }));
             }
-            MonitorService s = new MonitorService(store, metrics, monitor, checker, bg, http, c.breakGlassToken());
+            MonitorService s = new MonitorService(store, metrics, monitor, checker, dispatcher, bg, http,
+                    c.breakGlassToken());
             if (http != null) {
                 s.routes(http);
                 http.start();
@@ -145,6 +148,42 @@ final class MonitorService implements AutoCloseable {
 
     void start() {
         monitor.start();
+    }
+
+    private java.util.concurrent.ScheduledExecutorService watcher;
+    private volatile java.nio.file.attribute.FileTime allowlistTime;
+
+    /**
+     * Re-reads {@code file} whenever its modification time changes (checked every {@code every}); the new
+     * allowlist applies to entries checked from then on. An invalid file is logged and the previous allowlist
+     * stays in force.
+     */
+    synchronized void watchAllowlist(Path file, Duration every) throws IOException {
+        allowlistTime = java.nio.file.Files.getLastModifiedTime(file);
+        watcher = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "allowlist-watch");
+            t.setDaemon(true);
+            return t;
+        });
+        watcher.scheduleWithFixedDelay(() -> reloadIfChanged(file), every.toMillis(), every.toMillis(),
+                java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+
+    /** Reloads the allowlist if its file changed; true when a new allowlist took effect. */
+    boolean reloadIfChanged(Path file) {
+        try {
+            java.nio.file.attribute.FileTime t = java.nio.file.Files.getLastModifiedTime(file);
+            if (t.equals(allowlistTime)) {
+                return false;
+            }
+            allowlistTime = t;
+            checker.allowlist(Allowlist.load(file));
+            LOG.info("allowlist " + file + " reloaded");
+            return true;
+        } catch (IOException | AllowlistException e) {
+            LOG.severe("allowlist " + file + " was not reloaded, the previous one stays in force: " + e.getMessage());
+            return false;
+        }
     }
 
     int port() {
@@ -299,6 +338,11 @@ final class MonitorService implements AutoCloseable {
 
     @Override
     public void close() {
+        synchronized (this) {
+            if (watcher != null) {
+                watcher.shutdownNow();
+            }
+        }
         monitor.close();
         if (http != null) {
             http.stop(0);

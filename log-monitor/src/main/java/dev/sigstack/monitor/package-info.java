@@ -7,9 +7,12 @@
  *   <li>Verifies each checkpoint (<a href="https://c2sp.org/tlog-checkpoint">c2sp.org/tlog-checkpoint</a>, a
  *       <a href="https://c2sp.org/signed-note">signed note</a> under the log's ECDSA P-256 key, as Rekor signs) and its
  *       RFC 6962 / RFC 9162 §2.1.4 consistency with the last verified one; every entry is checked against the
- *       level-0 tile hashes of the verified tree before it is decoded.</li>
- *   <li>Decodes Rekor v1 canonical bodies ({@code hashedrekord} 0.0.1, {@code dsse} 0.0.1, {@code intoto} 0.0.2) and
- *       the Fulcio certificate profile (SAN, issuer {@code 1.3.6.1.4.1.57264.1.1} and {@code .8}, CI extensions).</li>
+ *       verified tree before it is decoded (its bundle's subtree proven against the signed root,
+ *       draft-davidben-tls-merkle-tree-certs subtree consistency).</li>
+ *   <li>Decodes Rekor v1 canonical bodies ({@code sigstore/rekor} {@code pkg/types}: {@code hashedrekord} 0.0.1,
+ *       {@code dsse} 0.0.1, {@code intoto} 0.0.2), Rekor v2 leaves ({@code sigstore/rekor-tiles}, protobuf-specs
+ *       {@code rekor/v2} {@code Entry}), and the Fulcio certificate profile (SAN, issuer
+ *       {@code 1.3.6.1.4.1.57264.1.1} and {@code .8}, CI extensions).</li>
  *   <li>Alerts in the spirit of sigstore/rekor-monitor: identities not on an allowlist, forks and rollbacks,
  *       stalls, malformed entries, and the admission gate's break-glass admissions.</li>
  * </ul>

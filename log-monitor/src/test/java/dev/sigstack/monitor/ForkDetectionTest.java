@@ -205,6 +205,34 @@ final class ForkDetectionTest {
         }
     }
 
+    @Test
+    void poll_oversizedCheckpoint_isAReadErrorNotAnOutOfMemory() throws Exception {
+        try (TamperingProxy proxy = new TamperingProxy(honest.url()); MonitorService m = open(proxy, "huge-state", null)) {
+            proxy.rewriter = (path, body) -> path.equals("/checkpoint") ? new byte[2_000_000] : null;
+            LogMonitor.PollResult r = m.monitor.poll();
+            assertEquals(-1, r.treeSize());
+            assertEquals(1, m.metrics.logReadErrors.sum());
+            assertEquals(0, m.store.entryCount());
+        }
+    }
+
+    @Test
+    void poll_checkpointWithGarbageSignature_raisesBadCheckpoint() throws Exception {
+        try (TamperingProxy proxy = new TamperingProxy(honest.url()); MonitorService m = open(proxy, "garbage-state", null)) {
+            proxy.rewriter = (path, body) -> {
+                if (!path.equals("/checkpoint")) {
+                    return null;
+                }
+                String note = new String(body, StandardCharsets.UTF_8);
+                return note.replace("\n10\n", "\n11\n").getBytes(StandardCharsets.UTF_8); // text changed, signature kept
+            };
+            m.monitor.poll();
+            List<ObjectNode> found = alerts(m, AlertType.BAD_CHECKPOINT);
+            assertEquals(1, found.size());
+            assertTrue(found.get(0).get("message").asText().contains("does not verify"), found.toString());
+        }
+    }
+
     static byte[] utf8(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
     }

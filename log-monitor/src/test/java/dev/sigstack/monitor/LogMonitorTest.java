@@ -161,6 +161,27 @@ final class LogMonitorTest {
     }
 
     @Test
+    void poll_dsseAndIntotoAttestations_areDecodedAndChecked() throws Exception {
+        try (MonitorService m = open(log.url(), tmp.resolve("attestations"), ALLOWLIST, null, null)) {
+            m.monitor.poll();
+            byte[] statement = TestLog.statement("ab".repeat(32));
+            TestLog.Appended dsseOk = log.appendDsse(new TestLog.Id("release@example.com", ISSUER), statement);
+            TestLog.Appended dsseBad = log.appendDsse(new TestLog.Id("mallory@example.com", ISSUER), statement);
+            TestLog.Appended intotoOk = log.appendIntoto(new TestLog.Id("release@example.com", ISSUER), statement);
+            TestLog.Appended intotoBad = log.appendIntoto(new TestLog.Id("mallory@example.com", ISSUER), statement);
+            List<ObjectNode> found = catchUp(m, AlertType.UNLISTED_IDENTITY);
+            assertEquals(List.of(dsseBad.index(), intotoBad.index()),
+                    found.stream().map(a -> a.get("logIndex").asLong()).toList(), found.toString());
+            assertTrue(found.get(0).get("message").asText().contains("(dsse)"), found.toString());
+            assertTrue(found.get(1).get("message").asText().contains("(intoto)"), found.toString());
+            assertEquals(List.of(), alerts(m, AlertType.MALFORMED_ENTRY));
+            String payloadDigest = "sha256:" + java.util.HexFormat.of().formatHex(TestLog.sha256(statement));
+            assertEquals(4, m.store.byArtifact(payloadDigest, 10).size(), "dsse and intoto record the payload digest");
+            assertTrue(dsseOk.index() < intotoOk.index());
+        }
+    }
+
+    @Test
     void poll_bareKeyEntries_areCheckedByKeyId() throws Exception {
         var known = TestLog.p256();
         var unknown = TestLog.p256();

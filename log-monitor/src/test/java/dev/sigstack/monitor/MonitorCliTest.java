@@ -188,6 +188,19 @@ final class MonitorCliTest {
     }
 
     @Test
+    void logKey_fromTheRekorApi_withoutLogName_findsTheSignerName() throws Exception {
+        // the README's quick start: the key from GET /api/v1/log/publicKey, no --log-name (the URL's host is
+        // 127.0.0.1, the log signs as log.test: the name comes from the checkpoint's signature by that key)
+        Path fromApi = tmp.resolve("api.pub");
+        Files.writeString(fromApi, java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create(log.url() + "/api/v1/log/publicKey")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString()).body());
+        Out a = run("get", "--log-url", log.url(), "--log-key", fromApi.toString(), "--log-index", "0");
+        assertEquals(0, a.code(), a.err());
+        assertTrue(a.out().contains("LogIndex: 0"), a.out());
+    }
+
+    @Test
     void badInvocations_explainWhatIsWrong() throws Exception {
         Out noKey = run("audit", "--log-url", log.url(), "--allowlist", allowFile.toString());
         assertEquals(2, noKey.code());

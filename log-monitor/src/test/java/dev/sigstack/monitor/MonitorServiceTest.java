@@ -40,6 +40,7 @@ final class MonitorServiceTest {
     static HttpServer hook;
     static final List<JsonNode> received = new CopyOnWriteArrayList<>();
     static final AtomicInteger hookStatus = new AtomicInteger(200);
+    static final List<String> authorizations = new CopyOnWriteArrayList<>();
     MonitorService m;
     String base;
 
@@ -49,6 +50,7 @@ final class MonitorServiceTest {
         hook = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         hook.createContext("/hook", ex -> {
             byte[] b = ex.getRequestBody().readAllBytes();
+            authorizations.add(String.valueOf(ex.getRequestHeaders().getFirst("Authorization")));
             int status = hookStatus.get();
             if (status == 200) {
                 received.add(JSON.readTree(b));
@@ -96,8 +98,36 @@ final class MonitorServiceTest {
 
     @Test
     void webhook_offListIdentity_receivesAlertWithDetails() throws Exception {
-        TestLog.Appended bad = log.append(new TestLog.Id("mallory@example.com", "https://dex.internal"));
-        m.monitor.poll();
+        List<java.util.logging.LogRecord> lines = new CopyOnWriteArrayList<>();
+        java.util.logging.Handler capture = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord r) {
+                lines.add(r);
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        AlertDispatcher.ALERTS.addHandler(capture);
+        TestLog.Appended bad;
+        try {
+            bad = log.append(new TestLog.Id("mallory@example.com", "https://dex.internal"));
+            m.monitor.poll();
+        } finally {
+            AlertDispatcher.ALERTS.removeHandler(capture);
+        }
+        // the log line: one SEVERE record holding the alert JSON
+        assertEquals(1, lines.size());
+        assertEquals(java.util.logging.Level.SEVERE, lines.get(0).getLevel());
+        JsonNode logged = JSON.readTree(lines.get(0).getMessage().substring("ALERT ".length()));
+        assertEquals(bad.index(), logged.get("logIndex").asLong());
+        assertEquals(bad.uuid(), logged.get("uuid").asText());
+        assertEquals("mallory@example.com", logged.at("/identity/subject").asText());
         assertEquals(1, received.size(), received.toString());
         JsonNode a = received.get(0);
         assertEquals("unlisted_identity", a.get("type").asText());
@@ -105,6 +135,15 @@ final class MonitorServiceTest {
         assertEquals(bad.index(), a.get("logIndex").asLong());
         assertEquals(bad.uuid(), a.get("uuid").asText());
         assertEquals("mallory@example.com", a.at("/identity/subject").asText());
+    }
+
+    @Test
+    void webhook_withToken_sendsBearerAuthorization() throws Exception {
+        authorizations.clear();
+        m.dispatcher.webhookToken("hook-secret");
+        log.append(new TestLog.Id("oscar@example.com", "https://dex.internal"));
+        m.monitor.poll();
+        assertEquals(List.of("Bearer hook-secret"), authorizations);
     }
 
     @Test
@@ -237,6 +276,29 @@ final class MonitorServiceTest {
         assertEquals(413, postBreakGlass("{\"x\":\"" + "a".repeat(70_000) + "\"}", "s3cret").statusCode());
         assertEquals(405, get(base + "/v1/break-glass").statusCode());
         assertEquals(0, m.store.alerts("break_glass", 10).size());
+    }
+
+    @Test
+    void watchAllowlist_fileChanged_newRulesApplyToLaterEntries() throws Exception {
+        Path file = tmp.resolve("watched-allowlist.yaml");
+        java.nio.file.Files.writeString(file, ALLOW);
+        m.watchAllowlist(file, Duration.ofSeconds(60)); // reloads driven by hand below
+        log.append(new TestLog.Id("newhire@example.com", "https://dex.internal"));
+        m.monitor.poll();
+        assertEquals(1, m.store.alerts("unlisted_identity", 10).size());
+        java.nio.file.Files.writeString(file, ALLOW + "  - issuer: https://dex.internal\n    subject: newhire@example.com\n");
+        java.nio.file.Files.setLastModifiedTime(file, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() + 2000));
+        assertTrue(m.reloadIfChanged(file));
+        log.append(new TestLog.Id("newhire@example.com", "https://dex.internal"));
+        m.monitor.poll();
+        assertEquals(1, m.store.alerts("unlisted_identity", 10).size(), "the new rule allows the second entry");
+        // a broken edit keeps the rules in force
+        java.nio.file.Files.writeString(file, "identities: [");
+        java.nio.file.Files.setLastModifiedTime(file, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() + 4000));
+        assertFalse(m.reloadIfChanged(file));
+        log.append(new TestLog.Id("newhire@example.com", "https://dex.internal"));
+        m.monitor.poll();
+        assertEquals(1, m.store.alerts("unlisted_identity", 10).size());
     }
 
     @Test

@@ -138,6 +138,49 @@ final class TestLog implements AutoCloseable {
         return post(body, "sha256:" + HexFormat.of().formatHex(digest));
     }
 
+    /** An in-toto statement about {@code digest}, as cosign attest writes one. */
+    static byte[] statement(String digest) {
+        return ("{\"_type\":\"https://in-toto.io/Statement/v1\",\"subject\":[{\"name\":\"registry.internal/app\","
+                + "\"digest\":{\"sha256\":\"" + digest + "\"}}],\"predicateType\":\"https://slsa.dev/provenance/v1\","
+                + "\"predicate\":{}}").getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static byte[] signPae(KeyPair kp, byte[] payload) throws Exception {
+        Signature s = Signature.getInstance("SHA256withECDSA");
+        s.initSign(kp.getPrivate());
+        s.update(dev.sigstack.core.rekor.Dsse.pae(dev.sigstack.core.rekor.Dsse.IN_TOTO_PAYLOAD_TYPE, payload));
+        return s.sign();
+    }
+
+    /** Posts a {@code dsse} 0.0.1 attestation signed by {@code id} (cosign attest --tlog-upload, new format). */
+    Appended appendDsse(Id id, byte[] payload) throws Exception {
+        KeyPair kp = p256();
+        String pem = PublicKeyMaterial.pem("CERTIFICATE", certificate(kp, id).getEncoded());
+        String env = "{\"payloadType\":\"" + dev.sigstack.core.rekor.Dsse.IN_TOTO_PAYLOAD_TYPE + "\",\"payload\":\""
+                + Base64.getEncoder().encodeToString(payload) + "\",\"signatures\":[{\"keyid\":\"\",\"sig\":\""
+                + Base64.getEncoder().encodeToString(signPae(kp, payload)) + "\"}]}";
+        String json = "{\"apiVersion\":\"0.0.1\",\"kind\":\"dsse\",\"spec\":{\"proposedContent\":{\"envelope\":"
+                + JSON.writeValueAsString(env) + ",\"verifiers\":[\""
+                + Base64.getEncoder().encodeToString(pem.getBytes(StandardCharsets.US_ASCII)) + "\"]}}}";
+        return post(json.getBytes(StandardCharsets.UTF_8), null);
+    }
+
+    /** Posts an {@code intoto} 0.0.2 attestation signed by {@code id} (cosign attest, legacy format). */
+    Appended appendIntoto(Id id, byte[] payload) throws Exception {
+        KeyPair kp = p256();
+        String pem = PublicKeyMaterial.pem("CERTIFICATE", certificate(kp, id).getEncoded());
+        Base64.Encoder b64 = Base64.getEncoder();
+        String payloadB64 = b64.encodeToString(payload);
+        String sigB64 = b64.encodeToString(signPae(kp, payload));
+        String json = "{\"apiVersion\":\"0.0.2\",\"kind\":\"intoto\",\"spec\":{\"content\":{\"envelope\":{"
+                + "\"payloadType\":\"" + dev.sigstack.core.rekor.Dsse.IN_TOTO_PAYLOAD_TYPE + "\",\"payload\":\""
+                + b64.encodeToString(payloadB64.getBytes(StandardCharsets.UTF_8)) + "\",\"signatures\":[{\"sig\":\""
+                + b64.encodeToString(sigB64.getBytes(StandardCharsets.UTF_8)) + "\",\"publicKey\":\""
+                + b64.encodeToString(pem.getBytes(StandardCharsets.US_ASCII)) + "\"}]},\"hash\":{\"algorithm\":\"sha256\","
+                + "\"value\":\"" + "cd".repeat(32) + "\"}}}}";
+        return post(json.getBytes(StandardCharsets.UTF_8), null);
+    }
+
     /** Appends an entry signed by a bare key (no certificate). */
     Appended appendWithKey(KeyPair kp) throws Exception {
         byte[] digest = new byte[32];
