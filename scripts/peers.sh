@@ -23,7 +23,7 @@ sigstack_install_packages() {
 }
 
 # Folders whose package.json lists Node peers for tests (sigstore-js, @sigstore/cli, tuf-js).
-SIGSTACK_NODE_DIRS="interop cli/js ca-service/src/test/js"
+SIGSTACK_NODE_DIRS="interop"
 
 sigstack_peers_start() {
   local dir

@@ -26,12 +26,15 @@ import dev.sigstack.core.ct.LogId;
 /**
  * sigstore-js signs against this CA (FulcioSigner with a development-issuer token, TSAWitness against our TSA) and
  * @sigstore/verify checks the certificate chain, the embedded SCT against the CT log key, the RFC 3161 timestamp
- * and the identity. Needs node and the packages of {@code src/test/js} (installed here with npm when missing);
+ * and the identity. Needs node and the Node packages of the interop module ({@code interop/package.json}, installed
+ * into {@code interop/node_modules} by {@code ./sigstack test}, or here with npm when missing; the script is
+ * {@code interop/js/ca-sign-verify.mjs});
  * skips with a message otherwise.
  */
 class SigstoreJsInteropTest {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Path JS = Path.of("src/test/js");
+    private static final Path INTEROP = Path.of("../interop");
+    private static final Path JS = INTEROP.resolve("js");
 
     @TempDir
     Path dir;
@@ -39,11 +42,11 @@ class SigstoreJsInteropTest {
     @Test
     void sigstoreJs_signAndVerify_acceptsChainSctAndTimestamp() throws Exception {
         assumeTrue(run(List.of("node", "--version"), JS, 30) == 0, "node is not installed: skipping the sigstore-js check");
-        if (!Files.isDirectory(JS.resolve("node_modules/@sigstore/sign"))) {
-            run(List.of("npm", "install", "--no-audit", "--no-fund"), JS, 300);
+        if (!Files.isDirectory(INTEROP.resolve("node_modules/@sigstore/sign"))) {
+            run(List.of("npm", "install", "--no-audit", "--no-fund"), INTEROP, 300);
         }
-        assumeTrue(Files.isDirectory(JS.resolve("node_modules/@sigstore/sign")),
-            "src/test/js/node_modules is absent and npm install did not succeed: skipping the sigstore-js check");
+        assumeTrue(Files.isDirectory(INTEROP.resolve("node_modules/@sigstore/sign")),
+            "interop/node_modules is absent and npm install did not succeed: skipping the sigstore-js check");
 
         try (TestStack stack = new TestStack(dir, -1)) {
             String email = "js@example.com";
@@ -52,7 +55,7 @@ class SigstoreJsInteropTest {
             Path root = dir.resolve("trusted_root.json");
             Files.writeString(root, trustedRoot(stack));
             Path out = dir.resolve("out.json");
-            int rc = run(List.of("node", "sign-verify.mjs", stack.baseUrl(), stack.baseUrl(), token.toString(), root.toString(),
+            int rc = run(List.of("node", "ca-sign-verify.mjs", stack.baseUrl(), stack.baseUrl(), token.toString(), root.toString(),
                 email, stack.ca.devIssuerUrl()), JS, 120, out);
             String output = Files.readString(out);
             assertEquals(0, rc, output);

@@ -21,17 +21,19 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Bundles made by sigstore-js 4.1.1 (unchanged, run by Node from {@code cli/js}) against our real CA, TSA and
+ * Bundles made by sigstore-js 4.1.1 (unchanged, run by Node) against our real CA, TSA and
  * Rekor v1 are accepted by {@code verify-bundle}: a message signature and an in-toto attestation (DSSE), and the
  * usual refusals hold. The other direction too: what {@code sign-bundle} writes (Rekor v1 and v2, message
  * signature and in-toto) is accepted by sigstore-js's own verifier ({@code @sigstore/verify}) given our
- * trusted root, except the Rekor v2 in-toto case, which that version refuses for upstream's bundle as well. Skips with a message when Node or {@code cli/js/node_modules} is absent
- * ({@code cd cli/js && npm ci}).
+ * trusted root, except the Rekor v2 in-toto case, which that version refuses for upstream's bundle as well. The
+ * scripts are {@code interop/js/cli-sign.js} and {@code interop/js/cli-verify.js}, their packages those of the
+ * interop module ({@code interop/node_modules}, installed by {@code ./sigstack test}); skips with a message when
+ * Node or they are absent ({@code cd interop && npm ci}).
  */
 final class SigstoreJsBundlesTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String EMAIL = "js@sigstack.test";
-    private static final Path JS = Path.of("js");
+    private static final Path JS = Path.of("../interop/js");
 
     @TempDir
     static Path dir;
@@ -39,8 +41,8 @@ final class SigstoreJsBundlesTest {
 
     @BeforeAll
     static void start() throws Exception {
-        assumeTrue(Files.isDirectory(JS.resolve("node_modules/sigstore")),
-                "sigstore-js not installed in cli/js/node_modules (run: cd cli/js && npm ci); skipping");
+        assumeTrue(Files.isDirectory(JS.resolveSibling("node_modules/sigstore")),
+                "sigstore-js not installed in interop/node_modules (run: cd interop && npm ci); skipping");
         assumeTrue(run(List.of("node", "--version"), null).exit == 0, "node is not on PATH; skipping");
         stack = new TestSigstack(dir.resolve("stack"));
     }
@@ -78,7 +80,7 @@ final class SigstoreJsBundlesTest {
 
     private static Path jsSign(String mode, Path file, Path bundle) throws Exception {
         String caUrl = "http://127.0.0.1:" + stack.ca.httpPort();
-        Result r = run(List.of("node", "sign.js", mode, file.toAbsolutePath().toString()), java.util.Map.of(
+        Result r = run(List.of("node", "cli-sign.js", mode, file.toAbsolutePath().toString()), java.util.Map.of(
                 "SIGSTACK_FULCIO_URL", caUrl, "SIGSTACK_REKOR_URL", stack.rekorV1Url, "SIGSTACK_TSA_URL", caUrl,
                 "SIGSTACK_TOKEN", stack.token(EMAIL)));
         assertEquals(0, r.exit, r.err);
@@ -121,7 +123,7 @@ final class SigstoreJsBundlesTest {
     }
 
     private static Result jsVerify(Path bundle, String artifact) throws Exception {
-        return run(List.of("node", "verify.js", bundle.toAbsolutePath().toString(), artifact,
+        return run(List.of("node", "cli-verify.js", bundle.toAbsolutePath().toString(), artifact,
                 stack.trustedRoot.toAbsolutePath().toString(), EMAIL, stack.issuer()), null);
     }
 
@@ -152,7 +154,7 @@ final class SigstoreJsBundlesTest {
             assertEquals(1, ok.exit, ok.out);
             assertTrue(ok.err.contains("digest mismatch"), ok.err);
             Path upstream = Vectors.dir("sigstore-conformance/bundle-verify").resolve("rekor2-dsse-happy-path");
-            Result theirs = run(List.of("node", "verify.js", upstream.resolve("bundle.sigstore.json").toAbsolutePath().toString(),
+            Result theirs = run(List.of("node", "cli-verify.js", upstream.resolve("bundle.sigstore.json").toAbsolutePath().toString(),
                     "-", upstream.resolve("trusted_root.json").toAbsolutePath().toString(),
                     VerifyBundleCommandTest.IDENTITY, VerifyBundleCommandTest.ISSUER), null);
             assertEquals(1, theirs.exit);

@@ -48,6 +48,8 @@ final class Stack implements AutoCloseable {
     }
 
     private static final String OPERATOR = "sigstack";
+    /** SHA-256 of "hello\n", the example artifact's content: the example statement's subject. */
+    private static final String HELLO_SHA256 = "5891b5b522d5df086d0ff0b110fbd9d21bb4fc7163af34d08286a2e846f6be03";
 
     private final Settings settings;
     private final List<AutoCloseable> running = new ArrayList<>();
@@ -246,14 +248,18 @@ final class Stack implements AutoCloseable {
                 "  TUF mirror         " + tufUrl() + "   initial root: " + initialRoot(),
                 "  stack.json         " + settings.dataDir().toAbsolutePath().resolve("stack.json"),
                 "",
-                "Sign and verify a blob with sigstore-js (npm i -g @sigstore/cli):",
-                "  echo hello > " + file,
-                "  TOKEN=$(curl -s '" + issuerUrl() + "/token?email=you@example.com' | sed 's/.*\"id_token\":\"\\([^\"]*\\)\".*/\\1/')",
-                "  sigstore sign " + file + " --fulcio-url " + caUrl() + " --rekor-url " + url(rekorV1.port())
-                        + " --identity-token \"$TOKEN\" > " + file + ".sigstore.json",
-                "  sigstore verify " + file + ".sigstore.json --blob-file " + file + " --tuf-mirror-url " + tufUrl()
-                        + " --tuf-root-path " + initialRoot() + " --certificate-identity-email you@example.com"
-                        + " --certificate-issuer " + issuerUrl(),
+                // @sigstore/cli has attest and verify (no sign command); in CI mode attest reads the token from
+                // SIGSTORE_ID_TOKEN. 0.8.1 is the newest release that runs on Node 20.
+                "Attest and verify with sigstore-js (npm i -g @sigstore/cli@0.8.1):",
+                "  echo '{\"_type\":\"https://in-toto.io/Statement/v1\",\"subject\":[{\"name\":\"" + file
+                        + "\",\"digest\":{\"sha256\":\"" + HELLO_SHA256 + "\"}}],"
+                        + "\"predicateType\":\"https://sigstack.dev/example\",\"predicate\":{}}' > statement.json",
+                "  export SIGSTORE_ID_TOKEN=$(curl -s '" + issuerUrl() + "/token?email=you@example.com' | sed 's/.*\"id_token\":\"\\([^\"]*\\)\".*/\\1/')",
+                "  CI=true sigstore attest statement.json --fulcio-url " + caUrl() + " --rekor-url "
+                        + url(rekorV1.port()) + " -o statement.sigstore.json",
+                "  sigstore verify statement.sigstore.json --tuf-mirror-url " + tufUrl()
+                        + " --tuf-root-path " + initialRoot() + " --tuf-cache-path \"$(mktemp -d)\""
+                        + " --certificate-identity-email you@example.com --certificate-issuer " + issuerUrl(),
                 "",
                 "Stop with Ctrl-C; a restart keeps the logs, the keys and the TUF repository.");
     }

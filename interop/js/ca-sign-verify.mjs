@@ -1,7 +1,7 @@
 // Signs with sigstore-js against a sigstack CA and timestamp authority, then verifies the bundle with
 // @sigstore/verify against a trusted root that names that CA, its CT log and its TSA.
 //
-// usage: node sign-verify.mjs <fulcio-url> <tsa-url> <token-file> <trusted-root.json> <expected-san> <expected-issuer>
+// usage: node ca-sign-verify.mjs <fulcio-url> <tsa-url> <token-file> <trusted-root.json> <expected-san> <expected-issuer>
 // Prints one JSON line; exits 0 only when signing and verification (chain, embedded SCT, timestamp, identity) pass.
 import { readFileSync } from 'node:fs';
 import { FulcioSigner, MessageSignatureBundleBuilder, TSAWitness } from '@sigstore/sign';

@@ -1,6 +1,6 @@
 // Signs a file with sigstore-js against the services named in the environment and prints the bundle JSON.
-//   node sign.js sign FILE        message signature (hashedrekord)
-//   node sign.js attest FILE      the file is an in-toto statement, signed as a DSSE envelope (dsse entry)
+//   node cli-sign.js sign FILE        message signature (hashedrekord)
+//   node cli-sign.js attest FILE      the file is an in-toto statement, signed as a DSSE envelope (dsse entry)
 // Environment: SIGSTACK_FULCIO_URL, SIGSTACK_REKOR_URL, SIGSTACK_TSA_URL (base URL, /api/v1/timestamp is added),
 // SIGSTACK_TOKEN (the OIDC identity token).
 'use strict';
@@ -10,7 +10,7 @@ const sigstore = require('sigstore');
 async function main() {
   const [mode, file] = process.argv.slice(2);
   if (!['sign', 'attest'].includes(mode) || !file) {
-    throw new Error('usage: node sign.js sign|attest FILE');
+    throw new Error('usage: node cli-sign.js sign|attest FILE');
   }
   const options = {
     fulcioURL: process.env.SIGSTACK_FULCIO_URL,

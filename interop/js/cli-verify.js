@@ -1,5 +1,5 @@
 // Verifies a bundle with sigstore-js's verifier (@sigstore/verify) against a trusted_root.json file.
-//   node verify.js BUNDLE ARTIFACT|- TRUSTED_ROOT SAN ISSUER
+//   node cli-verify.js BUNDLE ARTIFACT|- TRUSTED_ROOT SAN ISSUER
 // ARTIFACT "-" verifies a DSSE bundle without an artifact. Exit 0 and "OK" when it verifies, 1 with the reason.
 'use strict';
 const fs = require('fs');
@@ -10,7 +10,7 @@ const { Verifier, toSignedEntity, toTrustMaterial } = require('@sigstore/verify'
 try {
   const [bundlePath, artifactPath, rootPath, san, issuer] = process.argv.slice(2);
   if (!issuer) {
-    throw new Error('usage: node verify.js BUNDLE ARTIFACT|- TRUSTED_ROOT SAN ISSUER');
+    throw new Error('usage: node cli-verify.js BUNDLE ARTIFACT|- TRUSTED_ROOT SAN ISSUER');
   }
   const bundle = bundleFromJSON(JSON.parse(fs.readFileSync(bundlePath, 'utf8')));
   const root = TrustedRoot.fromJSON(JSON.parse(fs.readFileSync(rootPath, 'utf8')));
