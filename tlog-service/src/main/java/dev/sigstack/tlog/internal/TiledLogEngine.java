@@ -66,6 +66,9 @@ final class TiledLogEngine implements LogEngine {
     private final BooleanSupplier isSequencer;
     private final BlockingQueue<Pending> queue;
     private final Object published = new Object();
+    /** Wakes the integrator; {@code workPending} (guarded by it) keeps a wake-up from being lost mid-round. */
+    private final Object work = new Object();
+    private boolean workPending;
     private final Thread sequencer;
     private final Thread integrator;
     private final AtomicLong appended = new AtomicLong();
@@ -143,8 +146,9 @@ final class TiledLogEngine implements LogEngine {
                         batch.get(i).result().complete(new long[] {result[i], now});
                     }
                     appended.addAndGet(Arrays.stream(result).filter(r -> r >= 0).count());
-                    synchronized (published) {
-                        published.notifyAll(); // wake the integrator
+                    synchronized (work) {
+                        workPending = true;
+                        work.notifyAll(); // wake the integrator (and only it)
                     }
                 } catch (SQLException | RuntimeException e) {
                     LOG.log(Level.WARNING, "sequencing a batch of " + batch.size() + " failed", e);
@@ -160,10 +164,15 @@ final class TiledLogEngine implements LogEngine {
     private void integrateLoop() {
         while (!closed) {
             try {
+                synchronized (work) {
+                    workPending = false; // what is sequenced from here on sets it again
+                }
                 boolean more = isSequencer.getAsBoolean() ? integrateOnce() : refresh();
                 if (!more) {
-                    synchronized (published) {
-                        published.wait(options.integrateInterval().toMillis());
+                    synchronized (work) {
+                        if (!workPending) {
+                            work.wait(options.integrateInterval().toMillis());
+                        }
                     }
                 }
             } catch (InterruptedException e) {
@@ -278,7 +287,7 @@ final class TiledLogEngine implements LogEngine {
                 if (left <= 0) {
                     throw new IllegalStateException("entry " + index + " was not integrated within " + timeout);
                 }
-                published.notifyAll();
+                // publish() wakes waiters; waiters never wake each other (no herd with many writers waiting)
                 TimeUnit.NANOSECONDS.timedWait(published, Math.min(left, TimeUnit.MILLISECONDS.toNanos(50)));
             }
             return current;
