@@ -3,7 +3,6 @@ package dev.sigstack.ca;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
@@ -11,31 +10,21 @@ import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.KeyStore;
 import java.security.PrivateKey;
-import java.security.SecureRandom;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Date;
 import java.util.List;
 import java.util.function.Supplier;
 
-import org.bouncycastle.asn1.x500.X500Name;
-import org.bouncycastle.asn1.x509.Extension;
-import org.bouncycastle.asn1.x509.GeneralName;
-import org.bouncycastle.asn1.x509.GeneralNames;
-import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
-import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
-import org.bouncycastle.operator.OperatorCreationException;
-import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 import io.helidon.common.tls.Tls;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.grpc.GrpcRouting;
 
 import dev.sigstack.ca.identity.IdentityConfig;
+import dev.sigstack.core.tls.ServingCertificates;
 
 /**
  * gRPC {@code dev.sigstore.fulcio.v2.CA} over TLS on its own port (Helidon's gRPC server, HTTP/2). Without a
@@ -100,7 +89,7 @@ final class GrpcEndpoint implements AutoCloseable {
         KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
         g.initialize(new ECGenParameterSpec("secp256r1"));
         KeyPair kp = g.generateKeyPair();
-        X509Certificate cert = selfSigned(kp, config.host());
+        X509Certificate cert = ServingCertificates.selfSigned(kp, "sigstack-ca-grpc", config.host(), Duration.ofDays(825));
         ks.load(null, null);
         ks.setKeyEntry("grpc", kp.getPrivate(), pw, new Certificate[] {cert});
         Files.createDirectories(file.getParent());
@@ -109,25 +98,6 @@ final class GrpcEndpoint implements AutoCloseable {
         }
         Files.writeString(file.resolveSibling("grpc.crt.pem"), Pem.certificate(cert));
         return ks;
-    }
-
-    private static X509Certificate selfSigned(KeyPair kp, String host) throws GeneralSecurityException {
-        try {
-            Instant now = Instant.now();
-            JcaX509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(new X500Name("CN=sigstack-ca-grpc"),
-                new BigInteger(64, new SecureRandom()), Date.from(now.minusSeconds(60)), Date.from(now.plus(Duration.ofDays(825))),
-                new X500Name("CN=sigstack-ca-grpc"), kp.getPublic());
-            List<GeneralName> names = new ArrayList<>(List.of(new GeneralName(GeneralName.dNSName, "localhost"),
-                new GeneralName(GeneralName.iPAddress, "127.0.0.1")));
-            if (!host.equals("127.0.0.1") && !host.equals("localhost") && !host.equals("0.0.0.0")) {
-                names.add(new GeneralName(host.matches("[0-9.]+|.*:.*") ? GeneralName.iPAddress : GeneralName.dNSName, host));
-            }
-            b.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(names.toArray(new GeneralName[0])));
-            return new JcaX509CertificateConverter().getCertificate(
-                b.build(new JcaContentSignerBuilder("SHA256withECDSA").build(kp.getPrivate())));
-        } catch (OperatorCreationException | IOException e) {
-            throw new GeneralSecurityException("cannot create the gRPC TLS certificate", e);
-        }
     }
 
     int port() {

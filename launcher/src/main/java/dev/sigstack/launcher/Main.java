@@ -2,6 +2,7 @@ package dev.sigstack.launcher;
 
 import io.helidon.logging.common.LogConfig;
 import java.nio.file.Path;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
@@ -19,12 +20,16 @@ public final class Main implements Callable<Integer> {
     String host = "127.0.0.1";
 
     @Option(names = "--base-port", description = "First port: Rekor v1 +0, Rekor v2 +1, CT log +2, CA REST +5, CA gRPC +6,"
-            + " CA URL for clients (REST and gRPC over TLS on one port) +7, TUF mirror +8; 0 takes free ports (default: ${DEFAULT-VALUE})")
+            + " CA URL for clients (REST and gRPC over TLS on one port) +7, TUF mirror +8, admission gate (TLS) +9; 0 takes free ports (default: ${DEFAULT-VALUE})")
     int basePort = 3000;
 
     @Option(names = "--identity-config", description = "A Fulcio identity config (YAML or JSON) for issuers besides"
             + " the built-in development issuer")
     Path identityConfig;
+
+    @Option(names = "--plain-http-registry", paramLabel = "HOST:PORT", description = "A registry the admission gate"
+            + " reaches over plain HTTP (a local test registry); repeatable. Others are reached over HTTPS.")
+    Set<String> plainHttpRegistries = new java.util.LinkedHashSet<>();
 
     Main() {
     }
@@ -39,7 +44,7 @@ public final class Main implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Stack stack = Stack.start(new Stack.Settings(dataDir, host, basePort, identityConfig));
+        Stack stack = Stack.start(new Stack.Settings(dataDir, host, basePort, identityConfig, plainHttpRegistries));
         Runtime.getRuntime().addShutdownHook(new Thread(stack::close));
         System.out.println(stack.banner());
         new CountDownLatch(1).await();

@@ -41,7 +41,15 @@ import java.util.Set;
  */
 final class Stack implements AutoCloseable {
     /** Where to listen; port 0 takes any free port (tests). */
-    record Settings(Path dataDir, String host, int basePort, Path identityConfig) {
+    record Settings(Path dataDir, String host, int basePort, Path identityConfig, Set<String> plainHttpRegistries) {
+        Settings {
+            plainHttpRegistries = Set.copyOf(plainHttpRegistries);
+        }
+
+        Settings(Path dataDir, String host, int basePort, Path identityConfig) {
+            this(dataDir, host, basePort, identityConfig, Set.of());
+        }
+
         int port(int offset) {
             return basePort == 0 ? 0 : basePort + offset;
         }
@@ -60,6 +68,7 @@ final class Stack implements AutoCloseable {
     private CaFrontPort caFront;
     private TufRepoServer tuf;
     private Path tufRepo;
+    private StandaloneGate gate;
 
     private Stack(Settings settings) {
         this.settings = settings;
@@ -112,6 +121,11 @@ final class Stack implements AutoCloseable {
         tufRepo = data.resolve("tuf/repository");
         publishTrustRoot(data.resolve("tuf/keys"));
         tuf = keep(TufRepoServer.start(tufRepo, new java.net.InetSocketAddress(settings.host(), settings.port(8))));
+
+        // The admission gate trusts what the TUF repository publishes, as a cluster's gate would.
+        gate = keep(StandaloneGate.start(data.resolve("gate"), settings.host(), settings.port(9),
+                new StandaloneGate.Trust(tufRepo, URI.create(tufUrl() + "/"), caUrl(), url(rekorV1.port()), issuerUrl()),
+                settings.plainHttpRegistries()));
     }
 
     /** The stack's trust material as this run's keys and URLs describe it. */
@@ -185,6 +199,14 @@ final class Stack implements AutoCloseable {
         return ca.devIssuerUrl();
     }
 
+    String gateUrl() {
+        return "https://" + settings.host() + ":" + gate.port();
+    }
+
+    StandaloneGate gate() {
+        return gate;
+    }
+
     Path initialRoot() {
         return tufRepo.resolve("1.root.json");
     }
@@ -228,6 +250,14 @@ final class Stack implements AutoCloseable {
         ObjectNode tufNode = services.putObject("tuf");
         tufNode.put("mirror", tufUrl());
         tufNode.put("root", initialRoot().toString());
+        ObjectNode gateNode = services.putObject("gate");
+        gateNode.put("url", gateUrl());
+        gateNode.put("validate", gateUrl() + "/validate");
+        gateNode.put("mutate", gateUrl() + "/mutate");
+        Path gateDir = settings.dataDir().toAbsolutePath().resolve("gate");
+        gateNode.put("tlsCertificate", gateDir.resolve("tls.pem").toString());
+        gateNode.put("trustRoot", gateDir.resolve("trustroot.yaml").toString());
+        gateNode.put("policies", gate.policyDir().toAbsolutePath().toString());
         root.put("dataDir", settings.dataDir().toAbsolutePath().toString());
         Path out = settings.dataDir().resolve("stack.json");
         Path tmp = settings.dataDir().resolve("stack.json.tmp");
@@ -246,6 +276,8 @@ final class Stack implements AutoCloseable {
                 "  Rekor v2 (tiles)   " + url(rekorV2.port()),
                 "  CT log             " + url(ctLog.port()),
                 "  TUF mirror         " + tufUrl() + "   initial root: " + initialRoot(),
+                "  admission gate     " + gateUrl() + "/validate   (AdmissionReview v1; policies in "
+                        + gate.policyDir().toAbsolutePath() + ")",
                 "  stack.json         " + settings.dataDir().toAbsolutePath().resolve("stack.json"),
                 "",
                 // @sigstore/cli has attest and verify (no sign command); in CI mode attest reads the token from

@@ -25,5 +25,21 @@ final class DemoTest {
         assertTrue(out.contains("5. verified against the TUF trust root"), out);
         assertTrue(out.contains("6. a tampered file is refused"), out);
         assertTrue(out.contains("7. a wrong identity is refused"), out);
+        if (LocalRegistry.binary().isPresent()) {
+            assertTrue(out.contains("10. the gate ("), out);
+            assertTrue(out.contains("admits a Pod running the signed image"), out);
+            // policy-controller's wording for an image with no signature, and for one signed by someone else
+            String unsigned = out.substring(out.indexOf("11. the gate refuses an unsigned image: "),
+                    out.indexOf("12. the gate refuses"));
+            assertTrue(unsigned.contains("failed policy: demo-ci-signed") && unsigned.contains("no signatures found"),
+                    out);
+            String other = out.substring(out.indexOf("12. the gate refuses an image signed by another identity: "));
+            assertTrue(other.contains("failed policy: demo-ci-signed")
+                    && other.contains("none of the expected identities matched")
+                    && other.contains("mallory@sigstack.example"), out);
+            assertTrue(out.contains("demo: every step gave the expected verdict"), out);
+        } else {
+            assertTrue(out.contains("8-12. skipped"), out);
+        }
     }
 }

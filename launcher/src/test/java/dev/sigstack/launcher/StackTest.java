@@ -1,6 +1,7 @@
 package dev.sigstack.launcher;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -39,6 +40,14 @@ final class StackTest {
                     HttpResponse.BodyHandlers.ofString()).body();
             assertTrue(trustedRoot.replace(" ", "").contains("\"_type\":\"root\""), trustedRoot);
             key = json.at("/services/ca/url").asText();
+            // the gate serves AdmissionReviews over TLS with the certificate stack.json names, and its default
+            // policy refuses an image it cannot verify (fail closed: the registry does not exist)
+            GateClient gate = new GateClient(json.at("/services/gate/url").asText(), stack.gate().certificate());
+            GateClient.Decision d = gate.pod("default", "web", "127.0.0.1:1/app@sha256:" + "ab".repeat(32));
+            assertFalse(d.allowed(), d.message());
+            assertTrue(d.message().contains("failed policy: sigstack-keyless"), d.message());
+            String trustRoot = java.nio.file.Files.readString(Path.of(json.at("/services/gate/trustRoot").asText()));
+            assertTrue(trustRoot.contains("kind: TrustRoot") && trustRoot.contains("mirrorFS: "), trustRoot);
             assertTrue(stack.banner().contains(stack.tlogUrl()));
         }
         try (Stack again = Stack.start(new Stack.Settings(dataDir, "127.0.0.1", 0, null))) {
