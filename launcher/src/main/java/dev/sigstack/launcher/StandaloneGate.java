@@ -57,6 +57,10 @@ import java.util.stream.Stream;
 final class StandaloneGate implements AutoCloseable {
     static final String TRUST_ROOT = "sigstack";
     static final String NAMESPACE = "sigstack";
+    static final String DEFAULT_POLICY = "sigstack-keyless.yaml";
+    private static final String MANAGED = "# Managed by ./sigstack run, rewritten with this run's URLs at each start while this"
+            + " line is here.\n# Delete this line to keep your edits; add policies as other files (the gate re-reads"
+            + " this folder).\n";
     private static final System.Logger LOG = System.getLogger(StandaloneGate.class.getName());
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
@@ -104,9 +108,12 @@ final class StandaloneGate implements AutoCloseable {
         TrustedMaterial material = TrustRoots.read(YAML.readTree(pkg.repositoryYaml()));
 
         Path policyDir = dir.resolve("policies");
+        Path managed = policyDir.resolve(DEFAULT_POLICY);
         if (!Files.isDirectory(policyDir)) {
             Files.createDirectories(policyDir);
-            Files.writeString(policyDir.resolve("sigstack-keyless.yaml"), defaultPolicy(trust));
+            Files.writeString(managed, defaultPolicy(trust));
+        } else if (Files.exists(managed) && Files.readString(managed).startsWith(MANAGED)) {
+            Files.writeString(managed, defaultPolicy(trust)); // this run's URLs (ports may differ)
         }
         PolicyFiles policies = new PolicyFiles(policyDir, GateConfig.defaults());
         policies.get(); // a broken policy file stops the start with its message
@@ -144,8 +151,7 @@ final class StandaloneGate implements AutoCloseable {
     }
 
     static String defaultPolicy(Trust trust) {
-        return """
-                # Written by ./sigstack run on a new data directory; edit or add files here, the gate re-reads them.
+        return MANAGED + """
                 apiVersion: policy.sigstore.dev/v1beta1
                 kind: ClusterImagePolicy
                 metadata:

@@ -56,6 +56,9 @@ final class StackTest {
             assertEquals(1, java.nio.file.Files.list(dataDir.resolve("tuf/repository"))
                     .filter(p -> p.getFileName().toString().endsWith(".root.json")).count(),
                     "a restart keeps the same root");
+            // the managed default policy follows this run's URLs (free ports differ between runs)
+            String policy = java.nio.file.Files.readString(again.gate().policyDir().resolve(StandaloneGate.DEFAULT_POLICY));
+            assertTrue(policy.contains("issuer: " + again.issuerUrl() + "\n"), policy);
         }
     }
 }
