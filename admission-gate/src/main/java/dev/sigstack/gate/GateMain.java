@@ -1,5 +1,6 @@
 package dev.sigstack.gate;
 
+import dev.sigstack.core.pem.Pem;
 import dev.sigstack.gate.admission.AdmissionHandler;
 import dev.sigstack.gate.admission.AdmissionServer;
 import dev.sigstack.gate.admission.GateMetrics;
@@ -26,9 +27,6 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
-import org.bouncycastle.openssl.PEMKeyPair;
-import org.bouncycastle.openssl.PEMParser;
-import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -84,11 +82,10 @@ public final class GateMain implements Runnable {
         public Integer call() throws Exception {
             List<X509Certificate> chain = Pems.certificates(Files.readString(tlsCert));
             PrivateKey key;
-            try (PEMParser p = new PEMParser(Files.newBufferedReader(tlsKey))) {
-                Object o = p.readObject();
-                JcaPEMKeyConverter conv = new JcaPEMKeyConverter();
-                key = o instanceof PEMKeyPair kp ? conv.getKeyPair(kp).getPrivate()
-                        : conv.getPrivateKey((org.bouncycastle.asn1.pkcs.PrivateKeyInfo) o);
+            try {
+                key = Pem.readKeyPair(Files.readString(tlsKey), null).getPrivate();
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--tls-key " + tlsKey + ": " + e.getMessage(), e);
             }
             SSLContext registryTls = null;
             if (registryCa != null) {

@@ -3,6 +3,7 @@ package dev.sigstack.launcher;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sigstack.core.pem.Pem;
 import dev.sigstack.core.sign.EphemeralSigner;
 import dev.sigstack.core.sign.FulcioRequests;
 import dev.sigstack.core.sign.IdentityTokens;
@@ -80,7 +81,7 @@ final class ImageSigning {
 
         StringBuilder rest = new StringBuilder();
         for (X509Certificate c : chain.subList(1, chain.size())) {
-            rest.append(StandaloneGate.pem("CERTIFICATE", c.getEncoded()));
+            rest.append(Pem.certificate(c));
         }
         byte[] config = "{}".getBytes(StandardCharsets.UTF_8);
         ObjectNode m = manifest(pushBlob(repo, config), config.length);
@@ -89,7 +90,7 @@ final class ImageSigning {
                 .put("size", payload.length);
         layer.putObject("annotations")
                 .put(SignatureLayer.ANN_SIGNATURE, Base64.getEncoder().encodeToString(signature))
-                .put(SignatureLayer.ANN_CERTIFICATE, StandaloneGate.pem("CERTIFICATE", chain.get(0).getEncoded()))
+                .put(SignatureLayer.ANN_CERTIFICATE, Pem.certificate(chain.get(0)))
                 .put(SignatureLayer.ANN_CHAIN, rest.toString())
                 .put(SignatureLayer.ANN_BUNDLE, bundle.toString());
         pushManifest(repo, digest.replace(':', '-') + ".sig", JSON.writeValueAsBytes(m));

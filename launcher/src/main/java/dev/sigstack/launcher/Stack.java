@@ -232,14 +232,7 @@ final class Stack implements AutoCloseable {
         if (ca.grpcTlsCertificate() != null) {
             // Clients of the gRPC endpoint (sigstore-java's signer) trust this certificate.
             Path pem = settings.dataDir().resolve("ca-grpc-tls.pem");
-            try {
-                Files.writeString(pem, "-----BEGIN CERTIFICATE-----\n"
-                        + java.util.Base64.getMimeEncoder(64, "\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII))
-                                .encodeToString(ca.grpcTlsCertificate().getEncoded())
-                        + "\n-----END CERTIFICATE-----\n");
-            } catch (java.security.cert.CertificateEncodingException e) {
-                throw new IOException("cannot encode the gRPC TLS certificate", e);
-            }
+            Files.writeString(pem, dev.sigstack.core.pem.Pem.certificate(ca.grpcTlsCertificate()));
             caNode.put("grpcTlsCertificate", pem.toAbsolutePath().toString());
         }
         ObjectNode tsa = services.putObject("tsa");

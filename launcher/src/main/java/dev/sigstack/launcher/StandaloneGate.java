@@ -2,6 +2,7 @@ package dev.sigstack.launcher;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.sigstack.core.pem.Pem;
 import dev.sigstack.core.tls.ServingCertificates;
 import dev.sigstack.gate.admission.AdmissionHandler;
 import dev.sigstack.gate.admission.AdmissionServer;
@@ -11,7 +12,6 @@ import dev.sigstack.gate.admission.GateSettings;
 import dev.sigstack.gate.admission.PolicyAdmission;
 import dev.sigstack.gate.oci.RegistryClient;
 import dev.sigstack.gate.policy.GateConfig;
-import dev.sigstack.gate.policy.Pems;
 import dev.sigstack.gate.policy.Policies;
 import dev.sigstack.gate.policy.PolicyException;
 import dev.sigstack.gate.trustroot.TrustRoots;
@@ -23,22 +23,18 @@ import dev.sigstack.tuf.Packager;
 import dev.sigstack.tuf.TufRepository;
 import java.io.IOException;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.security.KeyFactory;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
-import java.security.spec.PKCS8EncodedKeySpec;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -86,17 +82,16 @@ final class StandaloneGate implements AutoCloseable {
         PrivateKey tlsKey;
         X509Certificate cert;
         if (Files.exists(keyFile) && Files.exists(certFile)) {
-            tlsKey = KeyFactory.getInstance("EC").generatePrivate(new PKCS8EncodedKeySpec(Base64.getMimeDecoder()
-                    .decode(Files.readString(keyFile).replaceAll("-----[A-Z ]+-----", ""))));
-            cert = Pems.certificates(Files.readString(certFile)).get(0);
+            tlsKey = Pem.readKeyPair(Files.readString(keyFile), null).getPrivate();
+            cert = Pem.readCertificates(Files.readString(certFile)).get(0);
         } else {
             KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
             g.initialize(new ECGenParameterSpec("secp256r1"));
             KeyPair kp = g.generateKeyPair();
             tlsKey = kp.getPrivate();
             cert = ServingCertificates.selfSigned(kp, "sigstack-admission-gate", host, Duration.ofDays(365));
-            Files.writeString(keyFile, pem("PRIVATE KEY", tlsKey.getEncoded()));
-            Files.writeString(certFile, pem("CERTIFICATE", cert.getEncoded()));
+            Files.writeString(keyFile, Pem.ecPrivateKey(kp));
+            Files.writeString(certFile, Pem.certificate(cert));
         }
 
         // The stack's TUF repository as the TrustRoot resource a cluster would get (repository form: root and
@@ -171,12 +166,6 @@ final class StandaloneGate implements AutoCloseable {
                       url: %s
                       trustRootRef: %s
                 """.formatted(trust.caUrl(), TRUST_ROOT, trust.issuerUrl(), trust.rekorUrl(), TRUST_ROOT);
-    }
-
-    static String pem(String type, byte[] der) {
-        return "-----BEGIN " + type + "-----\n"
-                + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der)
-                + "\n-----END " + type + "-----\n";
     }
 
     /** The policy files, compiled again when a file is added, removed or changed (checked at most once a second). */

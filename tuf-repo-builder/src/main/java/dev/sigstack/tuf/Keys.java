@@ -1,9 +1,9 @@
 package dev.sigstack.tuf;
 
+import dev.sigstack.core.pem.Pem;
 import dev.sigstack.core.tuf.TufKey;
 import dev.sigstack.core.tuf.TufSigner;
 import java.io.IOException;
-import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,24 +12,8 @@ import java.security.Key;
 import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.security.Provider;
-import java.security.PublicKey;
 import java.security.Security;
 import java.security.cert.Certificate;
-import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
-import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
-import org.bouncycastle.crypto.params.AsymmetricKeyParameter;
-import org.bouncycastle.crypto.params.ECPrivateKeyParameters;
-import org.bouncycastle.crypto.params.ECPublicKeyParameters;
-import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
-import org.bouncycastle.crypto.util.PrivateKeyFactory;
-import org.bouncycastle.crypto.util.SubjectPublicKeyInfoFactory;
-import org.bouncycastle.openssl.PEMKeyPair;
-import org.bouncycastle.openssl.PEMParser;
-import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
-import org.bouncycastle.openssl.jcajce.JceOpenSSLPKCS8DecryptorProviderBuilder;
-import org.bouncycastle.operator.OperatorCreationException;
-import org.bouncycastle.pkcs.PKCS8EncryptedPrivateKeyInfo;
-import org.bouncycastle.pkcs.PKCSException;
 
 /**
  * Loads TUF keys. A key reference is either a PEM file (a PKCS#8 or SEC1 private key, a
@@ -65,37 +49,28 @@ public final class Keys {
       }
       return pkcs11(Path.of(ref.substring("pkcs11:".length(), hash)), ref.substring(hash + 1), pin.toCharArray());
     }
-    Object o = readPem(Path.of(ref));
-    JcaPEMKeyConverter conv = new JcaPEMKeyConverter();
-    if (o instanceof PKCS8EncryptedPrivateKeyInfo enc) {
-      if (passphrase == null) {
-        throw new IllegalArgumentException(ref + ": encrypted key; set " + PASSPHRASE_ENV + " to its passphrase");
-      }
-      try {
-        o = enc.decryptPrivateKeyInfo(new JceOpenSSLPKCS8DecryptorProviderBuilder()
-            .setProvider(new org.bouncycastle.jce.provider.BouncyCastleProvider()).build(passphrase));
-      } catch (OperatorCreationException | PKCSException e) {
-        throw new IllegalArgumentException(ref + ": cannot decrypt the key (wrong passphrase?)");
-      }
+    String text = read(Path.of(ref));
+    if (passphrase == null && Pem.isEncrypted(text)) {
+      throw new IllegalArgumentException(ref + ": encrypted key; set " + PASSPHRASE_ENV + " to its passphrase");
     }
-    if (o instanceof PEMKeyPair pair) {
-      var kp = conv.getKeyPair(pair);
+    try {
+      var kp = Pem.readKeyPair(text, passphrase);
       return TufSigner.of(kp.getPrivate(), kp.getPublic(), null);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(ref + ": " + e.getMessage(), e);
     }
-    if (o instanceof PrivateKeyInfo info) {
-      PrivateKey priv = conv.getPrivateKey(info);
-      PublicKey pub = conv.getPublicKey(publicOf(info, ref));
-      return TufSigner.of(priv, pub, null);
-    }
-    throw new IllegalArgumentException(ref + ": not a private key PEM (PKCS#8, encrypted PKCS#8 or SEC1)");
   }
 
   /** The public key object of a reference: a public or private key PEM, or a PKCS#11 key. */
   public static TufKey publicKey(String ref) throws IOException, GeneralSecurityException {
     if (!ref.startsWith("pkcs11:")) {
-      Object o = readPem(Path.of(ref));
-      if (o instanceof SubjectPublicKeyInfo spki) {
-        return TufKey.of(new JcaPEMKeyConverter().getPublicKey(spki));
+      String text = read(Path.of(ref));
+      if (text.contains("-----BEGIN PUBLIC KEY-----")) {
+        try {
+          return TufKey.of(Pem.readPublicKey(text));
+        } catch (IllegalArgumentException e) {
+          throw new IllegalArgumentException(ref + ": " + e.getMessage(), e);
+        }
       }
     }
     return signer(ref).key();
@@ -118,26 +93,11 @@ public final class Keys {
     return TufSigner.of(priv, cert.getPublicKey(), p);
   }
 
-  private static Object readPem(Path file) throws IOException {
-    try (Reader r = Files.newBufferedReader(file, StandardCharsets.US_ASCII);
-        PEMParser parser = new PEMParser(r)) {
-      Object o = parser.readObject();
-      if (o == null) {
-        throw new IllegalArgumentException(file + ": no PEM object");
-      }
-      return o;
+  private static String read(Path file) throws IOException {
+    String text = Files.readString(file, StandardCharsets.US_ASCII);
+    if (!text.contains("-----BEGIN ")) {
+      throw new IllegalArgumentException(file + ": no PEM object");
     }
-  }
-
-  private static SubjectPublicKeyInfo publicOf(PrivateKeyInfo info, String ref) throws IOException {
-    AsymmetricKeyParameter k = PrivateKeyFactory.createKey(info);
-    if (k instanceof ECPrivateKeyParameters ec) {
-      var q = ec.getParameters().getG().multiply(ec.getD()).normalize();
-      return SubjectPublicKeyInfoFactory.createSubjectPublicKeyInfo(new ECPublicKeyParameters(q, ec.getParameters()));
-    }
-    if (k instanceof Ed25519PrivateKeyParameters ed) {
-      return SubjectPublicKeyInfoFactory.createSubjectPublicKeyInfo(ed.generatePublicKey());
-    }
-    throw new IllegalArgumentException(ref + ": only ECDSA P-256 and Ed25519 keys are supported");
+    return text;
   }
 }

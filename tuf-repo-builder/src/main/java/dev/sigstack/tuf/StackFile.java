@@ -1,5 +1,6 @@
 package dev.sigstack.tuf;
 
+import dev.sigstack.core.pem.Pem;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
@@ -10,7 +11,6 @@ import dev.sigstack.core.trustroot.StackDescription.TransparencyLog;
 import dev.sigstack.core.trustroot.StackDescription.Window;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,9 +23,6 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
-import org.bouncycastle.openssl.PEMParser;
-import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 
 /**
  * Reads a stack description file (YAML or JSON). File paths in it are relative to the file.
@@ -104,12 +101,14 @@ public final class StackFile {
 
   /** Reads a PEM public key. */
   public static PublicKey publicKey(Path pem) throws IOException {
-    try (Reader r = Files.newBufferedReader(pem, StandardCharsets.US_ASCII); PEMParser p = new PEMParser(r)) {
-      Object o = p.readObject();
-      if (!(o instanceof SubjectPublicKeyInfo spki)) {
-        throw new IOException(pem + ": not a PEM public key");
-      }
-      return new JcaPEMKeyConverter().getPublicKey(spki);
+    String text = Files.readString(pem, StandardCharsets.US_ASCII);
+    if (!text.contains("-----BEGIN PUBLIC KEY-----")) {
+      throw new IOException(pem + ": not a PEM public key");
+    }
+    try {
+      return Pem.readPublicKey(text);
+    } catch (IllegalArgumentException e) {
+      throw new IOException(pem + ": " + e.getMessage(), e);
     }
   }
 
