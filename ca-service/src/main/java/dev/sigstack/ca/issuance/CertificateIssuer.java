@@ -38,6 +38,7 @@ import dev.sigstack.ca.identity.Principal;
 import dev.sigstack.core.ct.CtOids;
 import dev.sigstack.core.ct.Sct;
 import dev.sigstack.core.ct.SctList;
+import dev.sigstack.core.ecdsa.Ecdsa;
 
 /**
  * Issues Fulcio-profile certificates with an embedded SCT: builds a precertificate (poison extension, critical),
@@ -59,11 +60,16 @@ public final class CertificateIssuer {
     private final List<byte[]> issuerChainDer;
     private final AuthorityKeyIdentifier aki;
     private final X500Name issuerName;
+    /** The issuing key as an in-memory ECDSA signer, or null (PKCS#11, RSA, Ed25519): then the JCA signs. */
+    private final Ecdsa.Signer fastSigner;
+    private final org.bouncycastle.asn1.x509.AlgorithmIdentifier signatureAlgorithmId;
 
     public CertificateIssuer(CaSigner signer, CtLogClient ctLog, Clock clock) {
         this.signer = signer;
         this.ctLog = ctLog;
         this.clock = clock;
+        this.fastSigner = signer.provider() == null ? Ecdsa.Signer.of(signer.key()).orElse(null) : null;
+        this.signatureAlgorithmId = fastSigner == null ? null : EcdsaContentSigner.algorithmId(signer.signatureAlgorithm());
         try {
             List<byte[]> der = new ArrayList<>();
             for (X509Certificate c : signer.chain()) {
@@ -122,7 +128,9 @@ public final class CertificateIssuer {
         } catch (CertIOException e) {
             throw new IllegalStateException("cannot encode certificate extensions", e);
         }
-        return b.build(signer.contentSigner());
+        return b.build(fastSigner != null
+            ? new EcdsaContentSigner(fastSigner, signer.signatureAlgorithm(), signatureAlgorithmId)
+            : signer.contentSigner());
     }
 
     private BigInteger serial() {

@@ -22,6 +22,8 @@ import org.bouncycastle.operator.ContentVerifierProvider;
 import org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 
+import dev.sigstack.core.ecdsa.Ecdsa;
+
 /**
  * Parsing, strength checks and proof-of-possession checks for the key a certificate is requested for.
  *
@@ -117,6 +119,18 @@ public final class PublicKeys {
             throw new InvalidKeyRequestException("The signature supplied in the request could not be verified: no proof of possession");
         }
         byte[] message = name.getBytes(StandardCharsets.UTF_8);
+        if (key instanceof ECPublicKey) {
+            java.util.Optional<Ecdsa.Verifier> fast = Ecdsa.Verifier.of(key);
+            if (fast.isPresent()) {
+                try {
+                    fast.get().verify(algorithms(key)[0], message, signature);
+                    return;
+                } catch (GeneralSecurityException e) {
+                    throw new InvalidKeyRequestException("The signature supplied in the request could not be verified: "
+                        + "the proof of possession is not a signature over the token's subject");
+                }
+            }
+        }
         for (String alg : algorithms(key)) {
             try {
                 Signature s = Signature.getInstance(alg);

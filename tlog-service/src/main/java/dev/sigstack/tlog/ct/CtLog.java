@@ -25,6 +25,7 @@ import dev.sigstack.core.ct.Precertificates;
 import dev.sigstack.core.ct.Sct;
 import dev.sigstack.core.ct.SignedEntry;
 import dev.sigstack.core.ct.TreeHead;
+import dev.sigstack.core.ecdsa.Ecdsa;
 import dev.sigstack.tlog.DuplicateEntryException;
 import dev.sigstack.tlog.LogEngine;
 import dev.sigstack.tlog.PushbackException;
@@ -45,6 +46,8 @@ public final class CtLog {
 
     private final LogEngine engine;
     private final PrivateKey key;
+    /** The log key as an in-memory ECDSA signer (several times cheaper than the JDK's), or null: use the JCA. */
+    private final Ecdsa.Signer fastSigner;
     private final PublicKey publicKey;
     private final byte[] logId;
     private final String signatureAlgorithm;
@@ -52,13 +55,19 @@ public final class CtLog {
     private final List<X509Certificate> roots;
     private final Clock clock;
     private volatile SignedTreeHead cachedSth;
-    private final java.util.Map<String, List<X509Certificate>> verifiedIssuerChains = java.util.Collections.synchronizedMap(
+    private final java.util.Map<String, Issuers> verifiedIssuerChains = java.util.Collections.synchronizedMap(
         new java.util.LinkedHashMap<>(16, 0.75f, true) {
             @Override
-            protected boolean removeEldestEntry(java.util.Map.Entry<String, List<X509Certificate>> eldest) {
+            protected boolean removeEldestEntry(java.util.Map.Entry<String, Issuers> eldest) {
                 return size() > VERIFIED_LINKS_MAX;
             }
         });
+
+    /**
+     * An issuer chain already checked up to an accepted root, kept parsed; {@code verifier} checks signatures by
+     * the first certificate's key with its precomputation kept (null: not an ECDSA key the fast path handles).
+     */
+    private record Issuers(List<X509Certificate> certs, Ecdsa.Verifier verifier) { }
 
     /** A signed tree head. */
     public record SignedTreeHead(TreeHead head, DigitallySigned signature) { }
@@ -72,6 +81,7 @@ public final class CtLog {
     public CtLog(LogEngine engine, PrivateKey key, PublicKey publicKey, List<X509Certificate> roots, Clock clock) {
         this.engine = engine;
         this.key = key;
+        this.fastSigner = Ecdsa.Signer.of(key).orElse(null);
         this.publicKey = publicKey;
         this.logId = LogId.of(publicKey);
         this.sigAlgByte = DigitallySigned.signatureAlgorithmFor(publicKey);
@@ -221,6 +231,9 @@ public final class CtLog {
 
     private byte[] sign(byte[] data) {
         try {
+            if (fastSigner != null) {
+                return fastSigner.sign(signatureAlgorithm, data);
+            }
             Signature s = Signature.getInstance(signatureAlgorithm);
             s.initSign(key);
             s.update(data);
@@ -239,7 +252,8 @@ public final class CtLog {
         }
         // The issuer part of the chain (CA certificates) repeats on every submission: check it once, keep it parsed.
         String issuerKey = chain.size() > 1 ? HexFormat.of().formatHex(LogId.sha256(concat(chain.subList(1, chain.size())))) : null;
-        List<X509Certificate> knownIssuers = issuerKey == null ? null : verifiedIssuerChains.get(issuerKey);
+        Issuers known = issuerKey == null ? null : verifiedIssuerChains.get(issuerKey);
+        List<X509Certificate> knownIssuers = known == null ? null : known.certs();
         List<X509Certificate> certs = new ArrayList<>();
         certs.add(parse(chain.getFirst()));
         if (knownIssuers != null) {
@@ -254,7 +268,10 @@ public final class CtLog {
             if (certs.get(i + 1).getBasicConstraints() < 0) {
                 throw new InvalidChainException("certificate " + (i + 1) + " of the chain is not a CA");
             }
-            if (!verifies(certs.get(i), certs.get(i + 1).getPublicKey())) {
+            boolean signed = i == 0 && known != null && known.verifier() != null
+                ? verifies(certs.get(i), known.verifier(), certs.get(i + 1).getPublicKey())
+                : verifies(certs.get(i), certs.get(i + 1).getPublicKey());
+            if (!signed) {
                 throw new InvalidChainException("certificate " + i + " of the chain is not signed by the next");
             }
         }
@@ -266,7 +283,8 @@ public final class CtLog {
             if (root.equals(last) || (last.getIssuerX500Principal().equals(root.getSubjectX500Principal())
                     && verifies(last, root.getPublicKey()))) {
                 if (issuerKey != null) {
-                    verifiedIssuerChains.put(issuerKey, List.copyOf(certs.subList(1, certs.size())));
+                    verifiedIssuerChains.put(issuerKey, new Issuers(List.copyOf(certs.subList(1, certs.size())),
+                        Ecdsa.Verifier.of(certs.get(1).getPublicKey()).orElse(null)));
                 }
                 return certs;
             }
@@ -286,6 +304,18 @@ public final class CtLog {
         try {
             cert.verify(key);
             return true;
+        } catch (GeneralSecurityException e) {
+            return false;
+        }
+    }
+
+    /** The same check with the issuer's cached ECDSA verifier; other algorithms go to the JCA. */
+    private static boolean verifies(X509Certificate cert, Ecdsa.Verifier verifier, PublicKey key) {
+        try {
+            verifier.verify(cert.getSigAlgName(), cert.getTBSCertificate(), cert.getSignature());
+            return true;
+        } catch (java.security.NoSuchAlgorithmException e) {
+            return verifies(cert, key);
         } catch (GeneralSecurityException e) {
             return false;
         }
