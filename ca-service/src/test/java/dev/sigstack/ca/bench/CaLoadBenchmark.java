@@ -372,8 +372,8 @@ class CaLoadBenchmark {
                         int close = stat.lastIndexOf(')');
                         String name = stat.substring(stat.indexOf('(') + 1, close).replaceAll("[0-9]+", "#");
                         String[] f = stat.substring(close + 2).split(" ");
-                        long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]);
-                        out.merge(name + "\u0000" + t.getFileName(), ticks * NANOS_PER_TICK, Long::sum);
+                        out.merge(name + " (user)\u0000" + t.getFileName(), Long.parseLong(f[11]) * NANOS_PER_TICK, Long::sum);
+                        out.merge(name + " (kernel)\u0000" + t.getFileName(), Long.parseLong(f[12]) * NANOS_PER_TICK, Long::sum);
                     } catch (java.io.IOException | RuntimeException e) {
                         // the thread ended meanwhile
                     }
