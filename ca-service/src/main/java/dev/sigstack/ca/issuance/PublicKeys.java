@@ -46,7 +46,11 @@ public final class PublicKeys {
         }
         try {
             SubjectPublicKeyInfo spki;
-            if (content.contains("-----BEGIN")) {
+            String body = singlePublicKeyBlock(content);
+            if (body != null) {
+                // The usual request: exactly one PUBLIC KEY block, decoded without a PEM reader's buffers.
+                spki = SubjectPublicKeyInfo.getInstance(Base64.getMimeDecoder().decode(body));
+            } else if (content.contains("-----BEGIN")) {
                 try (PEMParser p = new PEMParser(new StringReader(content))) {
                     Object o = p.readObject();
                     if (!(o instanceof SubjectPublicKeyInfo s)) {
@@ -61,6 +65,19 @@ public final class PublicKeys {
         } catch (IOException | IllegalArgumentException | ClassCastException e) {
             throw new InvalidKeyRequestException("The public key supplied in the request could not be parsed");
         }
+    }
+
+    private static final String BEGIN = "-----BEGIN PUBLIC KEY-----";
+    private static final String END = "-----END PUBLIC KEY-----";
+
+    /** The base64 text of {@code content} when it is exactly one PUBLIC KEY block without headers, else null. */
+    private static String singlePublicKeyBlock(String content) {
+        String t = content.strip();
+        if (!t.startsWith(BEGIN) || !t.endsWith(END) || t.length() < BEGIN.length() + END.length()) {
+            return null;
+        }
+        String body = t.substring(BEGIN.length(), t.length() - END.length());
+        return body.indexOf('-') >= 0 || body.indexOf(':') >= 0 ? null : body;
     }
 
     /** Converts and checks a SubjectPublicKeyInfo. */
