@@ -8,8 +8,6 @@ import java.util.List;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.sigstack.core.ct.DigitallySigned;
 import dev.sigstack.core.ct.MalformedCtDataException;
@@ -39,16 +37,31 @@ public final class HttpCtLogClient implements CtLogClient, AutoCloseable {
         http.close();
     }
 
+    /** {@code {"chain":["<base64 DER>",...]}}: base64 needs no JSON escaping, so the bytes are written directly. */
+    static byte[] requestBody(List<byte[]> chain) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(64 + chain.stream().mapToInt(c -> c.length * 4 / 3 + 8).sum());
+        out.writeBytes(CHAIN_OPEN);
+        for (int i = 0; i < chain.size(); i++) {
+            if (i > 0) {
+                out.write(',');
+            }
+            out.write('"');
+            out.writeBytes(Base64.getEncoder().encode(chain.get(i)));
+            out.write('"');
+        }
+        out.write(']');
+        out.write('}');
+        return out.toByteArray();
+    }
+
+    private static final byte[] CHAIN_OPEN = "{\"chain\":[".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
     @Override
     public Sct addPreChain(List<byte[]> chain) throws CtSubmissionException {
-        ObjectNode body = JSON.createObjectNode();
-        ArrayNode arr = body.putArray("chain");
-        for (byte[] c : chain) {
-            arr.add(Base64.getEncoder().encodeToString(c));
-        }
+        byte[] body = requestBody(chain);
         KeepAliveHttpClient.Response res;
         try {
-            res = http.post(target, "application/json", JSON.writeValueAsBytes(body));
+            res = http.post(target, "application/json", body);
         } catch (IOException | RuntimeException e) {
             throw new CtSubmissionException("CT log at " + addPreChain + " cannot be reached: " + e.getMessage(), e);
         }
