@@ -87,6 +87,9 @@ public final class KeepAliveHttpClient implements AutoCloseable {
         if (path.isEmpty() || path.charAt(0) != '/' || path.chars().anyMatch(c -> c <= ' ' || c >= 0x7f)) {
             throw new IllegalArgumentException("request target must be an absolute path without spaces: " + path);
         }
+        if (contentType.chars().anyMatch(c -> c < ' ' || c >= 0x7f)) {
+            throw new IllegalArgumentException("content type must be printable ASCII");
+        }
         if (closed) {
             throw new IOException("client is closed");
         }

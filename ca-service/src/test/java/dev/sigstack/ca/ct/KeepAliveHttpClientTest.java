@@ -270,6 +270,7 @@ class KeepAliveHttpClientTest {
             assertThrows(IllegalArgumentException.class, () -> http.post("no-slash", "text/plain", new byte[0]));
             assertThrows(IllegalArgumentException.class, () -> http.post("/a b", "text/plain", new byte[0]));
             assertThrows(IllegalArgumentException.class, () -> http.post("/a\r\nX: y", "text/plain", new byte[0]));
+            assertThrows(IllegalArgumentException.class, () -> http.post("/a", "text/plain\r\nX: y", new byte[0]));
         }
     }
 
