@@ -56,6 +56,8 @@ public final class CaServer implements AutoCloseable {
     private final SigningService signing;
     private final TimestampAuthority tsa;
     private final DevIssuer devIssuer;
+    /** The CT client this server made (and closes), or null when the config supplied one. */
+    private volatile HttpCtLogClient ownCtClient;
 
     private CaServer(WebServer http, GrpcEndpoint grpc, int grpcPort, String devIssuerUrl, SigningService signing,
                      TimestampAuthority tsa, DevIssuer devIssuer) {
@@ -98,7 +100,8 @@ public final class CaServer implements AutoCloseable {
             LOG.info("creating a new CA (root and intermediate) in " + caDir);
             signer = CaKeys.create(caDir, password, config.organization(), config.caCurve());
         }
-        CtLogClient ct = config.ctLogClient() != null ? config.ctLogClient() : new HttpCtLogClient(config.ctLogUrl());
+        HttpCtLogClient ownCt = config.ctLogClient() != null ? null : new HttpCtLogClient(config.ctLogUrl());
+        CtLogClient ct = ownCt != null ? ownCt : config.ctLogClient();
         CertificateIssuer issuer = new CertificateIssuer(signer, ct, clock);
         SigningService signing = new SigningService(verifier, new Principals(identity), issuer);
         TimestampAuthority tsa = TimestampAuthority.createOrLoad(config.dataDir().resolve("tsa"), password, config.organization(), clock);
@@ -131,7 +134,9 @@ public final class CaServer implements AutoCloseable {
         }
         int grpcPort = grpc == null ? -1 : grpc.port();
         LOG.info("CA listening on http://" + config.host() + ":" + web.port() + (grpcPort >= 0 ? ", gRPC (TLS) on " + grpcPort : ""));
-        return new CaServer(web, grpc, grpcPort, devUrl, signing, tsa, dev);
+        CaServer server = new CaServer(web, grpc, grpcPort, devUrl, signing, tsa, dev);
+        server.ownCtClient = ownCt;
+        return server;
     }
 
     /** The REST routes of a CA. */
@@ -180,6 +185,9 @@ public final class CaServer implements AutoCloseable {
         http.stop();
         if (grpc != null) {
             grpc.close();
+        }
+        if (ownCtClient != null) {
+            ownCtClient.close();
         }
     }
 

@@ -2,17 +2,12 @@ package dev.sigstack.ca.ct;
 
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.sigstack.core.ct.DigitallySigned;
 import dev.sigstack.core.ct.MalformedCtDataException;
@@ -20,40 +15,58 @@ import dev.sigstack.core.ct.Sct;
 
 /**
  * {@link CtLogClient} over HTTP: {@code POST {base}/ct/v1/add-pre-chain} with {@code {"chain": [base64 DER...]}}
- * (RFC 6962 §4.1), answer {@code {sct_version, id, timestamp, extensions, signature}}.
+ * (RFC 6962 §4.1), answer {@code {sct_version, id, timestamp, extensions, signature}}. Connections are kept and
+ * reused ({@link KeepAliveHttpClient}); the request runs on the caller's (virtual) thread.
  */
-public final class HttpCtLogClient implements CtLogClient {
+public final class HttpCtLogClient implements CtLogClient, AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final URI addPreChain;
-    private final HttpClient http;
+    private final String target;
+    private final KeepAliveHttpClient http;
 
     public HttpCtLogClient(URI logBase) {
         String base = logBase.toString().endsWith("/") ? logBase.toString() : logBase + "/";
         this.addPreChain = URI.create(base + "ct/v1/add-pre-chain");
-        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+        this.target = addPreChain.getRawPath();
+        this.http = new KeepAliveHttpClient(addPreChain, Duration.ofSeconds(5), Duration.ofSeconds(30));
     }
+
+    /** Closes the kept connections. */
+    @Override
+    public void close() {
+        http.close();
+    }
+
+    /** {@code {"chain":["<base64 DER>",...]}}: base64 needs no JSON escaping, so the bytes are written directly. */
+    static byte[] requestBody(List<byte[]> chain) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(64 + chain.stream().mapToInt(c -> c.length * 4 / 3 + 8).sum());
+        out.writeBytes(CHAIN_OPEN);
+        for (int i = 0; i < chain.size(); i++) {
+            if (i > 0) {
+                out.write(',');
+            }
+            out.write('"');
+            out.writeBytes(Base64.getEncoder().encode(chain.get(i)));
+            out.write('"');
+        }
+        out.write(']');
+        out.write('}');
+        return out.toByteArray();
+    }
+
+    private static final byte[] CHAIN_OPEN = "{\"chain\":[".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
     @Override
     public Sct addPreChain(List<byte[]> chain) throws CtSubmissionException {
-        ObjectNode body = JSON.createObjectNode();
-        ArrayNode arr = body.putArray("chain");
-        for (byte[] c : chain) {
-            arr.add(Base64.getEncoder().encodeToString(c));
-        }
-        HttpResponse<byte[]> res;
+        byte[] body = requestBody(chain);
+        KeepAliveHttpClient.Response res;
         try {
-            res = http.send(HttpRequest.newBuilder(addPreChain).timeout(Duration.ofSeconds(30))
-                    .header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body))).build(),
-                HttpResponse.BodyHandlers.ofByteArray());
+            res = http.post(target, "application/json", body);
         } catch (IOException | RuntimeException e) {
             throw new CtSubmissionException("CT log at " + addPreChain + " cannot be reached: " + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new CtSubmissionException("interrupted while submitting to the CT log", e);
         }
-        if (res.statusCode() != 200) {
-            throw new CtSubmissionException("CT log answered HTTP " + res.statusCode() + " to add-pre-chain");
+        if (res.status() != 200) {
+            throw new CtSubmissionException("CT log answered HTTP " + res.status() + " to add-pre-chain");
         }
         try {
             JsonNode n = JSON.readTree(res.body());

@@ -170,6 +170,36 @@ public final class TokenVerifier {
         }
     }
 
+    /** Verifiers for the issuers' keys, by key object and algorithm: building one converts the JWK to a JCA key. */
+    private static final Map<VerifierKey, java.util.Optional<JWSVerifier>> VERIFIERS = new ConcurrentHashMap<>();
+    private static final int MAX_VERIFIERS = 256;
+
+    /** Identity of the JWK object (the cached key sets hand out the same objects until a refresh), and the algorithm. */
+    private record VerifierKey(JWK jwk, JWSAlgorithm alg) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof VerifierKey k && k.jwk == jwk && k.alg.equals(alg);
+        }
+
+        @Override
+        public int hashCode() {
+            return System.identityHashCode(jwk) * 31 + alg.hashCode();
+        }
+    }
+
+    private static JWSVerifier cachedVerifier(JWK jwk, JWSAlgorithm alg) throws JOSEException {
+        VerifierKey key = new VerifierKey(jwk, alg);
+        java.util.Optional<JWSVerifier> v = VERIFIERS.get(key);
+        if (v == null) {
+            v = java.util.Optional.ofNullable(verifierFor(jwk, alg));
+            if (VERIFIERS.size() >= MAX_VERIFIERS) {
+                VERIFIERS.clear(); // keys rotated many times: start over rather than grow
+            }
+            VERIFIERS.put(key, v);
+        }
+        return v.orElse(null);
+    }
+
     private static boolean verifySignature(SignedJWT jwt, JWSHeader header, List<JWK> candidates) {
         for (JWK jwk : candidates) {
             if (header.getKeyID() != null && jwk.getKeyID() != null && !header.getKeyID().equals(jwk.getKeyID())) {
@@ -182,7 +212,7 @@ public final class TokenVerifier {
                 continue;
             }
             try {
-                JWSVerifier v = verifierFor(jwk, header.getAlgorithm());
+                JWSVerifier v = cachedVerifier(jwk, header.getAlgorithm());
                 if (v != null && jwt.verify(v)) {
                     return true;
                 }

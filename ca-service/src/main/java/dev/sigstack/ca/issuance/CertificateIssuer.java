@@ -26,6 +26,7 @@ import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.bouncycastle.asn1.x509.KeyUsage;
 import org.bouncycastle.asn1.x509.SubjectKeyIdentifier;
 import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
+import org.bouncycastle.asn1.x509.Time;
 import org.bouncycastle.cert.CertIOException;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cert.X509v3CertificateBuilder;
@@ -38,6 +39,7 @@ import dev.sigstack.ca.identity.Principal;
 import dev.sigstack.core.ct.CtOids;
 import dev.sigstack.core.ct.Sct;
 import dev.sigstack.core.ct.SctList;
+import dev.sigstack.core.ecdsa.Ecdsa;
 
 /**
  * Issues Fulcio-profile certificates with an embedded SCT: builds a precertificate (poison extension, critical),
@@ -59,11 +61,18 @@ public final class CertificateIssuer {
     private final List<byte[]> issuerChainDer;
     private final AuthorityKeyIdentifier aki;
     private final X500Name issuerName;
+    private static final X500Name EMPTY_SUBJECT = new X500Name(new org.bouncycastle.asn1.x500.RDN[0]);
+    private volatile Validity lastValidity;
+    /** The issuing key as an in-memory ECDSA signer, or null (PKCS#11, RSA, Ed25519): then the JCA signs. */
+    private final Ecdsa.Signer fastSigner;
+    private final org.bouncycastle.asn1.x509.AlgorithmIdentifier signatureAlgorithmId;
 
     public CertificateIssuer(CaSigner signer, CtLogClient ctLog, Clock clock) {
         this.signer = signer;
         this.ctLog = ctLog;
         this.clock = clock;
+        this.fastSigner = signer.provider() == null ? Ecdsa.Signer.of(signer.key()).orElse(null) : null;
+        this.signatureAlgorithmId = fastSigner == null ? null : EcdsaContentSigner.algorithmId(signer.signatureAlgorithm());
         try {
             List<byte[]> der = new ArrayList<>();
             for (X509Certificate c : signer.chain()) {
@@ -107,8 +116,9 @@ public final class CertificateIssuer {
 
     private X509CertificateHolder build(Principal principal, SubjectPublicKeyInfo spki, BigInteger serial, Instant notBefore,
                                         Extension last) {
-        X509v3CertificateBuilder b = new X509v3CertificateBuilder(issuerName, serial, Date.from(notBefore),
-            Date.from(notBefore.plus(VALIDITY)), new X500Name(new org.bouncycastle.asn1.x500.RDN[0]), spki);
+        Time[] validity = validity(notBefore);
+        X509v3CertificateBuilder b = new X509v3CertificateBuilder(issuerName, serial, validity[0], validity[1],
+            EMPTY_SUBJECT, spki);
         try {
             b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
             b.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_codeSigning));
@@ -122,7 +132,38 @@ public final class CertificateIssuer {
         } catch (CertIOException e) {
             throw new IllegalStateException("cannot encode certificate extensions", e);
         }
-        return b.build(signer.contentSigner());
+        return b.build(fastSigner != null
+            ? new EcdsaContentSigner(fastSigner, signer.signatureAlgorithm(), signatureAlgorithmId)
+            : signer.contentSigner());
+    }
+
+    /**
+     * notBefore and notAfter as UTCTime (RFC 5280 §4.1.2.5: UTCTime through 2049, else GeneralizedTime), the pair
+     * kept for the current second: BouncyCastle's {@code Time(Date)} formats with a new SimpleDateFormat per call.
+     */
+    private Time[] validity(Instant notBefore) {
+        Validity v = lastValidity;
+        if (v == null || v.second() != notBefore.getEpochSecond()) {
+            v = new Validity(notBefore.getEpochSecond(), new Time[] {time(notBefore), time(notBefore.plus(VALIDITY))});
+            lastValidity = v;
+        }
+        return v.times();
+    }
+
+    private record Validity(long second, Time[] times) { }
+
+    static Time time(Instant t) {
+        java.time.ZonedDateTime z = t.atZone(java.time.ZoneOffset.UTC);
+        if (z.getYear() < 1950 || z.getYear() >= 2050) {
+            return new Time(new org.bouncycastle.asn1.DERGeneralizedTime(Date.from(t)));
+        }
+        String s = String.format(java.util.Locale.ROOT, "%02d%02d%02d%02d%02d%02dZ", z.getYear() % 100, z.getMonthValue(),
+            z.getDayOfMonth(), z.getHour(), z.getMinute(), z.getSecond());
+        byte[] der = new byte[2 + s.length()];
+        der[0] = 0x17; // UTCTime
+        der[1] = (byte) s.length();
+        System.arraycopy(s.getBytes(java.nio.charset.StandardCharsets.US_ASCII), 0, der, 2, s.length());
+        return Time.getInstance(org.bouncycastle.asn1.ASN1UTCTime.getInstance(der));
     }
 
     private BigInteger serial() {

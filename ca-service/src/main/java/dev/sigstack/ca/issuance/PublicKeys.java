@@ -22,6 +22,8 @@ import org.bouncycastle.operator.ContentVerifierProvider;
 import org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 
+import dev.sigstack.core.ecdsa.Ecdsa;
+
 /**
  * Parsing, strength checks and proof-of-possession checks for the key a certificate is requested for.
  *
@@ -44,7 +46,11 @@ public final class PublicKeys {
         }
         try {
             SubjectPublicKeyInfo spki;
-            if (content.contains("-----BEGIN")) {
+            String body = singlePublicKeyBlock(content);
+            if (body != null) {
+                // The usual request: exactly one PUBLIC KEY block, decoded without a PEM reader's buffers.
+                spki = SubjectPublicKeyInfo.getInstance(Base64.getMimeDecoder().decode(body));
+            } else if (content.contains("-----BEGIN")) {
                 try (PEMParser p = new PEMParser(new StringReader(content))) {
                     Object o = p.readObject();
                     if (!(o instanceof SubjectPublicKeyInfo s)) {
@@ -59,6 +65,19 @@ public final class PublicKeys {
         } catch (IOException | IllegalArgumentException | ClassCastException e) {
             throw new InvalidKeyRequestException("The public key supplied in the request could not be parsed");
         }
+    }
+
+    private static final String BEGIN = "-----BEGIN PUBLIC KEY-----";
+    private static final String END = "-----END PUBLIC KEY-----";
+
+    /** The base64 text of {@code content} when it is exactly one PUBLIC KEY block without headers, else null. */
+    private static String singlePublicKeyBlock(String content) {
+        String t = content.strip();
+        if (!t.startsWith(BEGIN) || !t.endsWith(END) || t.length() < BEGIN.length() + END.length()) {
+            return null;
+        }
+        String body = t.substring(BEGIN.length(), t.length() - END.length());
+        return body.indexOf('-') >= 0 || body.indexOf(':') >= 0 ? null : body;
     }
 
     /** Converts and checks a SubjectPublicKeyInfo. */
@@ -117,6 +136,18 @@ public final class PublicKeys {
             throw new InvalidKeyRequestException("The signature supplied in the request could not be verified: no proof of possession");
         }
         byte[] message = name.getBytes(StandardCharsets.UTF_8);
+        if (key instanceof ECPublicKey) {
+            java.util.Optional<Ecdsa.Verifier> fast = Ecdsa.Verifier.of(key);
+            if (fast.isPresent()) {
+                try {
+                    fast.get().verify(algorithms(key)[0], message, signature);
+                    return;
+                } catch (GeneralSecurityException e) {
+                    throw new InvalidKeyRequestException("The signature supplied in the request could not be verified: "
+                        + "the proof of possession is not a signature over the token's subject");
+                }
+            }
+        }
         for (String alg : algorithms(key)) {
             try {
                 Signature s = Signature.getInstance(alg);

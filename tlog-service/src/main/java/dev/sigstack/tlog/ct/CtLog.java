@@ -17,6 +17,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 
+import org.bouncycastle.asn1.ASN1Encoding;
 import org.bouncycastle.cert.X509CertificateHolder;
 
 import dev.sigstack.core.ct.DigitallySigned;
@@ -25,6 +26,7 @@ import dev.sigstack.core.ct.Precertificates;
 import dev.sigstack.core.ct.Sct;
 import dev.sigstack.core.ct.SignedEntry;
 import dev.sigstack.core.ct.TreeHead;
+import dev.sigstack.core.ecdsa.Ecdsa;
 import dev.sigstack.tlog.DuplicateEntryException;
 import dev.sigstack.tlog.LogEngine;
 import dev.sigstack.tlog.PushbackException;
@@ -45,6 +47,8 @@ public final class CtLog {
 
     private final LogEngine engine;
     private final PrivateKey key;
+    /** The log key as an in-memory ECDSA signer (several times cheaper than the JDK's), or null: use the JCA. */
+    private final Ecdsa.Signer fastSigner;
     private final PublicKey publicKey;
     private final byte[] logId;
     private final String signatureAlgorithm;
@@ -52,13 +56,22 @@ public final class CtLog {
     private final List<X509Certificate> roots;
     private final Clock clock;
     private volatile SignedTreeHead cachedSth;
-    private final java.util.Map<String, List<X509Certificate>> verifiedIssuerChains = java.util.Collections.synchronizedMap(
+    private final java.util.Map<String, Issuers> verifiedIssuerChains = java.util.Collections.synchronizedMap(
         new java.util.LinkedHashMap<>(16, 0.75f, true) {
             @Override
-            protected boolean removeEldestEntry(java.util.Map.Entry<String, List<X509Certificate>> eldest) {
+            protected boolean removeEldestEntry(java.util.Map.Entry<String, Issuers> eldest) {
                 return size() > VERIFIED_LINKS_MAX;
             }
         });
+
+    /**
+     * An issuer chain already checked up to an accepted root, kept parsed; {@code verifier} checks signatures by
+     * the first certificate's key with its precomputation kept (null: not an ECDSA key the fast path handles).
+     */
+    private record Issuers(List<X509Certificate> certs, Ecdsa.Verifier verifier, X509CertificateHolder first) { }
+
+    /** A checked chain: its length and its first issuer (null for a chain of one). */
+    private record Checked(int length, X509CertificateHolder issuer) { }
 
     /** A signed tree head. */
     public record SignedTreeHead(TreeHead head, DigitallySigned signature) { }
@@ -72,6 +85,7 @@ public final class CtLog {
     public CtLog(LogEngine engine, PrivateKey key, PublicKey publicKey, List<X509Certificate> roots, Clock clock) {
         this.engine = engine;
         this.key = key;
+        this.fastSigner = Ecdsa.Signer.of(key).orElse(null);
         this.publicKey = publicKey;
         this.logId = LogId.of(publicKey);
         this.sigAlgByte = DigitallySigned.signatureAlgorithmFor(publicKey);
@@ -94,8 +108,9 @@ public final class CtLog {
 
     /** {@code add-chain}: an X.509 entry. */
     public Sct addChain(List<byte[]> chain) throws InvalidChainException, PushbackException {
-        List<X509Certificate> certs = verifyChain(chain);
-        if (Precertificates.isPrecertificate(holder(chain.getFirst()))) {
+        X509CertificateHolder leaf = holder(nonEmpty(chain).getFirst());
+        verifyChain(chain, leaf);
+        if (Precertificates.isPrecertificate(leaf)) {
             throw new InvalidChainException("add-chain got a precertificate; use add-pre-chain");
         }
         SignedEntry entry = new SignedEntry.X509Entry(chain.getFirst());
@@ -104,15 +119,15 @@ public final class CtLog {
 
     /** {@code add-pre-chain}: a precertificate entry. */
     public Sct addPreChain(List<byte[]> chain) throws InvalidChainException, PushbackException {
-        List<X509Certificate> certs = verifyChain(chain);
-        X509CertificateHolder precert = holder(chain.getFirst());
+        X509CertificateHolder precert = holder(nonEmpty(chain).getFirst());
+        Checked checked = verifyChain(chain, precert);
         if (!Precertificates.isPrecertificate(precert)) {
             throw new InvalidChainException("add-pre-chain needs a precertificate with the critical poison extension");
         }
-        if (certs.size() < 2) {
+        if (checked.length() < 2) {
             throw new InvalidChainException("a precertificate chain needs its issuer");
         }
-        X509CertificateHolder issuer = holder(chain.get(1));
+        X509CertificateHolder issuer = checked.issuer();
         if (issuer.getExtension(org.bouncycastle.asn1.x509.Extension.extendedKeyUsage) != null
                 && org.bouncycastle.asn1.x509.ExtendedKeyUsage.fromExtensions(issuer.getExtensions())
                     .hasKeyPurposeId(org.bouncycastle.asn1.x509.KeyPurposeId.getInstance(dev.sigstack.core.ct.CtOids.PRECERT_SIGNING_EKU))) {
@@ -221,6 +236,9 @@ public final class CtLog {
 
     private byte[] sign(byte[] data) {
         try {
+            if (fastSigner != null) {
+                return fastSigner.sign(signatureAlgorithm, data);
+            }
             Signature s = Signature.getInstance(signatureAlgorithm);
             s.initSign(key);
             s.update(data);
@@ -230,7 +248,15 @@ public final class CtLog {
         }
     }
 
-    private List<X509Certificate> verifyChain(List<byte[]> chain) throws InvalidChainException {
+    private static List<byte[]> nonEmpty(List<byte[]> chain) throws InvalidChainException {
+        if (chain == null || chain.isEmpty()) {
+            throw new InvalidChainException("chain is empty");
+        }
+        return chain;
+    }
+
+    /** Checks the chain; {@code first} is the first certificate, already decoded. */
+    private Checked verifyChain(List<byte[]> chain, X509CertificateHolder first) throws InvalidChainException {
         if (chain == null || chain.isEmpty()) {
             throw new InvalidChainException("chain is empty");
         }
@@ -239,7 +265,21 @@ public final class CtLog {
         }
         // The issuer part of the chain (CA certificates) repeats on every submission: check it once, keep it parsed.
         String issuerKey = chain.size() > 1 ? HexFormat.of().formatHex(LogId.sha256(concat(chain.subList(1, chain.size())))) : null;
-        List<X509Certificate> knownIssuers = issuerKey == null ? null : verifiedIssuerChains.get(issuerKey);
+        Issuers known = issuerKey == null ? null : verifiedIssuerChains.get(issuerKey);
+        if (known != null && known.verifier() != null) {
+            String alg = ecdsaAlgorithm(first);
+            if (alg != null) {
+                // Hot path: one ECDSA check of the new certificate with the issuer key's kept precomputation.
+                try {
+                    known.verifier().verify(alg, first.toASN1Structure().getTBSCertificate().getEncoded(ASN1Encoding.DER),
+                        first.getSignature());
+                } catch (java.io.IOException | GeneralSecurityException e) {
+                    throw new InvalidChainException("certificate 0 of the chain is not signed by the next");
+                }
+                return new Checked(chain.size(), known.first());
+            }
+        }
+        List<X509Certificate> knownIssuers = known == null ? null : known.certs();
         List<X509Certificate> certs = new ArrayList<>();
         certs.add(parse(chain.getFirst()));
         if (knownIssuers != null) {
@@ -259,19 +299,39 @@ public final class CtLog {
             }
         }
         if (knownIssuers != null) {
-            return certs;
+            return new Checked(certs.size(), known.first());
         }
         X509Certificate last = certs.getLast();
         for (X509Certificate root : roots) {
             if (root.equals(last) || (last.getIssuerX500Principal().equals(root.getSubjectX500Principal())
                     && verifies(last, root.getPublicKey()))) {
+                X509CertificateHolder issuer = chain.size() > 1 ? holder(chain.get(1)) : null;
                 if (issuerKey != null) {
-                    verifiedIssuerChains.put(issuerKey, List.copyOf(certs.subList(1, certs.size())));
+                    verifiedIssuerChains.put(issuerKey, new Issuers(List.copyOf(certs.subList(1, certs.size())),
+                        Ecdsa.Verifier.of(certs.get(1).getPublicKey()).orElse(null), issuer));
                 }
-                return certs;
+                return new Checked(certs.size(), issuer);
             }
         }
         throw new InvalidChainException("chain does not end at an accepted root");
+    }
+
+    /**
+     * The JCA name of the certificate's signature algorithm when it is ECDSA with SHA-2 and the signed TBS names
+     * the same algorithm (as the JDK's parser requires); null otherwise, and the JDK checks the certificate.
+     */
+    private static String ecdsaAlgorithm(X509CertificateHolder cert) {
+        org.bouncycastle.asn1.x509.AlgorithmIdentifier outer = cert.getSignatureAlgorithm();
+        if (!outer.equals(cert.toASN1Structure().getTBSCertificate().getSignature()) || outer.getParameters() != null) {
+            return null;
+        }
+        String oid = outer.getAlgorithm().getId();
+        return switch (oid) {
+            case "1.2.840.10045.4.3.2" -> "SHA256withECDSA";
+            case "1.2.840.10045.4.3.3" -> "SHA384withECDSA";
+            case "1.2.840.10045.4.3.4" -> "SHA512withECDSA";
+            default -> null;
+        };
     }
 
     private static X509Certificate parse(byte[] der) throws InvalidChainException {
@@ -295,7 +355,7 @@ public final class CtLog {
         try {
             return new X509CertificateHolder(der);
         } catch (java.io.IOException e) {
-            throw new InvalidChainException("certificate cannot be decoded");
+            throw new InvalidChainException("chain holds a certificate that cannot be parsed");
         }
     }
 

@@ -163,6 +163,34 @@ class CtLogServiceTest {
     }
 
     @Test
+    void addPreChain_tamperedSignatureAfterIssuerCached_is400() throws Exception {
+        assertEquals(200, post("add-pre-chain", List.of(precert(BigInteger.valueOf(112)), root)).statusCode());
+        byte[] der = precert(BigInteger.valueOf(113)).getEncoded();
+        der[der.length - 1] ^= 0x01; // last byte of the ECDSA signature's s
+        HttpResponse<String> r = postDer("add-pre-chain", List.of(der, root.getEncoded()));
+        assertEquals(400, r.statusCode());
+        assertTrue(r.body().contains("not signed by the next"), r.body());
+    }
+
+    @Test
+    void addPreChain_garbageLeafAfterIssuerCached_is400() throws Exception {
+        assertEquals(200, post("add-pre-chain", List.of(precert(BigInteger.valueOf(114)), root)).statusCode());
+        HttpResponse<String> r = postDer("add-pre-chain", List.of(new byte[] {0x30, 0x03, 0x02, 0x01, 0x01}, root.getEncoded()));
+        assertEquals(400, r.statusCode());
+        assertTrue(r.body().contains("cannot be parsed"), r.body());
+    }
+
+    private static HttpResponse<String> postDer(String path, List<byte[]> chain) throws Exception {
+        StringBuilder body = new StringBuilder("{\"chain\":[");
+        for (int i = 0; i < chain.size(); i++) {
+            body.append(i == 0 ? "" : ",").append('"').append(Base64.getEncoder().encodeToString(chain.get(i))).append('"');
+        }
+        body.append("]}");
+        return HTTP.send(HttpRequest.newBuilder(URI.create(base + path)).POST(HttpRequest.BodyPublishers.ofString(body.toString())).build(),
+            HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
     void addChain_unknownRoot_is400() throws Exception {
         KeyPair other = ec();
         X509Certificate otherRoot = cert(other, other.getPublic(), "CN=root", true, BigInteger.TWO);
