@@ -53,6 +53,11 @@ import org.junit.jupiter.api.Test;
  * {@code ./mvnw -pl admission-gate -am verify -Dgate.excludedGroups=none -Dgroups=benchmark
  * -Dsurefire.failIfNoSpecifiedTests=false -Dtest=GateBenchmark}. Results go to stdout and
  * {@code target/gate-benchmark.txt}.
+ *
+ * <p>The warm figures are measured against a transport baseline in the same run (a Helidon TLS server built like the
+ * gate's, answering the gate's response bytes without deciding anything), with two clients: the JDK HttpClient and a
+ * minimal HTTP/1.1 client on one kept-alive socket. Knobs: {@code -Dgate.bench.warm=N} reviews per client (5,000),
+ * {@code -Dgate.bench.warmup=N} warm-up rounds (10,000), and JVM flags with {@code -DargLine="..."}.
  */
 @Tag("benchmark")
 class GateBenchmark {
