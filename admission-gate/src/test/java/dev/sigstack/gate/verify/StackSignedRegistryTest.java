@@ -50,8 +50,8 @@ class StackSignedRegistryTest {
     static final String SLSA = "https://slsa.dev/provenance/v1";
     static final String CYCLONEDX = "https://cyclonedx.org/bom";
     static final String BUILDER = "https://ci.git.internal/runners/release@v3";
-    static final String[][] CLEAN_SBOM = {{"jackson-databind", "2.18.2", "Apache-2.0"},
-        {"netty-handler", "4.1.115.Final", "Apache-2.0"}, {"slf4j-api", "2.0.16", "MIT"}};
+    static final String[][] CLEAN_SBOM = {{"jackson-databind", "2.18.2", "Apache-2.0", "com.fasterxml.jackson.core"},
+        {"netty-handler", "4.1.115.Final", "Apache-2.0", "io.netty"}, {"slf4j-api", "2.0.16", "MIT", "org.slf4j"}};
 
     static TestRegistry reg;
     static SigstackStack stack;
@@ -87,9 +87,11 @@ class StackSignedRegistryTest {
         web = signedAndAttested("apps/web", main, true, CLEAN_SBOM, BUILDER);
         noSbom = signedAndAttested("apps/no-sbom", main, false, null, BUILDER);
         legacy = signedAndAttested("apps/legacy", main, false, new String[][] {
-            {"jackson-databind", "2.18.2", "Apache-2.0"}, {"log4j-core", "2.14.1", "Apache-2.0"}}, BUILDER);
+            {"jackson-databind", "2.18.2", "Apache-2.0", "com.fasterxml.jackson.core"},
+            {"log4j-core", "2.14.1", "Apache-2.0", "org.apache.logging.log4j"}}, BUILDER);
         agpl = signedAndAttested("apps/report", main, false, new String[][] {
-            {"slf4j-api", "2.0.16", "MIT"}, {"itext-core", "8.0.5", "AGPL-3.0-only"}}, BUILDER);
+            {"slf4j-api", "2.0.16", "MIT", "org.slf4j"}, {"itext-core", "8.0.5", "AGPL-3.0-only", "com.itextpdf"}},
+                BUILDER);
         forked = signedAndAttested("apps/forked", main, false, CLEAN_SBOM, "https://laptop.local/manual-build");
 
         String d = cosign.pushImage("apps/hotfix");
@@ -125,8 +127,10 @@ class StackSignedRegistryTest {
             String builder) throws Exception {
         String d = cosign.pushImage(repo);
         cosign.sign(repo, d, with, timestamp);
+        // The provenance of the same run the CI token describes (SigstackStack.ciToken): workflow, commit, run.
         cosign.attest(repo, d, with, SLSA, Predicates.slsaV1(builder, SigstackStack.FORGE + "/" + REPO,
-                "refs/heads/main"));
+                "refs/heads/main", ".ci/release.yml", "2f1ad1c3e9a1c0f3d5b4e2a19c7d9e1f0a2b3c4d",
+                SigstackStack.FORGE + "/" + REPO + "/runs/1234/attempts/1"));
         if (sbom != null) {
             cosign.attest(repo, d, with, CYCLONEDX, Predicates.cycloneDx(sbom));
         }
