@@ -302,6 +302,10 @@ public final class AdmissionHandler {
             r.put("patchType", "JSONPatch");
             r.put("patch", Base64.getEncoder().encodeToString(patch.toString().getBytes(StandardCharsets.UTF_8)));
         }
-        return out.toString().getBytes(StandardCharsets.UTF_8);
+        try {
+            return JSON.writeValueAsBytes(out);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialize an AdmissionReview response", e);
+        }
     }
 }

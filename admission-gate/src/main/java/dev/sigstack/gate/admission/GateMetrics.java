@@ -1,6 +1,7 @@
 package dev.sigstack.gate.admission;
 
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
@@ -9,7 +10,8 @@ import java.util.function.LongSupplier;
 /** The gate's Prometheus metrics, in the text exposition format. */
 public final class GateMetrics {
     private static final double[] BUCKETS = {0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5};
-    private final Map<String, LongAdder> decisions = new ConcurrentHashMap<>();
+    /** Counters by path, then by result (two lookups, no key built per request). */
+    private final Map<String, Map<String, LongAdder>> decisions = new ConcurrentHashMap<>();
     private final LongAdder[] latencyBuckets = new LongAdder[BUCKETS.length];
     private final LongAdder latencyCount = new LongAdder();
     private final AtomicLong latencyNanos = new AtomicLong();
@@ -32,7 +34,8 @@ public final class GateMetrics {
 
     /** One decision: path (validate/mutate), result (allowed/denied/warned/skipped/error), duration. */
     public void decision(String path, String result, long nanos) {
-        decisions.computeIfAbsent(path + "\u0000" + result, k -> new LongAdder()).increment();
+        decisions.computeIfAbsent(path, p -> new ConcurrentHashMap<>()).computeIfAbsent(result, r -> new LongAdder())
+                .increment();
         double s = nanos / 1e9;
         for (int i = 0; i < BUCKETS.length; i++) {
             if (s <= BUCKETS[i]) {
@@ -55,7 +58,7 @@ public final class GateMetrics {
 
     /** Decisions counted so far for a path and result. */
     public long decisions(String path, String result) {
-        LongAdder a = decisions.get(path + "\u0000" + result);
+        LongAdder a = decisions.getOrDefault(path, Map.of()).get(result);
         return a == null ? 0 : a.sum();
     }
 
@@ -69,11 +72,9 @@ public final class GateMetrics {
         StringBuilder sb = new StringBuilder();
         sb.append("# HELP sigstack_gate_decisions_total Admission decisions.\n");
         sb.append("# TYPE sigstack_gate_decisions_total counter\n");
-        decisions.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> {
-            String[] k = e.getKey().split("\u0000");
-            sb.append("sigstack_gate_decisions_total{path=\"").append(k[0]).append("\",result=\"").append(k[1])
-                    .append("\"} ").append(e.getValue().sum()).append('\n');
-        });
+        new TreeMap<>(decisions).forEach((path, results) -> new TreeMap<>(results).forEach((result, n) ->
+                sb.append("sigstack_gate_decisions_total{path=\"").append(path).append("\",result=\"").append(result)
+                        .append("\"} ").append(n.sum()).append('\n')));
         sb.append("# HELP sigstack_gate_decision_seconds Admission decision latency.\n");
         sb.append("# TYPE sigstack_gate_decision_seconds histogram\n");
         for (int i = 0; i < BUCKETS.length; i++) {

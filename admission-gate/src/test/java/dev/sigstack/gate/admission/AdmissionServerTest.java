@@ -49,6 +49,7 @@ class AdmissionServerTest {
     static final List<String> EVENTS = new CopyOnWriteArrayList<>();
     static final GateMetrics METRICS = new GateMetrics();
     static HttpClient client;
+    static javax.net.ssl.SSLContext clientTls;
     static String signed;
     static String unsigned;
     static String signedTag;
@@ -110,7 +111,8 @@ class AdmissionServerTest {
                 "sigstack.dev/break-glass", null);
         mutatingOff = AdmissionServer.start("127.0.0.1", 0, tls.key.getPrivate(), List.of(tls.cert),
                 new AdmissionHandler(engine, new FakeCluster(), pods, new GateMetrics()), new GateMetrics());
-        client = HttpClient.newBuilder().sslContext(tls.clientContext()).build();
+        clientTls = tls.clientContext();
+        client = HttpClient.newBuilder().sslContext(clientTls).build();
     }
 
     @AfterAll
@@ -265,5 +267,30 @@ class AdmissionServerTest {
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(400, r.statusCode());
         assertTrue(r.body().contains("no request.uid"), r.body());
+    }
+
+    @Test
+    void post_chunkedReviewWithoutContentLength_decided() throws Exception {
+        byte[] body = review("CREATE", "Pod", "", "prod", pod("web", signed), null, null)
+                .getBytes(StandardCharsets.UTF_8);
+        HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + server.port()
+                + "/validate")).header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers
+                .ofInputStream(() -> new java.io.ByteArrayInputStream(body))).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, r.statusCode(), r.body());
+        assertTrue(JSON.readTree(r.body()).path("response").path("allowed").asBoolean(), r.body());
+    }
+
+    @Test
+    void post_bodyShorterThanContentLength_refusedNotDecided() throws Exception {
+        try (javax.net.ssl.SSLSocket s = (javax.net.ssl.SSLSocket) clientTls.getSocketFactory().createSocket(
+                "127.0.0.1", server.port())) {
+            s.getOutputStream().write(("POST /validate HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json"
+                    + "\r\nContent-Length: 5000\r\n\r\n{\"request\":{\"uid\":\"x\"").getBytes(StandardCharsets.US_ASCII));
+            s.getOutputStream().flush();
+            s.shutdownOutput();
+            String answer = new String(s.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+            assertEquals("", answer, "a truncated review is never decided: the connection is closed unanswered");
+        }
     }
 }
