@@ -31,7 +31,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
@@ -63,11 +65,20 @@ public final class KubeState implements Environment, Cluster, Supplier<List<Comp
     private volatile GateConfig config = GateConfig.defaults();
     private final AtomicLong version = new AtomicLong();
     private final List<SharedIndexInformer<?>> informers = new ArrayList<>();
-    private final ExecutorService events = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "gate-events");
-        t.setDaemon(true);
-        return t;
-    });
+    /** Events waiting for the API server; when it is slow and the queue is full, new Events are dropped. */
+    static final int EVENT_QUEUE = 1_000;
+    private final AtomicLong droppedEvents = new AtomicLong();
+    private final ExecutorService events = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS,
+            new ArrayBlockingQueue<>(EVENT_QUEUE), r -> {
+                Thread t = new Thread(r, "gate-events");
+                t.setDaemon(true);
+                return t;
+            }, (task, pool) -> {
+                if (droppedEvents.getAndIncrement() % EVENT_QUEUE == 0) {
+                    LOG.log(System.Logger.Level.WARNING, "the API server is not keeping up with Events; "
+                            + droppedEvents.get() + " dropped so far (decisions are not affected)");
+                }
+            });
     private volatile Runnable onChange = () -> { };
 
     /**
@@ -284,6 +295,11 @@ public final class KubeState implements Environment, Cluster, Supplier<List<Comp
                 LOG.log(System.Logger.Level.WARNING, "Event not recorded: " + e.getMessage());
             }
         });
+    }
+
+    /** Events dropped because the queue to the API server was full. */
+    public long droppedEvents() {
+        return droppedEvents.get();
     }
 
     @Override

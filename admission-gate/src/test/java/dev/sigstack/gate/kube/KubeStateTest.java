@@ -118,4 +118,25 @@ class KubeStateTest {
             assertEquals(Map.of(), Map.of());
         }
     }
+
+    @Test
+    void event_apiServerThatNeverAnswers_queueStaysBoundedAndDecisionsAreNotHeld() throws Exception {
+        // an "API server" that accepts connections and never answers: every Event the gate sends hangs
+        try (java.net.ServerSocket silent = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
+                KubernetesClient slow = new io.fabric8.kubernetes.client.KubernetesClientBuilder().withConfig(
+                        new io.fabric8.kubernetes.client.ConfigBuilder().withMasterUrl("http://127.0.0.1:"
+                                + silent.getLocalPort()).withRequestTimeout(60_000).withRequestRetryBackoffLimit(0)
+                                .build()).build();
+                KubeState state = new KubeState(slow, "cosign-system", "internal")) {
+            int n = KubeState.EVENT_QUEUE + 500;
+            long start = System.nanoTime();
+            for (int i = 0; i < n; i++) {
+                state.event("prod", "Pod", "v1", "web-" + i, "", "Warning", "PolicyDenied", "validation failed");
+            }
+            long millis = (System.nanoTime() - start) / 1_000_000;
+            // one Event is in flight, EVENT_QUEUE wait; the rest are dropped and counted, and event() never blocks
+            assertTrue(state.droppedEvents() >= n - KubeState.EVENT_QUEUE - 1, "dropped " + state.droppedEvents());
+            assertTrue(millis < 5_000, "event() took " + millis + " ms for " + n + " Events");
+        }
+    }
 }
