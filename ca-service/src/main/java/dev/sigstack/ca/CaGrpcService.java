@@ -1,5 +1,7 @@
 package dev.sigstack.ca;
 
+import dev.sigstack.core.pem.Pem;
+
 import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.function.Supplier;

@@ -1,5 +1,7 @@
 package dev.sigstack.ca;
 
+import dev.sigstack.core.pem.Pem;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

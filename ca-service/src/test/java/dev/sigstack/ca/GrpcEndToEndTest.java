@@ -1,5 +1,7 @@
 package dev.sigstack.ca;
 
+import dev.sigstack.core.pem.Pem;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;

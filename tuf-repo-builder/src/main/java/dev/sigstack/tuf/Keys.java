@@ -55,6 +55,10 @@ public final class Keys {
     }
     try {
       var kp = Pem.readKeyPair(text, passphrase);
+      String alg = kp.getPublic().getAlgorithm();
+      if (!alg.equals("EC") && !alg.equals("ECDSA") && !alg.equals("Ed25519") && !alg.equals("EdDSA")) {
+        throw new IllegalArgumentException("only ECDSA P-256 and Ed25519 keys are supported");
+      }
       return TufSigner.of(kp.getPrivate(), kp.getPublic(), null);
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(ref + ": " + e.getMessage(), e);

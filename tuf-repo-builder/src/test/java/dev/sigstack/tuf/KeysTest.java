@@ -50,7 +50,7 @@ class KeysTest {
     g.initialize(2048);
     Path pem = DevStack.pemPrivate(tmp.resolve("rsa.key"), g.generateKeyPair().getPrivate());
     var e = assertThrows(IllegalArgumentException.class, () -> Keys.signer(pem.toString()));
-    assertEquals(pem + ": only EC and Ed25519 keys are supported", e.getMessage());
+    assertEquals(pem + ": only ECDSA P-256 and Ed25519 keys are supported", e.getMessage());
   }
 
   @Test

@@ -20,7 +20,7 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
 import dev.sigstack.ca.CaException;
-import dev.sigstack.ca.Pem;
+import dev.sigstack.core.pem.Pem;
 import dev.sigstack.ca.SigningService;
 import dev.sigstack.ca.SigningService.KeyRequest;
 

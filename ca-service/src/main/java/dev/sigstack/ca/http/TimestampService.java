@@ -22,7 +22,7 @@ import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
-import dev.sigstack.ca.Pem;
+import dev.sigstack.core.pem.Pem;
 import dev.sigstack.ca.tsa.TimestampAuthority;
 
 /**

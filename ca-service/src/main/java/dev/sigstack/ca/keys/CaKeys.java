@@ -1,7 +1,6 @@
 package dev.sigstack.ca.keys;
 
 import java.io.IOException;
-import java.io.StringReader;
 import java.io.StringWriter;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
@@ -24,7 +23,6 @@ import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
 
-import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
@@ -35,19 +33,14 @@ import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
-import org.bouncycastle.openssl.PEMParser;
-import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
-import org.bouncycastle.openssl.jcajce.JceOpenSSLPKCS8DecryptorProviderBuilder;
 import org.bouncycastle.openssl.jcajce.JceOpenSSLPKCS8EncryptorBuilder;
 import org.bouncycastle.operator.ContentSigner;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
-import org.bouncycastle.pkcs.PKCS8EncryptedPrivateKeyInfo;
-import org.bouncycastle.pkcs.PKCSException;
 import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
 
-import dev.sigstack.ca.Pem;
+import dev.sigstack.core.pem.Pem;
 import dev.sigstack.ca.issuance.CaSigner;
 
 /**
@@ -108,7 +101,7 @@ public final class CaKeys {
             n++;
         }
         Files.move(dir.resolve("chain.pem"), prev.resolve("chain-" + n + ".pem"), StandardCopyOption.ATOMIC_MOVE);
-        X509Certificate root = Pem.readCertificates(dir.resolve("root.crt.pem")).getFirst();
+        X509Certificate root = Pem.readCertificates(Files.readString(dir.resolve("root.crt.pem"))).getFirst();
         PrivateKey rootKey = readKey(dir.resolve("root.key.pem"), password);
         int bits = ((java.security.interfaces.ECPublicKey) root.getPublicKey()).getParams().getCurve().getField().getFieldSize();
         return newIntermediate(dir, rootKey, root, password, organization, bits > 256 ? "secp384r1" : "secp256r1");
@@ -127,7 +120,7 @@ public final class CaKeys {
 
     /** Loads the current intermediate signer of a CA directory. */
     public static CaSigner load(Path dir, char[] password) throws IOException, GeneralSecurityException {
-        List<X509Certificate> chain = Pem.readCertificates(dir.resolve("chain.pem"));
+        List<X509Certificate> chain = Pem.readCertificates(Files.readString(dir.resolve("chain.pem")));
         PrivateKey key = readKey(dir.resolve("intermediate.key.pem"), password);
         return new CaSigner(key, null, chain);
     }
@@ -141,7 +134,7 @@ public final class CaKeys {
         }
         try (var files = Files.list(prev)) {
             for (Path p : files.sorted().toList()) {
-                List<X509Certificate> chain = Pem.readCertificates(p);
+                List<X509Certificate> chain = Pem.readCertificates(Files.readString(p));
                 if (!chain.isEmpty() && chain.getFirst().getNotAfter().toInstant().isAfter(now)) {
                     out.add(chain);
                 }
@@ -235,27 +228,14 @@ public final class CaKeys {
 
     /** Reads an encrypted PKCS#8 PEM private key. A wrong password fails with a clear message. */
     public static PrivateKey readKey(Path file, char[] password) throws IOException, GeneralSecurityException {
-        try (PEMParser p = new PEMParser(new StringReader(Files.readString(file)))) {
-            Object o = p.readObject();
-            JcaPEMKeyConverter conv = new JcaPEMKeyConverter();
-            if (o instanceof PKCS8EncryptedPrivateKeyInfo enc) {
-                if (password == null) {
-                    throw new GeneralSecurityException("key " + file + " is encrypted and no password was given");
-                }
-                try {
-                    return conv.getPrivateKey(enc.decryptPrivateKeyInfo(
-                        new JceOpenSSLPKCS8DecryptorProviderBuilder().setProvider(BC).build(password)));
-                } catch (PKCSException | OperatorCreationException e) {
-                    throw new GeneralSecurityException("cannot decrypt key " + file + ": wrong password or corrupt file");
-                }
+        String text = Files.readString(file);
+        try {
+            if (password == null && Pem.isEncrypted(text)) {
+                throw new GeneralSecurityException("key " + file + " is encrypted and no password was given");
             }
-            if (o instanceof PrivateKeyInfo info) {
-                return conv.getPrivateKey(info);
-            }
-            if (o instanceof org.bouncycastle.openssl.PEMKeyPair kp) {
-                return conv.getKeyPair(kp).getPrivate();
-            }
-            throw new GeneralSecurityException("file " + file + " holds no private key");
+            return Pem.readKeyPair(text, password).getPrivate();
+        } catch (IllegalArgumentException e) {
+            throw new GeneralSecurityException("cannot read key " + file + ": " + e.getMessage(), e);
         }
     }
 }

@@ -43,7 +43,7 @@ import org.bouncycastle.tsp.TimeStampResponse;
 import org.bouncycastle.tsp.TimeStampResponseGenerator;
 import org.bouncycastle.tsp.TimeStampTokenGenerator;
 
-import dev.sigstack.ca.Pem;
+import dev.sigstack.core.pem.Pem;
 import dev.sigstack.ca.keys.CaKeys;
 
 /**
@@ -111,7 +111,7 @@ public final class TimestampAuthority {
         Path keyFile = dir.resolve("tsa.key.pem");
         Path chainFile = dir.resolve("tsa-chain.pem");
         if (Files.exists(keyFile) && Files.exists(chainFile)) {
-            return new TimestampAuthority(CaKeys.readKey(keyFile, password), Pem.readCertificates(chainFile), clock);
+            return new TimestampAuthority(CaKeys.readKey(keyFile, password), Pem.readCertificates(Files.readString(chainFile)), clock);
         }
         Files.createDirectories(dir);
         KeyPairGenerator g = KeyPairGenerator.getInstance("EC");

@@ -37,7 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import dev.sigstack.ca.CaConfig;
 import dev.sigstack.ca.CaServer;
-import dev.sigstack.ca.Pem;
+import dev.sigstack.core.pem.Pem;
 import dev.sigstack.ca.ct.KeepAliveHttpClient;
 import dev.sigstack.ca.issuance.CaSigner;
 import dev.sigstack.ca.keys.CaKeys;

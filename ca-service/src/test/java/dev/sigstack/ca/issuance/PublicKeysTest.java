@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import dev.sigstack.ca.Pem;
+import dev.sigstack.core.pem.Pem;
 
 class PublicKeysTest {
     private static KeyPair ec(String curve) throws Exception {

@@ -46,7 +46,7 @@ class CaKeysTest {
     void load_wrongPassword_clearError(@TempDir Path dir) throws Exception {
         CaKeys.create(dir, PW, "acme");
         GeneralSecurityException e = assertThrows(GeneralSecurityException.class, () -> CaKeys.load(dir, "nope".toCharArray()));
-        assertTrue(e.getMessage().contains("wrong password"), e.getMessage());
+        assertTrue(e.getMessage().contains("wrong passphrase"), e.getMessage());
     }
 
     @Test

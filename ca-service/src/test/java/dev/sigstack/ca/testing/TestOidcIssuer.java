@@ -46,7 +46,7 @@ import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
-import dev.sigstack.ca.Pem;
+import dev.sigstack.core.pem.Pem;
 
 /**
  * A real OIDC issuer over HTTPS for tests: a self-signed TLS certificate for 127.0.0.1 (its PEM goes in the

@@ -24,6 +24,8 @@ import org.bouncycastle.crypto.params.AsymmetricKeyParameter;
 import org.bouncycastle.crypto.params.ECPrivateKeyParameters;
 import org.bouncycastle.crypto.params.ECPublicKeyParameters;
 import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
+import org.bouncycastle.crypto.params.RSAKeyParameters;
+import org.bouncycastle.crypto.params.RSAPrivateCrtKeyParameters;
 import org.bouncycastle.crypto.util.PrivateKeyFactory;
 import org.bouncycastle.crypto.util.SubjectPublicKeyInfoFactory;
 import org.bouncycastle.openssl.PEMKeyPair;
@@ -108,7 +110,7 @@ public final class Pem {
     /**
      * A private key with its public key, from PKCS#8 ({@code PRIVATE KEY}), encrypted PKCS#8 (with
      * {@code passphrase}) or SEC1 ({@code EC PRIVATE KEY}, with or without its optional public key). The public key
-     * is derived when the file does not carry it (EC on any named curve, Ed25519).
+     * is derived when the file does not carry it (EC on any named curve, Ed25519, RSA).
      */
     public static KeyPair readKeyPair(String pem, char[] passphrase) {
         Object o = first(pem);
@@ -180,6 +182,10 @@ public final class Pem {
         if (k instanceof Ed25519PrivateKeyParameters ed) {
             return SubjectPublicKeyInfoFactory.createSubjectPublicKeyInfo(ed.generatePublicKey());
         }
-        throw new IllegalArgumentException("only EC and Ed25519 keys are supported");
+        if (k instanceof RSAPrivateCrtKeyParameters rsa) {
+            return SubjectPublicKeyInfoFactory.createSubjectPublicKeyInfo(new RSAKeyParameters(false,
+                    rsa.getModulus(), rsa.getPublicExponent()));
+        }
+        throw new IllegalArgumentException("only EC, Ed25519 and RSA keys are supported");
     }
 }

@@ -72,11 +72,20 @@ final class PemTest {
     }
 
     @Test
-    void readKeyPair_rsa_refusedAsUnsupported() throws Exception {
+    void readKeyPair_rsaPkcs8_derivesThePublicKey() throws Exception {
         KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
         g.initialize(2048);
+        KeyPair kp = g.generateKeyPair();
+        KeyPair read = Pem.readKeyPair(Pem.encode("PRIVATE KEY", kp.getPrivate().getEncoded()), null);
+        assertArrayEquals(kp.getPublic().getEncoded(), read.getPublic().getEncoded());
+    }
+
+    @Test
+    void readKeyPair_dsa_refusedAsUnsupported() throws Exception {
+        KeyPairGenerator g = KeyPairGenerator.getInstance("DSA");
+        g.initialize(2048);
         String pem = Pem.encode("PRIVATE KEY", g.generateKeyPair().getPrivate().getEncoded());
-        assertEquals("only EC and Ed25519 keys are supported", assertThrows(IllegalArgumentException.class,
+        assertEquals("only EC, Ed25519 and RSA keys are supported", assertThrows(IllegalArgumentException.class,
                 () -> Pem.readKeyPair(pem, null)).getMessage());
     }
 
