@@ -73,10 +73,24 @@ final class TiledLogEngine implements LogEngine {
     private final Thread integrator;
     private final AtomicLong appended = new AtomicLong();
     private final TileCache tiles = new TileCache(32L << 20);
+    /**
+     * Leaf data of entries this process committed and has not yet integrated past, by index, from the start of the
+     * entry bundle being filled: the integrator hashes them and builds full bundles without reading them back.
+     * Only committed entries go in (an index once committed never changes); an index missing here is read from
+     * the store. Bounded by {@link #MAX_RECENT}: beyond it (integration stalled) the integrator reads the store.
+     */
+    private final java.util.concurrent.ConcurrentSkipListMap<Long, byte[]> recent =
+            new java.util.concurrent.ConcurrentSkipListMap<>();
+    private static final int MAX_RECENT = 1 << 16;
+    /** Callers of {@link #awaitIntegrated} by index, so that a publish wakes only the ones it covers. */
+    private final java.util.PriorityQueue<Waiter> waiters =
+            new java.util.PriorityQueue<>(java.util.Comparator.comparingLong(Waiter::index));
     private volatile PublishedCheckpoint current;
     private volatile boolean closed;
 
     private record Pending(NewEntry entry, CompletableFuture<long[]> result) { }
+
+    private record Waiter(long index, CompletableFuture<PublishedCheckpoint> released) { }
 
     TiledLogEngine(JdbcLogStore store, String origin, NoteSigner signer, Options options, Clock clock,
             BooleanSupplier isSequencer) throws SQLException {
@@ -142,6 +156,12 @@ final class TiledLogEngine implements LogEngine {
                 try {
                     long now = clock.millis();
                     long[] result = store.sequence(origin, entries, now);
+                    Map.Entry<Long, byte[]> oldest = recent.firstEntry(); // (size() would walk the map)
+                    for (int i = 0; i < batch.size(); i++) {
+                        if (result[i] >= 0 && (oldest == null || result[i] - oldest.getKey() < MAX_RECENT)) {
+                            recent.put(result[i], entries.get(i).leafData());
+                        }
+                    }
                     for (int i = 0; i < batch.size(); i++) {
                         batch.get(i).result().complete(new long[] {result[i], now});
                     }
@@ -167,7 +187,11 @@ final class TiledLogEngine implements LogEngine {
                 synchronized (work) {
                     workPending = false; // what is sequenced from here on sets it again
                 }
-                boolean more = isSequencer.getAsBoolean() ? integrateOnce() : refresh();
+                boolean sequencing = isSequencer.getAsBoolean();
+                if (!sequencing) {
+                    recent.clear();
+                }
+                boolean more = sequencing ? integrateOnce() : refresh();
                 if (!more) {
                     synchronized (work) {
                         if (!workPending) {
@@ -197,7 +221,7 @@ final class TiledLogEngine implements LogEngine {
         }
         long from = s.integratedSize();
         long to = Math.min(s.nextIndex(), from + options.integrateChunk());
-        List<byte[]> leaves = store.leafData(origin, from, to);
+        List<byte[]> leaves = leafData(from, to);
         List<byte[]> hashes = new ArrayList<>(leaves.size());
         for (byte[] leaf : leaves) {
             hashes.add(Rfc6962.leafHash(leaf));
@@ -208,9 +232,24 @@ final class TiledLogEngine implements LogEngine {
         if (store.commitIntegration(origin, from, r.size(), r.root(), note, r.tiles(), bundles)) {
             r.tiles().forEach((k, data) -> tiles.offer(k.level(), k.index(), data));
             bundles.forEach((b, data) -> tiles.offer(-1, b, data));
+            // keep the leaves of the bundle still being filled: the next integration completes it from them
+            recent.headMap(r.size() / TileLayout.WIDTH * TileLayout.WIDTH).clear();
             publish(new JdbcLogStore.State(s.nextIndex(), r.size(), r.root(), note));
         }
         return to < s.nextIndex();
+    }
+
+    /** Leaf data of entries {@code [from, to)}: from what this process committed, else from the store. */
+    private List<byte[]> leafData(long from, long to) throws SQLException {
+        List<byte[]> out = new ArrayList<>((int) (to - from));
+        for (long i = from; i < to; i++) {
+            byte[] leaf = recent.get(i);
+            if (leaf == null) {
+                return store.leafData(origin, from, to);
+            }
+            out.add(leaf);
+        }
+        return out;
     }
 
     /**
@@ -226,7 +265,7 @@ final class TiledLogEngine implements LogEngine {
             long end = start + TileLayout.WIDTH;
             List<byte[]> entries = new ArrayList<>(TileLayout.WIDTH);
             if (start < from) {
-                entries.addAll(store.leafData(origin, start, from));
+                entries.addAll(leafData(start, from));
             }
             entries.addAll(leaves.subList((int) Math.max(0, start - from), (int) (end - from)));
             out.put(b, EntryBundle.encode(entries));
@@ -270,27 +309,50 @@ final class TiledLogEngine implements LogEngine {
     }
 
     private void publish(JdbcLogStore.State s) {
+        List<Waiter> covered = new ArrayList<>();
+        PublishedCheckpoint now;
         synchronized (published) {
             if (current == null || s.integratedSize() >= current.size()) {
                 current = new PublishedCheckpoint(s.integratedSize(), s.rootHash(), s.checkpoint());
             }
-            published.notifyAll();
+            now = current;
+            while (!waiters.isEmpty() && waiters.peek().index() < now.size()) {
+                covered.add(waiters.poll());
+            }
         }
+        // only the callers this checkpoint covers wake up, each once (no herd on one monitor)
+        covered.forEach(w -> w.released().complete(now));
     }
 
     @Override
     public PublishedCheckpoint awaitIntegrated(long index, Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
+        Waiter w;
         synchronized (published) {
-            while (current.size() <= index) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    throw new IllegalStateException("entry " + index + " was not integrated within " + timeout);
-                }
-                // publish() wakes waiters; waiters never wake each other (no herd with many writers waiting)
-                TimeUnit.NANOSECONDS.timedWait(published, Math.min(left, TimeUnit.MILLISECONDS.toNanos(50)));
+            PublishedCheckpoint c = current;
+            if (c.size() > index) {
+                return c;
             }
-            return current;
+            w = new Waiter(index, new CompletableFuture<>());
+            waiters.add(w);
+        }
+        try {
+            return w.released().get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            synchronized (published) {
+                waiters.remove(w);
+            }
+            PublishedCheckpoint c = current;
+            if (c.size() > index) {
+                return c;
+            }
+            throw new IllegalStateException("entry " + index + " was not integrated within " + timeout);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            synchronized (published) {
+                waiters.remove(w);
+            }
+            throw e;
         }
     }
 
@@ -452,5 +514,11 @@ final class TiledLogEngine implements LogEngine {
         List<Pending> left = new ArrayList<>();
         queue.drainTo(left);
         left.forEach(p -> p.result().completeExceptionally(new IllegalStateException("log closed")));
+        List<Waiter> waiting;
+        synchronized (published) {
+            waiting = new ArrayList<>(waiters);
+            waiters.clear();
+        }
+        waiting.forEach(w -> w.released().completeExceptionally(new IllegalStateException("log closed")));
     }
 }
