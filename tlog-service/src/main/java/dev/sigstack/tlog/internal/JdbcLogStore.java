@@ -172,7 +172,8 @@ final class JdbcLogStore {
                     }
                 }
                 // one lookup for the whole batch instead of one round trip per entry
-                Map<Key, Long> inBatch = existingDedupKeys(c, log, batch);
+                Map<Key, Long> inBatch = dialect == Dialect.POSTGRES
+                        ? existingDedupKeysPostgres(c, log, batch) : existingDedupKeys(c, log, batch);
                 try (PreparedStatement ins = c.prepareStatement("INSERT INTO entries "
                                 + "(log, idx, leaf_data, extra_data, integrated_time, dedup_key) VALUES (?, ?, ?, ?, ?, ?)");
                         PreparedStatement keys = c.prepareStatement(
@@ -221,6 +222,33 @@ final class JdbcLogStore {
                 throw e;
             }
         }
+    }
+
+    /**
+     * {@link #existingDedupKeys} with one array parameter: the statement text is the same for every batch size, so
+     * PostgreSQL parses and plans it once (an IN list of n markers is a new statement for each n).
+     */
+    private static Map<Key, Long> existingDedupKeysPostgres(Connection c, String log, List<NewEntry> batch)
+            throws SQLException {
+        Map<Key, Long> found = new HashMap<>();
+        byte[][] keys = new byte[batch.size()][];
+        for (int i = 0; i < keys.length; i++) {
+            keys[i] = batch.get(i).dedupKey();
+        }
+        java.sql.Array array = c.createArrayOf("bytea", keys);
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT dedup_key, idx FROM entries WHERE log = ? AND dedup_key = ANY (?)")) {
+            ps.setString(1, log);
+            ps.setArray(2, array);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    found.put(new Key(rs.getBytes(1)), rs.getLong(2));
+                }
+            }
+        } finally {
+            array.free();
+        }
+        return found;
     }
 
     /** Indices of the entries in the store whose dedup keys occur in {@code batch}, by key. */

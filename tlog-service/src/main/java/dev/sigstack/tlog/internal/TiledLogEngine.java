@@ -82,6 +82,9 @@ final class TiledLogEngine implements LogEngine {
     private final java.util.concurrent.ConcurrentSkipListMap<Long, byte[]> recent =
             new java.util.concurrent.ConcurrentSkipListMap<>();
     private static final int MAX_RECENT = 1 << 16;
+    /** Hashes of complete subtrees that are not stored in tiles (heights not a multiple of 8), by height/index. */
+    private final java.util.concurrent.ConcurrentHashMap<Long, byte[]> nodes = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final int MAX_NODES = 1 << 15;
     /** Callers of {@link #awaitIntegrated} by index, so that a publish wakes only the ones it covers. */
     private final java.util.PriorityQueue<Waiter> waiters =
             new java.util.PriorityQueue<>(java.util.Comparator.comparingLong(Waiter::index));
@@ -424,7 +427,24 @@ final class TiledLogEngine implements LogEngine {
     }
 
     private HashReader reader(long size) {
-        return new TileHashReader((level, index) -> tileAt(size, level, index));
+        TileHashReader fromTiles = new TileHashReader((level, index) -> tileAt(size, level, index));
+        return (level, index) -> {
+            if (level % TileLayout.HEIGHT == 0) {
+                return fromTiles.hash(level, index); // stored as is in a tile: nothing to hash
+            }
+            // a complete subtree's hash never changes; the proofs for new entries ask for the same right-edge
+            // nodes over and over, each of which hashes up to 255 tile hashes
+            long key = ((long) level << 56) | index;
+            byte[] h = nodes.get(key);
+            if (h == null) {
+                h = fromTiles.hash(level, index);
+                if (nodes.size() >= MAX_NODES) {
+                    nodes.clear();
+                }
+                nodes.put(key, h);
+            }
+            return h.clone();
+        };
     }
 
     @Override
