@@ -48,20 +48,26 @@ import java.util.stream.IntStream;
  *   <li>inclusion-proof latency at 1 M entries or more (the store filled through the engine in-process), and
  *       heap used after a full GC as the log grows.</li>
  * </ol>
- * Settings are system properties: {@code bench.clients} (32), {@code bench.seconds} (15), {@code bench.warmup} (5),
- * {@code bench.fill} (1048576), {@code bench.proofs} (20000), {@code bench.out} (markdown written there too).
+ * Settings are system properties: {@code bench.clients} (128), {@code bench.seconds} (15), {@code bench.warmup} (60:
+ * on 2 shared cores the server's JIT compilers still took a third of its CPU 5 s and 30 s in, and settled after
+ * about 45 s), {@code bench.maxEntries} (200000 pre-signed bodies per run, reused by every row), {@code bench.fill} (1048576), {@code bench.proofs}
+ * (20000), {@code bench.rows} (pg,h2,pg-raw,h2-raw), {@code bench.out} (markdown written there too). With the bound
+ * part on, the bound is measured again right before each HTTP row and that row's ratio is against it (the other
+ * builds on a shared machine move it by a factor of two within minutes).
  */
 final class TlogLoadBenchmark {
     private static final String HOST = "bench.test";
-    private static final int CLIENTS = Integer.getInteger("bench.clients", 32);
+    private static final int CLIENTS = Integer.getInteger("bench.clients", 128);
     private static final int SECONDS = Integer.getInteger("bench.seconds", 15);
-    private static final int WARMUP = Integer.getInteger("bench.warmup", 5);
+    private static final int WARMUP = Integer.getInteger("bench.warmup", 60);
     private static final long FILL = Long.getLong("bench.fill", 1L << 20);
     private static final int PROOFS = Integer.getInteger("bench.proofs", 20_000);
     private static final int CORES = Runtime.getRuntime().availableProcessors();
-    private static final int MAX_ENTRIES = Integer.getInteger("bench.maxEntries", 60_000);
+    private static final int MAX_ENTRIES = Integer.getInteger("bench.maxEntries", 200_000);
 
     private final StringBuilder report = new StringBuilder();
+    private byte[][] rekorBodies;
+    private byte[][] rawBodies;
 
     private TlogLoadBenchmark() {
     }
@@ -86,14 +92,14 @@ final class TlogLoadBenchmark {
         line("");
         double bound = 0;
         if (parts.bound()) {
-            double perCore = cryptoPerCore();
+            double perCore = cryptoPerCore(Math.min(WARMUP, 10), Math.max(5, SECONDS / 2));
             bound = perCore * cores;
             line(String.format(Locale.ROOT, "Machine bound (ECDSA P-256 verify + ECDSA P-256 SET sign, one thread): "
                     + "%.0f entries/s per core x %d cores = **%.0f entries/s**.", perCore, cores, bound));
             line("");
         }
         if (parts.http()) {
-            line("| store | route | clients | entries/s | ratio to bound | p50 ms | p99 ms | failed "
+            line("| store | route | clients | entries/s | ratio to bound (bound just before the row) | p50 ms | p99 ms | failed "
                     + "| server CPU | load generator CPU | PostgreSQL CPU | machine busy (all processes) "
                     + "| server heap used (metrics, end of row) |");
             line("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
@@ -127,7 +133,7 @@ final class TlogLoadBenchmark {
 
     // ---- 1. the machine's bound
 
-    private static double cryptoPerCore() throws Exception {
+    private static double cryptoPerCore(int warmupSeconds, int seconds) throws Exception {
         KeyPair submitter = ecKey();
         KeyPair log = ecKey();
         byte[] logId = SignedEntryTimestamp.logId(log.getPublic());
@@ -145,13 +151,13 @@ final class TlogLoadBenchmark {
             bodies[i] = HashedRekords.proposed(submitter, TestKeys.pem(submitter), artifact); // SET-sized payload
         }
         long i = 0;
-        long end = System.nanoTime() + Duration.ofSeconds(WARMUP).toNanos();
+        long end = System.nanoTime() + Duration.ofSeconds(warmupSeconds).toNanos();
         while (System.nanoTime() < end) {
             perEntry(submitter, log, logId, digests, sigs, bodies, (int) (i++ % n0), i);
         }
         long n = 0;
         long start = System.nanoTime();
-        end = start + Duration.ofSeconds(Math.max(5, SECONDS / 2)).toNanos();
+        end = start + Duration.ofSeconds(seconds).toNanos();
         while (System.nanoTime() < end) {
             perEntry(submitter, log, logId, digests, sigs, bodies, (int) (n % n0), n);
             n++;
@@ -182,7 +188,9 @@ final class TlogLoadBenchmark {
     private void httpRow(String store, String jdbcUrl, Path data, String route, double bound) throws Exception {
         boolean rekor = route.startsWith("/api/v1");
         int count = MAX_ENTRIES;
-        byte[][] bodies = bodies(count, rekor);
+        byte[][] bodies = rekor ? (rekorBodies == null ? rekorBodies = bodies(count, true) : rekorBodies)
+                : (rawBodies == null ? rawBodies = bodies(count, false) : rawBodies);
+        double rowBound = bound > 0 ? cryptoPerCore(1, 5) * CORES : 0; // right before the row, same conditions
         List<String> jvm = new ArrayList<>(List.of("-Xmx1g", "-XX:+UseParallelGC"));
         String extra = System.getProperty("bench.serverOpts", "").strip(); // e.g. -XX:StartFlightRecording=...
         if (!extra.isEmpty()) {
@@ -212,7 +220,7 @@ final class TlogLoadBenchmark {
             String heap = serverHeap(p);
             line(String.format(Locale.ROOT, "| %s | %s | %d | %.0f | %s | %.1f | %.1f | %d | %.2f | %.2f | %s | %.2f | %s |",
                     store, rekor ? "hashedrekord `POST /api/v1/log/entries`" : "raw `POST /test/append` (engine only)",
-                    CLIENTS, rate, bound > 0 ? String.format(Locale.ROOT, "%.2f", rate / bound) : "-",
+                    CLIENTS, rate, rowBound > 0 ? String.format(Locale.ROOT, "%.2f (%.0f)", rate / rowBound, rowBound) : "-",
                     pct(lat, 0.50) / 1e6, pct(lat, 0.99) / 1e6, m.failed + warm.failed, serverCpu, clientCpu,
                     store.equals("PostgreSQL") ? String.format(Locale.ROOT, "%.2f", pgCpu) : "-", machineBusy, heap));
             String jfr = System.getProperty("bench.jfrDump"); // with -Dbench.serverOpts=-XX:StartFlightRecording

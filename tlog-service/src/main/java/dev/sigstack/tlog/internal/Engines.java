@@ -52,6 +52,11 @@ public final class Engines implements AutoCloseable {
         }
     }
 
+    /** The pool (tests look at how its connections are set up). */
+    javax.sql.DataSource dataSource() {
+        return dataSource;
+    }
+
     /** Opens one log: it sequences while this process holds that log's lease, and serves reads always. */
     public synchronized Handle openLog(String origin, NoteSigner signer) throws SQLException {
         Lease lease = new Lease(dataSource, store.dialect(), origin, selfUrl);
