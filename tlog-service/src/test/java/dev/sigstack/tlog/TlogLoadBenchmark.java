@@ -190,6 +190,7 @@ final class TlogLoadBenchmark {
         int count = MAX_ENTRIES;
         byte[][] bodies = rekor ? (rekorBodies == null ? rekorBodies = bodies(count, true) : rekorBodies)
                 : (rawBodies == null ? rawBodies = bodies(count, false) : rawBodies);
+        quiesce(); // e.g. PostgreSQL still vacuuming and checkpointing after the previous row
         double rowBound = bound > 0 ? cryptoPerCore(1, 5) * CORES : 0; // right before the row, same conditions
         List<String> jvm = new ArrayList<>(List.of("-Xmx1g", "-XX:+UseParallelGC"));
         String extra = System.getProperty("bench.serverOpts", "").strip(); // e.g. -XX:StartFlightRecording=...
@@ -203,12 +204,13 @@ final class TlogLoadBenchmark {
                 requests[i] = RawHttpClient.request("127.0.0.1", port, route, "application/json", bodies[i]);
             }
             AtomicInteger next = new AtomicInteger();
-            Phase warm = phase(port, requests, next, WARMUP);
+            // the warm-up may use at most half the bodies (a fast row would otherwise leave none to measure)
+            Phase warm = phase(port, requests, next, WARMUP, requests.length / 2);
             long clientCpu0 = cpuNanos(ProcessHandle.current());
             long serverCpu0 = cpuNanos(ProcessHandle.of(p.pid()).orElseThrow());
             long pgCpu0 = postgresCpuNanos();
             long[] machine0 = machineTicks();
-            Phase m = phase(port, requests, next, SECONDS);
+            Phase m = phase(port, requests, next, SECONDS, requests.length);
             double clientCpu = (cpuNanos(ProcessHandle.current()) - clientCpu0) / 1e9 / m.seconds;
             double serverCpu = (cpuNanos(ProcessHandle.of(p.pid()).orElseThrow()) - serverCpu0) / 1e9 / m.seconds;
             double pgCpu = (postgresCpuNanos() - pgCpu0) / 1e9 / m.seconds;
@@ -222,7 +224,7 @@ final class TlogLoadBenchmark {
                     store, rekor ? "hashedrekord `POST /api/v1/log/entries`" : "raw `POST /test/append` (engine only)",
                     CLIENTS, rate, rowBound > 0 ? String.format(Locale.ROOT, "%.2f (%.0f)", rate / rowBound, rowBound) : "-",
                     pct(lat, 0.50) / 1e6, pct(lat, 0.99) / 1e6, m.failed + warm.failed, serverCpu, clientCpu,
-                    store.equals("PostgreSQL") ? String.format(Locale.ROOT, "%.2f", pgCpu) : "-", machineBusy, heap));
+                    String.format(Locale.ROOT, "%.2f", pgCpu), machineBusy, heap));
             String jfr = System.getProperty("bench.jfrDump"); // with -Dbench.serverOpts=-XX:StartFlightRecording
             if (jfr != null) {
                 Path to = Path.of(jfr + "-" + store.toLowerCase(Locale.ROOT) + (rekor ? "" : "-raw") + ".jfr");
@@ -261,7 +263,8 @@ final class TlogLoadBenchmark {
      * the load generator costs little of the CPUs it shares with the server), post requests until {@code seconds}
      * pass or the requests run out; a connection that fails is counted and replaced.
      */
-    private static Phase phase(int port, byte[][] requests, AtomicInteger next, int seconds) throws Exception {
+    private static Phase phase(int port, byte[][] requests, AtomicInteger next, int seconds, int limit)
+            throws Exception {
         long start = System.nanoTime();
         long end = start + Duration.ofSeconds(seconds).toNanos();
         AtomicLong failed = new AtomicLong();
@@ -275,7 +278,7 @@ final class TlogLoadBenchmark {
                 try {
                     while (System.nanoTime() < end) {
                         int i = next.getAndIncrement();
-                        if (i >= requests.length) {
+                        if (i >= limit) {
                             break;
                         }
                         long t0 = System.nanoTime();
@@ -312,6 +315,21 @@ final class TlogLoadBenchmark {
         pool.shutdown();
         long[] lat = all.stream().flatMapToLong(Arrays::stream).sorted().toArray();
         return new Phase(lat.length, failed.get(), took, lat);
+    }
+
+    /**
+     * Waits (up to 60 s) until the machine is quiet apart from the idle server: PostgreSQL below 5% of a core over
+     * a second, so that one row's aftermath (autovacuum, checkpoints) is not measured in the next row.
+     */
+    private static void quiesce() throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (System.nanoTime() < deadline) {
+            long pg0 = postgresCpuNanos();
+            Thread.sleep(1000);
+            if (postgresCpuNanos() - pg0 < 50_000_000L) {
+                return;
+            }
+        }
     }
 
     /** CPU time of the PostgreSQL server processes (all of them on this machine) so far, in nanoseconds. */
