@@ -56,17 +56,18 @@ final class TiledLogEngine implements LogEngine {
      * @param linger how long the sequencer waits for more entries when its batch is small and the one before had
      *     company (concurrent writers): fewer, larger transactions under load; a lone writer never waits
      * @param integratePace the least time between the starts of two small integrations (under {@link #PACE_BELOW}
-     *     entries): under load each integration then covers more entries, so the partial tiles, the checkpoint
-     *     signature and the integration transaction are paid for less often
+     *     entries) while at least {@link #PACE_WAITERS} callers wait in {@link #awaitIntegrated}: under load each
+     *     integration then covers more entries, so the partial tiles, the checkpoint signature and the integration
+     *     transaction are paid for less often; a few writers are never paced
      */
     record Options(int maxPending, int batchSize, int integrateChunk, Duration integrateInterval,
             Duration retryAfter, Duration linger, Duration integratePace) {
         static Options defaults() {
-            // pace and linger measured on 2 cores with PostgreSQL (docs/benchmarks.md): about 18% and 5% less CPU
-            // per entry than integrating and sequencing as soon as anything is there; a lone sequential writer
-            // may wait up to one pace (10 ms) longer for its checkpoint
-            return new Options(8192, 512, 4096, Duration.ofMillis(20), Duration.ofSeconds(1), Duration.ofMillis(2),
-                    Duration.ofMillis(10));
+            // pace and linger measured on 2 cores with PostgreSQL, 128 writers (docs/benchmarks.md): 2,235-2,266
+            // entries/s with 10 ms and 2 ms, 2,322-2,482 with 25 ms and 4 ms, 1,921 with 50 ms (128 writers no
+            // longer kept the CPUs busy); integrating and sequencing at once: 1,747
+            return new Options(8192, 512, 4096, Duration.ofMillis(20), Duration.ofSeconds(1), Duration.ofMillis(4),
+                    Duration.ofMillis(25));
         }
     }
 
@@ -93,9 +94,13 @@ final class TiledLogEngine implements LogEngine {
      */
     private final java.util.concurrent.ConcurrentSkipListMap<Long, byte[]> recent =
             new java.util.concurrent.ConcurrentSkipListMap<>();
-    private static final int MAX_RECENT = 1 << 16;
+    private static final int MAX_RECENT = 1 << 14;
     /** An integration of fewer entries than this waits out {@link Options#integratePace()} before the next. */
     static final int PACE_BELOW = 256;
+    /** Integrations are paced only while at least this many callers wait for one. */
+    static final int PACE_WAITERS = 16;
+    /** Callers waiting in {@link #awaitIntegrated} (written under {@code published}). */
+    private volatile int waiting;
     /** A sequencer batch of fewer entries than this waits up to {@link Options#linger()} for more. */
     static final int LINGER_BELOW = 64;
     /** Entries the last integration round covered (integrator thread only). */
@@ -229,7 +234,8 @@ final class TiledLogEngine implements LogEngine {
                 long started = System.nanoTime();
                 boolean more = sequencing ? integrateOnce() : refresh();
                 if (!more) {
-                    if (sequencing && lastRound > 0 && lastRound < PACE_BELOW && !options.integratePace().isZero()) {
+                    if (sequencing && lastRound > 0 && lastRound < PACE_BELOW && waiting >= PACE_WAITERS
+                            && !options.integratePace().isZero()) {
                         long left = started + options.integratePace().toNanos() - System.nanoTime();
                         if (left > 0) {
                             TimeUnit.NANOSECONDS.sleep(left);
@@ -363,6 +369,7 @@ final class TiledLogEngine implements LogEngine {
             while (!waiters.isEmpty() && waiters.peek().index() < now.size()) {
                 covered.add(waiters.poll());
             }
+            waiting = waiters.size();
         }
         // only the callers this checkpoint covers wake up, each once (no herd on one monitor)
         covered.forEach(w -> w.released().complete(now));
@@ -378,12 +385,14 @@ final class TiledLogEngine implements LogEngine {
             }
             w = new Waiter(index, new CompletableFuture<>());
             waiters.add(w);
+            waiting = waiters.size();
         }
         try {
             return w.released().get(timeout.toNanos(), TimeUnit.NANOSECONDS);
         } catch (java.util.concurrent.TimeoutException e) {
             synchronized (published) {
                 waiters.remove(w);
+                waiting = waiters.size();
             }
             PublishedCheckpoint c = current;
             if (c.size() > index) {
@@ -395,6 +404,7 @@ final class TiledLogEngine implements LogEngine {
         } catch (InterruptedException e) {
             synchronized (published) {
                 waiters.remove(w);
+                waiting = waiters.size();
             }
             throw e;
         }
@@ -575,11 +585,12 @@ final class TiledLogEngine implements LogEngine {
         List<Pending> left = new ArrayList<>();
         queue.drainTo(left);
         left.forEach(p -> p.result().completeExceptionally(new IllegalStateException("log closed")));
-        List<Waiter> waiting;
+        List<Waiter> stillWaiting;
         synchronized (published) {
-            waiting = new ArrayList<>(waiters);
+            stillWaiting = new ArrayList<>(waiters);
             waiters.clear();
+            waiting = 0;
         }
-        waiting.forEach(w -> w.released().completeExceptionally(new IllegalStateException("log closed")));
+        stillWaiting.forEach(w -> w.released().completeExceptionally(new IllegalStateException("log closed")));
     }
 }
