@@ -10,9 +10,6 @@ import dev.sigstack.tlog.internal.Engines;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -51,19 +48,26 @@ import java.util.stream.IntStream;
  *   <li>inclusion-proof latency at 1 M entries or more (the store filled through the engine in-process), and
  *       heap used after a full GC as the log grows.</li>
  * </ol>
- * Settings are system properties: {@code bench.clients} (32), {@code bench.seconds} (15), {@code bench.warmup} (5),
- * {@code bench.fill} (1048576), {@code bench.proofs} (20000), {@code bench.out} (markdown written there too).
+ * Settings are system properties: {@code bench.clients} (128), {@code bench.seconds} (15), {@code bench.warmup} (60:
+ * on 2 shared cores the server's JIT compilers still took a third of its CPU 5 s and 30 s in, and settled after
+ * about 45 s), {@code bench.maxEntries} (200000 pre-signed bodies per run, reused by every row), {@code bench.fill} (1048576), {@code bench.proofs}
+ * (20000), {@code bench.rows} (pg,h2,pg-raw,h2-raw), {@code bench.out} (markdown written there too). With the bound
+ * part on, the bound is measured again right before each HTTP row and that row's ratio is against it (the other
+ * builds on a shared machine move it by a factor of two within minutes).
  */
 final class TlogLoadBenchmark {
     private static final String HOST = "bench.test";
-    private static final int CLIENTS = Integer.getInteger("bench.clients", 32);
+    private static final int CLIENTS = Integer.getInteger("bench.clients", 128);
     private static final int SECONDS = Integer.getInteger("bench.seconds", 15);
-    private static final int WARMUP = Integer.getInteger("bench.warmup", 5);
+    private static final int WARMUP = Integer.getInteger("bench.warmup", 60);
     private static final long FILL = Long.getLong("bench.fill", 1L << 20);
     private static final int PROOFS = Integer.getInteger("bench.proofs", 20_000);
-    private static final int MAX_ENTRIES = Integer.getInteger("bench.maxEntries", 60_000);
+    private static final int CORES = Runtime.getRuntime().availableProcessors();
+    private static final int MAX_ENTRIES = Integer.getInteger("bench.maxEntries", 200_000);
 
     private final StringBuilder report = new StringBuilder();
+    private byte[][] rekorBodies;
+    private byte[][] rawBodies;
 
     private TlogLoadBenchmark() {
     }
@@ -88,15 +92,17 @@ final class TlogLoadBenchmark {
         line("");
         double bound = 0;
         if (parts.bound()) {
-            double perCore = cryptoPerCore();
+            double perCore = cryptoPerCore(Math.min(WARMUP, 10), Math.max(5, SECONDS / 2));
             bound = perCore * cores;
             line(String.format(Locale.ROOT, "Machine bound (ECDSA P-256 verify + ECDSA P-256 SET sign, one thread): "
                     + "%.0f entries/s per core x %d cores = **%.0f entries/s**.", perCore, cores, bound));
             line("");
         }
         if (parts.http()) {
-            line("| store | route | entries/s | ratio to bound | p50 ms | p99 ms | failed | server heap used (metrics, end of row) |");
-            line("|---|---|---:|---:|---:|---:|---:|---:|");
+            line("| store | route | clients | entries/s | ratio to bound (bound just before the row) | p50 ms | p99 ms | failed "
+                    + "| server CPU | load generator CPU | PostgreSQL CPU | machine busy (all processes) "
+                    + "| server heap used (metrics, end of row) |");
+            line("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
             Path tmp = Files.createTempDirectory("tlog-bench");
             List<String> rows = Arrays.asList(System.getProperty("bench.rows", "pg,h2,pg-raw,h2-raw").split(","));
             for (String row : rows) {
@@ -127,7 +133,7 @@ final class TlogLoadBenchmark {
 
     // ---- 1. the machine's bound
 
-    private static double cryptoPerCore() throws Exception {
+    private static double cryptoPerCore(int warmupSeconds, int seconds) throws Exception {
         KeyPair submitter = ecKey();
         KeyPair log = ecKey();
         byte[] logId = SignedEntryTimestamp.logId(log.getPublic());
@@ -145,13 +151,13 @@ final class TlogLoadBenchmark {
             bodies[i] = HashedRekords.proposed(submitter, TestKeys.pem(submitter), artifact); // SET-sized payload
         }
         long i = 0;
-        long end = System.nanoTime() + Duration.ofSeconds(WARMUP).toNanos();
+        long end = System.nanoTime() + Duration.ofSeconds(warmupSeconds).toNanos();
         while (System.nanoTime() < end) {
             perEntry(submitter, log, logId, digests, sigs, bodies, (int) (i++ % n0), i);
         }
         long n = 0;
         long start = System.nanoTime();
-        end = start + Duration.ofSeconds(Math.max(5, SECONDS / 2)).toNanos();
+        end = start + Duration.ofSeconds(seconds).toNanos();
         while (System.nanoTime() < end) {
             perEntry(submitter, log, logId, digests, sigs, bodies, (int) (n % n0), n);
             n++;
@@ -182,25 +188,50 @@ final class TlogLoadBenchmark {
     private void httpRow(String store, String jdbcUrl, Path data, String route, double bound) throws Exception {
         boolean rekor = route.startsWith("/api/v1");
         int count = MAX_ENTRIES;
-        byte[][] bodies = bodies(count, rekor);
+        byte[][] bodies = rekor ? (rekorBodies == null ? rekorBodies = bodies(count, true) : rekorBodies)
+                : (rawBodies == null ? rawBodies = bodies(count, false) : rawBodies);
+        quiesce(); // e.g. PostgreSQL still vacuuming and checkpointing after the previous row
+        double rowBound = bound > 0 ? cryptoPerCore(1, 5) * CORES : 0; // right before the row, same conditions
         List<String> jvm = new ArrayList<>(List.of("-Xmx1g", "-XX:+UseParallelGC"));
         String extra = System.getProperty("bench.serverOpts", "").strip(); // e.g. -XX:StartFlightRecording=...
         if (!extra.isEmpty()) {
             jvm.addAll(Arrays.asList(extra.split("\\s+")));
         }
         try (TlogProcess p = TlogProcess.start(jdbcUrl, data, HOST, "bench", jvm).awaitReady(Duration.ofSeconds(60))) {
-            HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                    .connectTimeout(Duration.ofSeconds(5)).build();
+            int port = URI.create(p.url()).getPort();
+            byte[][] requests = new byte[bodies.length][];
+            for (int i = 0; i < bodies.length; i++) {
+                requests[i] = RawHttpClient.request("127.0.0.1", port, route, "application/json", bodies[i]);
+            }
             AtomicInteger next = new AtomicInteger();
-            Phase warm = phase(http, p.url() + route, bodies, next, WARMUP);
-            Phase m = phase(http, p.url() + route, bodies, next, SECONDS);
+            // the warm-up may use at most half the bodies (a fast row would otherwise leave none to measure)
+            Phase warm = phase(port, requests, next, WARMUP, requests.length / 2);
+            long clientCpu0 = cpuNanos(ProcessHandle.current());
+            long serverCpu0 = cpuNanos(ProcessHandle.of(p.pid()).orElseThrow());
+            long pgCpu0 = postgresCpuNanos();
+            long[] machine0 = machineTicks();
+            Phase m = phase(port, requests, next, SECONDS, requests.length);
+            double clientCpu = (cpuNanos(ProcessHandle.current()) - clientCpu0) / 1e9 / m.seconds;
+            double serverCpu = (cpuNanos(ProcessHandle.of(p.pid()).orElseThrow()) - serverCpu0) / 1e9 / m.seconds;
+            double pgCpu = (postgresCpuNanos() - pgCpu0) / 1e9 / m.seconds;
+            long[] machine1 = machineTicks();
+            double machineBusy = machine1[1] == machine0[1] ? Double.NaN
+                    : (double) (machine1[0] - machine0[0]) / (machine1[1] - machine0[1]) * CORES;
             double rate = m.ok / m.seconds;
             long[] lat = m.latencies;
             String heap = serverHeap(p);
-            line(String.format(Locale.ROOT, "| %s | %s | %.0f | %s | %.1f | %.1f | %d | %s |", store,
-                    rekor ? "hashedrekord `POST /api/v1/log/entries`" : "raw `POST /test/append` (engine only)", rate,
-                    bound > 0 ? String.format(Locale.ROOT, "%.2f", rate / bound) : "-",
-                    pct(lat, 0.50) / 1e6, pct(lat, 0.99) / 1e6, m.failed + warm.failed, heap));
+            line(String.format(Locale.ROOT, "| %s | %s | %d | %.0f | %s | %.1f | %.1f | %d | %.2f | %.2f | %s | %.2f | %s |",
+                    store, rekor ? "hashedrekord `POST /api/v1/log/entries`" : "raw `POST /test/append` (engine only)",
+                    CLIENTS, rate, rowBound > 0 ? String.format(Locale.ROOT, "%.2f (%.0f)", rate / rowBound, rowBound) : "-",
+                    pct(lat, 0.50) / 1e6, pct(lat, 0.99) / 1e6, m.failed + warm.failed, serverCpu, clientCpu,
+                    String.format(Locale.ROOT, "%.2f", pgCpu), machineBusy, heap));
+            String jfr = System.getProperty("bench.jfrDump"); // with -Dbench.serverOpts=-XX:StartFlightRecording
+            if (jfr != null) {
+                Path to = Path.of(jfr + "-" + store.toLowerCase(Locale.ROOT) + (rekor ? "" : "-raw") + ".jfr");
+                new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                        Long.toString(p.pid()), "JFR.dump", "filename=" + to.toAbsolutePath())
+                        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor();
+            }
         }
     }
 
@@ -227,8 +258,12 @@ final class TlogLoadBenchmark {
 
     private record Phase(long ok, long failed, double seconds, long[] latencies) { }
 
-    /** {@code CLIENTS} threads post bodies until {@code seconds} pass or the bodies run out. */
-    private static Phase phase(HttpClient http, String url, byte[][] bodies, AtomicInteger next, int seconds)
+    /**
+     * {@code CLIENTS} threads, each on its own keep-alive connection ({@link RawHttpClient}: pre-built requests, so
+     * the load generator costs little of the CPUs it shares with the server), post requests until {@code seconds}
+     * pass or the requests run out; a connection that fails is counted and replaced.
+     */
+    private static Phase phase(int port, byte[][] requests, AtomicInteger next, int seconds, int limit)
             throws Exception {
         long start = System.nanoTime();
         long end = start + Duration.ofSeconds(seconds).toNanos();
@@ -239,26 +274,35 @@ final class TlogLoadBenchmark {
             results.add(pool.submit(() -> {
                 long[] lat = new long[1024];
                 int n = 0;
-                while (System.nanoTime() < end) {
-                    int i = next.getAndIncrement();
-                    if (i >= bodies.length) {
-                        break;
+                RawHttpClient conn = new RawHttpClient("127.0.0.1", port);
+                try {
+                    while (System.nanoTime() < end) {
+                        int i = next.getAndIncrement();
+                        if (i >= limit) {
+                            break;
+                        }
+                        long t0 = System.nanoTime();
+                        int status;
+                        try {
+                            status = conn.send(requests[i]);
+                        } catch (IOException e) {
+                            failed.incrementAndGet();
+                            conn.close();
+                            conn = new RawHttpClient("127.0.0.1", port);
+                            continue;
+                        }
+                        long t = System.nanoTime() - t0;
+                        if (status != 201) {
+                            failed.incrementAndGet();
+                            continue;
+                        }
+                        if (n == lat.length) {
+                            lat = Arrays.copyOf(lat, n * 2);
+                        }
+                        lat[n++] = t;
                     }
-                    long t0 = System.nanoTime();
-                    HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url))
-                            .timeout(Duration.ofSeconds(30))
-                            .header("Content-Type", "application/json")
-                            .POST(HttpRequest.BodyPublishers.ofByteArray(bodies[i])).build(),
-                            HttpResponse.BodyHandlers.ofString());
-                    long t = System.nanoTime() - t0;
-                    if (r.statusCode() != 201) {
-                        failed.incrementAndGet();
-                        continue;
-                    }
-                    if (n == lat.length) {
-                        lat = Arrays.copyOf(lat, n * 2);
-                    }
-                    lat[n++] = t;
+                } finally {
+                    conn.close();
                 }
                 return Arrays.copyOf(lat, n);
             }));
@@ -271,6 +315,48 @@ final class TlogLoadBenchmark {
         pool.shutdown();
         long[] lat = all.stream().flatMapToLong(Arrays::stream).sorted().toArray();
         return new Phase(lat.length, failed.get(), took, lat);
+    }
+
+    /**
+     * Waits (up to 60 s) until the machine is quiet apart from the idle server: PostgreSQL below 5% of a core over
+     * a second, so that one row's aftermath (autovacuum, checkpoints) is not measured in the next row.
+     */
+    private static void quiesce() throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (System.nanoTime() < deadline) {
+            long pg0 = postgresCpuNanos();
+            Thread.sleep(1000);
+            if (postgresCpuNanos() - pg0 < 50_000_000L) {
+                return;
+            }
+        }
+    }
+
+    /** CPU time of the PostgreSQL server processes (all of them on this machine) so far, in nanoseconds. */
+    private static long postgresCpuNanos() {
+        return ProcessHandle.allProcesses()
+                .filter(h -> h.info().command().map(c -> c.endsWith("/postgres")).orElse(false))
+                .mapToLong(TlogLoadBenchmark::cpuNanos).sum();
+    }
+
+    /** {busy, total} jiffies of all CPUs from /proc/stat ({0, 0} where there is none). */
+    private static long[] machineTicks() {
+        try {
+            String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+            long total = 0;
+            for (int i = 1; i < f.length; i++) {
+                total += Long.parseLong(f[i]);
+            }
+            long idle = Long.parseLong(f[4]) + Long.parseLong(f[5]); // idle + iowait
+            return new long[] {total - idle, total};
+        } catch (IOException | RuntimeException e) {
+            return new long[] {0, 0};
+        }
+    }
+
+    /** CPU time the process used so far (user + system), in nanoseconds; 0 when the OS does not say. */
+    private static long cpuNanos(ProcessHandle p) {
+        return p.info().totalCpuDuration().map(Duration::toNanos).orElse(0L);
     }
 
     private static double pct(long[] sorted, double q) {

@@ -29,7 +29,7 @@ public record EntryUuid(Optional<Long> treeId, byte[] leafHash) {
         if (leafHash.length != 32) {
             throw new IllegalArgumentException("leaf hash must be 32 bytes");
         }
-        return String.format("%016x", treeId) + HexFormat.of().formatHex(leafHash);
+        return HexFormat.of().toHexDigits(treeId) + HexFormat.of().formatHex(leafHash); // 16 digits, as %016x
     }
 
     /**

@@ -50,11 +50,24 @@ import java.util.logging.Logger;
 final class TiledLogEngine implements LogEngine {
     private static final Logger LOG = Logger.getLogger(TiledLogEngine.class.getName());
 
-    /** Tunables with defaults in code. */
+    /**
+     * Tunables with defaults in code.
+     *
+     * @param linger how long the sequencer waits for more entries when its batch is small and the one before had
+     *     company (concurrent writers): fewer, larger transactions under load; a lone writer never waits
+     * @param integratePace the least time between the starts of two small integrations (under {@link #PACE_BELOW}
+     *     entries) while at least {@link #PACE_WAITERS} callers wait in {@link #awaitIntegrated}: under load each
+     *     integration then covers more entries, so the partial tiles, the checkpoint signature and the integration
+     *     transaction are paid for less often; a few writers are never paced
+     */
     record Options(int maxPending, int batchSize, int integrateChunk, Duration integrateInterval,
-            Duration retryAfter) {
+            Duration retryAfter, Duration linger, Duration integratePace) {
         static Options defaults() {
-            return new Options(8192, 512, 4096, Duration.ofMillis(20), Duration.ofSeconds(1));
+            // pace and linger measured on 2 cores with PostgreSQL, 128 writers (docs/benchmarks.md): 2,235-2,266
+            // entries/s with 10 ms and 2 ms, 2,322-2,482 with 25 ms and 4 ms, 1,921 with 50 ms (128 writers no
+            // longer kept the CPUs busy); integrating and sequencing at once: 1,747
+            return new Options(8192, 512, 4096, Duration.ofMillis(20), Duration.ofSeconds(1), Duration.ofMillis(4),
+                    Duration.ofMillis(25));
         }
     }
 
@@ -73,10 +86,37 @@ final class TiledLogEngine implements LogEngine {
     private final Thread integrator;
     private final AtomicLong appended = new AtomicLong();
     private final TileCache tiles = new TileCache(32L << 20);
+    /**
+     * Leaf data of entries this process committed and has not yet integrated past, by index, from the start of the
+     * entry bundle being filled: the integrator hashes them and builds full bundles without reading them back.
+     * Only committed entries go in (an index once committed never changes); an index missing here is read from
+     * the store. Bounded by {@link #MAX_RECENT}: beyond it (integration stalled) the integrator reads the store.
+     */
+    private final java.util.concurrent.ConcurrentSkipListMap<Long, byte[]> recent =
+            new java.util.concurrent.ConcurrentSkipListMap<>();
+    private static final int MAX_RECENT = 1 << 14;
+    /** An integration of fewer entries than this waits out {@link Options#integratePace()} before the next. */
+    static final int PACE_BELOW = 256;
+    /** Integrations are paced only while at least this many callers wait for one. */
+    static final int PACE_WAITERS = 16;
+    /** Callers waiting in {@link #awaitIntegrated} (written under {@code published}). */
+    private volatile int waiting;
+    /** A sequencer batch of fewer entries than this waits up to {@link Options#linger()} for more. */
+    static final int LINGER_BELOW = 64;
+    /** Entries the last integration round covered (integrator thread only). */
+    private long lastRound;
+    /** Hashes of complete subtrees that are not stored in tiles (heights not a multiple of 8), by height/index. */
+    private final java.util.concurrent.ConcurrentHashMap<Long, byte[]> nodes = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final int MAX_NODES = 1 << 15;
+    /** Callers of {@link #awaitIntegrated} by index, so that a publish wakes only the ones it covers. */
+    private final java.util.PriorityQueue<Waiter> waiters =
+            new java.util.PriorityQueue<>(java.util.Comparator.comparingLong(Waiter::index));
     private volatile PublishedCheckpoint current;
     private volatile boolean closed;
 
     private record Pending(NewEntry entry, CompletableFuture<long[]> result) { }
+
+    private record Waiter(long index, CompletableFuture<PublishedCheckpoint> released) { }
 
     TiledLogEngine(JdbcLogStore store, String origin, NoteSigner signer, Options options, Clock clock,
             BooleanSupplier isSequencer) throws SQLException {
@@ -129,6 +169,7 @@ final class TiledLogEngine implements LogEngine {
 
     private void sequenceLoop() {
         List<Pending> batch = new ArrayList<>(options.batchSize());
+        int lastBatch = 0;
         while (!closed) {
             try {
                 Pending first = queue.poll(100, TimeUnit.MILLISECONDS);
@@ -137,11 +178,30 @@ final class TiledLogEngine implements LogEngine {
                 }
                 batch.add(first);
                 queue.drainTo(batch, options.batchSize() - 1);
+                if (lastBatch > 1 && batch.size() < LINGER_BELOW && !options.linger().isZero()) {
+                    long until = System.nanoTime() + options.linger().toNanos();
+                    long left;
+                    while (batch.size() < LINGER_BELOW && (left = until - System.nanoTime()) > 0) {
+                        Pending more = queue.poll(left, TimeUnit.NANOSECONDS);
+                        if (more == null) {
+                            break;
+                        }
+                        batch.add(more);
+                        queue.drainTo(batch, options.batchSize() - batch.size());
+                    }
+                }
+                lastBatch = batch.size();
                 List<NewEntry> entries = new ArrayList<>(batch.size());
                 batch.forEach(p -> entries.add(p.entry()));
                 try {
                     long now = clock.millis();
                     long[] result = store.sequence(origin, entries, now);
+                    Map.Entry<Long, byte[]> oldest = recent.firstEntry(); // (size() would walk the map)
+                    for (int i = 0; i < batch.size(); i++) {
+                        if (result[i] >= 0 && (oldest == null || result[i] - oldest.getKey() < MAX_RECENT)) {
+                            recent.put(result[i], entries.get(i).leafData());
+                        }
+                    }
                     for (int i = 0; i < batch.size(); i++) {
                         batch.get(i).result().complete(new long[] {result[i], now});
                     }
@@ -167,8 +227,20 @@ final class TiledLogEngine implements LogEngine {
                 synchronized (work) {
                     workPending = false; // what is sequenced from here on sets it again
                 }
-                boolean more = isSequencer.getAsBoolean() ? integrateOnce() : refresh();
+                boolean sequencing = isSequencer.getAsBoolean();
+                if (!sequencing) {
+                    recent.clear();
+                }
+                long started = System.nanoTime();
+                boolean more = sequencing ? integrateOnce() : refresh();
                 if (!more) {
+                    if (sequencing && lastRound > 0 && lastRound < PACE_BELOW && waiting >= PACE_WAITERS
+                            && !options.integratePace().isZero()) {
+                        long left = started + options.integratePace().toNanos() - System.nanoTime();
+                        if (left > 0) {
+                            TimeUnit.NANOSECONDS.sleep(left);
+                        }
+                    }
                     synchronized (work) {
                         if (!workPending) {
                             work.wait(options.integrateInterval().toMillis());
@@ -192,12 +264,14 @@ final class TiledLogEngine implements LogEngine {
     boolean integrateOnce() throws SQLException {
         JdbcLogStore.State s = store.state(origin).orElseThrow();
         if (s.nextIndex() <= s.integratedSize()) {
+            lastRound = 0;
             publish(s);
             return false;
         }
         long from = s.integratedSize();
         long to = Math.min(s.nextIndex(), from + options.integrateChunk());
-        List<byte[]> leaves = store.leafData(origin, from, to);
+        lastRound = to - from;
+        List<byte[]> leaves = leafData(from, to);
         List<byte[]> hashes = new ArrayList<>(leaves.size());
         for (byte[] leaf : leaves) {
             hashes.add(Rfc6962.leafHash(leaf));
@@ -208,9 +282,24 @@ final class TiledLogEngine implements LogEngine {
         if (store.commitIntegration(origin, from, r.size(), r.root(), note, r.tiles(), bundles)) {
             r.tiles().forEach((k, data) -> tiles.offer(k.level(), k.index(), data));
             bundles.forEach((b, data) -> tiles.offer(-1, b, data));
+            // keep the leaves of the bundle still being filled: the next integration completes it from them
+            recent.headMap(r.size() / TileLayout.WIDTH * TileLayout.WIDTH).clear();
             publish(new JdbcLogStore.State(s.nextIndex(), r.size(), r.root(), note));
         }
         return to < s.nextIndex();
+    }
+
+    /** Leaf data of entries {@code [from, to)}: from what this process committed, else from the store. */
+    private List<byte[]> leafData(long from, long to) throws SQLException {
+        List<byte[]> out = new ArrayList<>((int) (to - from));
+        for (long i = from; i < to; i++) {
+            byte[] leaf = recent.get(i);
+            if (leaf == null) {
+                return store.leafData(origin, from, to);
+            }
+            out.add(leaf);
+        }
+        return out;
     }
 
     /**
@@ -226,7 +315,7 @@ final class TiledLogEngine implements LogEngine {
             long end = start + TileLayout.WIDTH;
             List<byte[]> entries = new ArrayList<>(TileLayout.WIDTH);
             if (start < from) {
-                entries.addAll(store.leafData(origin, start, from));
+                entries.addAll(leafData(start, from));
             }
             entries.addAll(leaves.subList((int) Math.max(0, start - from), (int) (end - from)));
             out.put(b, EntryBundle.encode(entries));
@@ -270,27 +359,54 @@ final class TiledLogEngine implements LogEngine {
     }
 
     private void publish(JdbcLogStore.State s) {
+        List<Waiter> covered = new ArrayList<>();
+        PublishedCheckpoint now;
         synchronized (published) {
             if (current == null || s.integratedSize() >= current.size()) {
                 current = new PublishedCheckpoint(s.integratedSize(), s.rootHash(), s.checkpoint());
             }
-            published.notifyAll();
+            now = current;
+            while (!waiters.isEmpty() && waiters.peek().index() < now.size()) {
+                covered.add(waiters.poll());
+            }
+            waiting = waiters.size();
         }
+        // only the callers this checkpoint covers wake up, each once (no herd on one monitor)
+        covered.forEach(w -> w.released().complete(now));
     }
 
     @Override
     public PublishedCheckpoint awaitIntegrated(long index, Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
+        Waiter w;
         synchronized (published) {
-            while (current.size() <= index) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    throw new IllegalStateException("entry " + index + " was not integrated within " + timeout);
-                }
-                // publish() wakes waiters; waiters never wake each other (no herd with many writers waiting)
-                TimeUnit.NANOSECONDS.timedWait(published, Math.min(left, TimeUnit.MILLISECONDS.toNanos(50)));
+            PublishedCheckpoint c = current;
+            if (c.size() > index) {
+                return c;
             }
-            return current;
+            w = new Waiter(index, new CompletableFuture<>());
+            waiters.add(w);
+            waiting = waiters.size();
+        }
+        try {
+            return w.released().get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            synchronized (published) {
+                waiters.remove(w);
+                waiting = waiters.size();
+            }
+            PublishedCheckpoint c = current;
+            if (c.size() > index) {
+                return c;
+            }
+            throw new IllegalStateException("entry " + index + " was not integrated within " + timeout);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            synchronized (published) {
+                waiters.remove(w);
+                waiting = waiters.size();
+            }
+            throw e;
         }
     }
 
@@ -362,7 +478,24 @@ final class TiledLogEngine implements LogEngine {
     }
 
     private HashReader reader(long size) {
-        return new TileHashReader((level, index) -> tileAt(size, level, index));
+        TileHashReader fromTiles = new TileHashReader((level, index) -> tileAt(size, level, index));
+        return (level, index) -> {
+            if (level % TileLayout.HEIGHT == 0) {
+                return fromTiles.hash(level, index); // stored as is in a tile: nothing to hash
+            }
+            // a complete subtree's hash never changes; the proofs for new entries ask for the same right-edge
+            // nodes over and over, each of which hashes up to 255 tile hashes
+            long key = ((long) level << 56) | index;
+            byte[] h = nodes.get(key);
+            if (h == null) {
+                h = fromTiles.hash(level, index);
+                if (nodes.size() >= MAX_NODES) {
+                    nodes.clear();
+                }
+                nodes.put(key, h);
+            }
+            return h.clone();
+        };
     }
 
     @Override
@@ -452,5 +585,12 @@ final class TiledLogEngine implements LogEngine {
         List<Pending> left = new ArrayList<>();
         queue.drainTo(left);
         left.forEach(p -> p.result().completeExceptionally(new IllegalStateException("log closed")));
+        List<Waiter> stillWaiting;
+        synchronized (published) {
+            stillWaiting = new ArrayList<>(waiters);
+            waiters.clear();
+            waiting = 0;
+        }
+        stillWaiting.forEach(w -> w.released().completeExceptionally(new IllegalStateException("log closed")));
     }
 }

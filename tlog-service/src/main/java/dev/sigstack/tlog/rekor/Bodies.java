@@ -11,12 +11,11 @@ final class Bodies {
     }
 
     static byte[] read(ServerRequest req, long limit) throws ApiError {
-        ApiError tooLarge = new ApiError(413, "Request Entity Too Large. Limit set to " + limit);
         var length = req.headers().first(HeaderNames.CONTENT_LENGTH);
         if (length.isPresent()) {
             try {
                 if (Long.parseLong(length.get().trim()) > limit) {
-                    throw tooLarge;
+                    throw tooLarge(limit);
                 }
             } catch (NumberFormatException e) {
                 throw ApiError.badRequest("invalid Content-Length");
@@ -28,11 +27,16 @@ final class Bodies {
         try (InputStream in = req.content().inputStream()) {
             byte[] body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, limit + 1));
             if (body.length > limit) {
-                throw tooLarge;
+                throw tooLarge(limit);
             }
             return body;
         } catch (IOException e) {
             throw ApiError.badRequest("cannot read request body: " + e.getMessage());
         }
+    }
+
+    /** Made only when needed: an exception's stack trace costs more than reading a small body. */
+    private static ApiError tooLarge(long limit) {
+        return new ApiError(413, "Request Entity Too Large. Limit set to " + limit);
     }
 }

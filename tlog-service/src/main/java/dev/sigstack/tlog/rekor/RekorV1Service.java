@@ -408,6 +408,10 @@ public final class RekorV1Service implements HttpService {
 
     static void sendJson(ServerResponse res, JsonNode body) {
         res.header(HeaderValues.CONTENT_TYPE_JSON);
-        res.send(body.toString().getBytes(StandardCharsets.UTF_8));
+        try {
+            res.send(ApiError.JSON.writeValueAsBytes(body)); // UTF-8 bytes directly, no String in between
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("serializing a JSON tree failed", e);
+        }
     }
 }

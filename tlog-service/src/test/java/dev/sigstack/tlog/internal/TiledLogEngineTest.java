@@ -141,4 +141,45 @@ final class TiledLogEngineTest {
             }
         }
     }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "postgres"})
+    void awaitIntegrated_indexNotSequenced_timesOutAndLaterWaitersStillReleased(String store) throws Exception {
+        byte[] seed = new byte[32];
+        seed[3] = 9;
+        NoteSigner signer = NoteKeys.ed25519Signer("waiters.test", seed);
+        try (Engines engines = Engines.open(url(store), 4, "")) {
+            LogEngine log = engines.openLog("waiters.test", signer).engine();
+            IllegalStateException e = assertThrows(IllegalStateException.class,
+                    () -> log.awaitIntegrated(5, Duration.ofMillis(200)));
+            assertTrue(e.getMessage().contains("was not integrated within"), e.getMessage());
+            // waiters for different indices, registered before their entries exist, each released by the
+            // checkpoint that covers it
+            try (ExecutorService ex = Executors.newVirtualThreadPerTaskExecutor()) {
+                List<Future<Long>> sizes = new ArrayList<>();
+                for (long i = 0; i < 6; i++) {
+                    long index = i;
+                    sizes.add(ex.submit(() -> log.awaitIntegrated(index, Duration.ofSeconds(20)).size()));
+                }
+                for (int i = 0; i < 6; i++) {
+                    log.add(entry("waited-for " + i));
+                }
+                for (int i = 0; i < 6; i++) {
+                    assertTrue(sizes.get(i).get() > i, "the checkpoint that released waiter " + i + " covers it");
+                }
+            }
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void open_postgres_poolPlansEachExecutionForItsParameters() throws Exception {
+        try (Engines engines = Engines.open(Databases.postgres(), 2, "");
+                java.sql.Connection c = engines.dataSource().getConnection();
+                java.sql.Statement s = c.createStatement();
+                java.sql.ResultSet rs = s.executeQuery("SHOW plan_cache_mode")) {
+            // a generic plan cached while the log is empty would look up dedup keys by scanning the whole log
+            assertTrue(rs.next());
+            assertEquals("force_custom_plan", rs.getString(1));
+        }
+    }
 }
