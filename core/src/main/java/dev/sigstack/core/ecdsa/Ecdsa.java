@@ -136,6 +136,20 @@ public final class Ecdsa {
             }
         }
 
+        /**
+         * Checks a DER {@code Ecdsa-Sig-Value} over a digest computed elsewhere (what JCA's {@code NONEwithECDSA}
+         * checks: the digest is used as the message representative, truncated to the order's bit length).
+         *
+         * @return whether the signature verifies
+         * @throws SignatureException if the signature is malformed (not strict DER)
+         */
+        public boolean verifyDigest(byte[] digest, byte[] signature) throws SignatureException {
+            BigInteger[] rs = decode(signature);
+            ECDSASigner v = new ECDSASigner();
+            v.init(false, key);
+            return v.verifySignature(digest, rs[0], rs[1]);
+        }
+
         private static BigInteger[] decode(byte[] signature) throws SignatureException {
             if (signature == null || signature.length < 8 || signature.length > 160) {
                 throw new SignatureException("ECDSA signature has an impossible length");

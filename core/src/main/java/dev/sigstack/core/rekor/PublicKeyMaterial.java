@@ -1,5 +1,6 @@
 package dev.sigstack.core.rekor;
 
+import dev.sigstack.core.ecdsa.Ecdsa;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -302,7 +303,22 @@ public final class PublicKeyMaterial {
             throw new ProposedEntryException.SignatureInvalid("digest length does not match " + hash);
         }
         switch (publicKey.getAlgorithm()) {
-            case "EC" -> verify("NONEwithECDSA", digest, signature);
+            case "EC" -> {
+                java.util.Optional<Ecdsa.Verifier> fast = Ecdsa.Verifier.of(publicKey);
+                if (fast.isEmpty()) {
+                    verify("NONEwithECDSA", digest, signature);
+                    return;
+                }
+                boolean ok;
+                try {
+                    ok = fast.get().verifyDigest(digest, signature);
+                } catch (java.security.SignatureException e) {
+                    throw new ProposedEntryException.SignatureInvalid("invalid signature: " + e.getMessage(), e);
+                }
+                if (!ok) {
+                    throw new ProposedEntryException.SignatureInvalid("invalid signature when validating " + describe());
+                }
+            }
             case "RSA" -> {
                 byte[] digestInfo;
                 try {

@@ -1,5 +1,6 @@
 package dev.sigstack.core.rekor;
 
+import dev.sigstack.core.ecdsa.Ecdsa;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
@@ -17,6 +18,9 @@ public final class SignedEntryTimestamp {
     private SignedEntryTimestamp() {
     }
 
+    /** The last signing key and its in-memory ECDSA signer (empty for other keys and hardware keys). */
+    private static volatile Object[] signer = {null, java.util.Optional.empty()};
+
     /** The bytes the SET signs. */
     public static byte[] payload(byte[] body, long integratedTimeSeconds, byte[] logId, long logIndex) {
         ObjectNode o = Json.F.objectNode();
@@ -29,7 +33,17 @@ public final class SignedEntryTimestamp {
 
     /** Signs the SET payload (ECDSA with SHA-256, Ed25519, or RSA PKCS#1 v1.5 with SHA-256). */
     public static byte[] sign(PrivateKey key, byte[] body, long integratedTimeSeconds, byte[] logId, long logIndex) {
+        Object[] c = signer;
+        if (c[0] != key) {
+            c = new Object[] {key, Ecdsa.Signer.of(key)};
+            signer = c; // a log has one key: the last one used is kept
+        }
+        @SuppressWarnings("unchecked")
+        java.util.Optional<Ecdsa.Signer> fast = (java.util.Optional<Ecdsa.Signer>) c[1];
         try {
+            if (fast.isPresent()) {
+                return fast.get().sign("SHA256withECDSA", payload(body, integratedTimeSeconds, logId, logIndex));
+            }
             Signature s = Signature.getInstance(algorithm(key.getAlgorithm()));
             s.initSign(key);
             s.update(payload(body, integratedTimeSeconds, logId, logIndex));

@@ -166,4 +166,23 @@ class EcdsaTest {
         assertEquals(200, ok.get());
         assertArrayEquals(s.sign("SHA256withECDSA", DATA), s.sign("SHA256withECDSA", DATA), "RFC 6979: deterministic");
     }
+
+    @ParameterizedTest
+    @CsvSource({"secp256r1, SHA-256", "secp384r1, SHA-384", "secp256r1, SHA-512"})
+    void verifyDigest_agreesWithJdkNoneWithEcdsa(String curve, String hash) throws Exception {
+        KeyPair kp = ec(curve);
+        byte[] digest = java.security.MessageDigest.getInstance(hash).digest(DATA);
+        Signature s = Signature.getInstance("NONEwithECDSA");
+        s.initSign(kp.getPrivate());
+        s.update(digest);
+        byte[] sig = s.sign();
+        Ecdsa.Verifier v = Ecdsa.Verifier.of(kp.getPublic()).orElseThrow();
+        assertTrue(v.verifyDigest(digest, sig));
+        byte[] other = digest.clone();
+        other[0] ^= 1;
+        assertEquals(false, v.verifyDigest(other, sig));
+        assertEquals(false, Ecdsa.Verifier.of(ec(curve).getPublic()).orElseThrow().verifyDigest(digest, sig));
+        byte[] longer = Arrays.copyOf(sig, sig.length + 1); // trailing garbage: not strict DER
+        assertThrows(SignatureException.class, () -> v.verifyDigest(digest, longer));
+    }
 }
