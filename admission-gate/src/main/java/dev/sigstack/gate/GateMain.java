@@ -8,7 +8,7 @@ import dev.sigstack.gate.admission.GateSettings;
 import dev.sigstack.gate.admission.PolicyAdmission;
 import dev.sigstack.gate.kube.KubeState;
 import dev.sigstack.gate.oci.RegistryClient;
-import dev.sigstack.gate.policy.Pems;
+import dev.sigstack.core.pem.Pem;
 import dev.sigstack.gate.tester.PolicyTester;
 import dev.sigstack.gate.verify.PolicyEngine;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -80,7 +80,7 @@ public final class GateMain implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            List<X509Certificate> chain = Pems.certificates(Files.readString(tlsCert));
+            List<X509Certificate> chain = Pem.readCertificates(Files.readString(tlsCert));
             PrivateKey key;
             try {
                 key = Pem.readKeyPair(Files.readString(tlsKey), null).getPrivate();
@@ -92,7 +92,7 @@ public final class GateMain implements Runnable {
                 KeyStore ks = KeyStore.getInstance("PKCS12");
                 ks.load(null, null);
                 int i = 0;
-                for (X509Certificate c : Pems.certificates(Files.readString(registryCa))) {
+                for (X509Certificate c : Pem.readCertificates(Files.readString(registryCa))) {
                     ks.setCertificateEntry("ca" + i++, c);
                 }
                 TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());

@@ -1,5 +1,6 @@
 package dev.sigstack.gate.policy;
 
+import dev.sigstack.core.pem.Pem;
 import dev.sigstack.gate.policy.ClusterImagePolicy.Attestation;
 import dev.sigstack.gate.policy.ClusterImagePolicy.Authority;
 import dev.sigstack.gate.policy.ClusterImagePolicy.ConfigMapRef;
@@ -202,7 +203,7 @@ public final class PolicyValidator {
             if (kms || key.secretRef() != null) {
                 errs = errs.also(FieldError.multipleOneOf("data", "kms", "secretref"));
             }
-            if (!Pems.isPublicKeyOrCertificate(key.data())) {
+            if (!isPublicKeyOrCertificate(key.data())) {
                 errs = errs.also(FieldError.invalidValue(key.data(), "data", ""));
             }
         } else if (kms && key.secretRef() != null) {
@@ -445,4 +446,13 @@ public final class PolicyValidator {
         return s != null && !s.isEmpty();
     }
 
+
+    /** Whether the text is a PEM public key or certificate (as cosign's {@code cryptoutils} reads it). */
+    private static boolean isPublicKeyOrCertificate(String pem) {
+        try {
+            return Pem.readPublicKey(pem) != null;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
 }

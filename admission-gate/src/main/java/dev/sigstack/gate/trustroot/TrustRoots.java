@@ -10,7 +10,7 @@ import dev.sigstack.core.tuf.RepositorySource;
 import dev.sigstack.core.tuf.TufClient;
 import dev.sigstack.core.tuf.TufException;
 import dev.sigstack.gate.oci.Digests;
-import dev.sigstack.gate.policy.Pems;
+import dev.sigstack.core.pem.Pem;
 import dev.sigstack.gate.policy.PolicyException;
 import dev.sigstack.gate.verify.TrustedMaterial;
 import dev.sigstore.proto.trustroot.v1.CertificateAuthority;
@@ -129,22 +129,22 @@ public final class TrustRoots {
     private static TrustedMaterial sigstoreKeys(String name, String version, JsonNode k) {
         List<X509Certificate> cas = new ArrayList<>();
         for (JsonNode ca : k.path("certificateAuthorities")) {
-            cas.addAll(Pems.certificates(new String(b64(ca, "certChain",
+            cas.addAll(Pem.readCertificates(new String(b64(ca, "certChain",
                     "spec.sigstoreKeys.certificateAuthorities.certChain"), StandardCharsets.UTF_8)));
         }
         List<X509Certificate> tsas = new ArrayList<>();
         for (JsonNode ca : k.path("timestampAuthorities")) {
-            tsas.addAll(Pems.certificates(new String(b64(ca, "certChain",
+            tsas.addAll(Pem.readCertificates(new String(b64(ca, "certChain",
                     "spec.sigstoreKeys.timestampAuthorities.certChain"), StandardCharsets.UTF_8)));
         }
         List<PublicKey> tlogs = new ArrayList<>();
         for (JsonNode t : k.path("tLogs")) {
-            tlogs.add(Pems.publicKey(new String(b64(t, "publicKey", "spec.sigstoreKeys.tLogs.publicKey"),
+            tlogs.add(Pem.readPublicKey(new String(b64(t, "publicKey", "spec.sigstoreKeys.tLogs.publicKey"),
                     StandardCharsets.UTF_8)));
         }
         List<PublicKey> ctlogs = new ArrayList<>();
         for (JsonNode t : k.path("ctLogs")) {
-            ctlogs.add(Pems.publicKey(new String(b64(t, "publicKey", "spec.sigstoreKeys.ctLogs.publicKey"),
+            ctlogs.add(Pem.readPublicKey(new String(b64(t, "publicKey", "spec.sigstoreKeys.ctLogs.publicKey"),
                     StandardCharsets.UTF_8)));
         }
         return new TrustedMaterial(name, version, cas, ctlogs, tlogs, tsas);

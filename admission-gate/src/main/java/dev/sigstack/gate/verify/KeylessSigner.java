@@ -7,7 +7,7 @@ import dev.sigstack.core.x509.InvalidFulcioExtensionException;
 import dev.sigstack.gate.oci.SignatureLayer;
 import dev.sigstack.gate.policy.ClusterImagePolicy.Identity;
 import dev.sigstack.gate.policy.ClusterImagePolicy.KeylessRef;
-import dev.sigstack.gate.policy.Pems;
+import dev.sigstack.core.pem.Pem;
 import java.security.GeneralSecurityException;
 import java.security.PublicKey;
 import java.security.cert.CertPath;
@@ -55,7 +55,7 @@ final class KeylessSigner implements Signer {
     }
 
     static KeylessSigner create(KeylessRef ref, TrustedMaterial tm, String caCertPem) throws VerificationException {
-        List<X509Certificate> cas = caCertPem != null && !caCertPem.isEmpty() ? Pems.certificates(caCertPem)
+        List<X509Certificate> cas = caCertPem != null && !caCertPem.isEmpty() ? Pem.readCertificates(caCertPem)
                 : tm.caCertificates();
         Set<TrustAnchor> anchors = new HashSet<>();
         List<X509Certificate> inter = new ArrayList<>();
@@ -78,7 +78,7 @@ final class KeylessSigner implements Signer {
         if (layer.certificatePem() == null || layer.certificatePem().isEmpty()) {
             throw new VerificationException("signature has no certificate (" + SignatureLayer.ANN_CERTIFICATE + ")");
         }
-        List<X509Certificate> leafs = Pems.certificates(layer.certificatePem());
+        List<X509Certificate> leafs = Pem.readCertificates(layer.certificatePem());
         if (leafs.isEmpty()) {
             throw new VerificationException("certificate annotation holds no certificate");
         }
@@ -127,7 +127,7 @@ final class KeylessSigner implements Signer {
             throws VerificationException {
         List<X509Certificate> pool = new ArrayList<>(intermediates);
         if (chainPem != null && !chainPem.isEmpty()) {
-            pool.addAll(Pems.certificates(chainPem));
+            pool.addAll(Pem.readCertificates(chainPem));
         }
         List<X509Certificate> path = new ArrayList<>();
         path.add(leaf);

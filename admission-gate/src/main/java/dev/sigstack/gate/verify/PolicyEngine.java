@@ -22,7 +22,7 @@ import dev.sigstack.gate.policy.FieldError;
 import dev.sigstack.gate.policy.GateConfig;
 import dev.sigstack.gate.policy.ImageGlob;
 import dev.sigstack.gate.policy.ImageReference;
-import dev.sigstack.gate.policy.Pems;
+import dev.sigstack.core.pem.Pem;
 import dev.sigstack.gate.predicate.PolicyViolation;
 import dev.sigstack.gate.predicate.PredicatePolicy;
 import java.nio.charset.StandardCharsets;
@@ -576,7 +576,7 @@ public final class PolicyEngine {
             }
             List<PublicKey> keys = new ArrayList<>();
             if (a.key().data() != null && !a.key().data().isEmpty()) {
-                keys.add(Pems.publicKey(a.key().data()));
+                keys.add(Pem.readPublicKey(a.key().data()));
             } else if (a.key().secretRef() != null) {
                 String ns = a.key().secretRef().namespace() == null || a.key().secretRef().namespace().isEmpty()
                         ? env.systemNamespace() : a.key().secretRef().namespace();
@@ -585,7 +585,7 @@ public final class PolicyEngine {
                                 + " not found"));
                 for (var e : new TreeMap<>(data).entrySet()) {
                     try {
-                        keys.add(Pems.publicKey(new String(e.getValue(), StandardCharsets.UTF_8)));
+                        keys.add(Pem.readPublicKey(new String(e.getValue(), StandardCharsets.UTF_8)));
                     } catch (IllegalArgumentException ex) {
                         throw new VerificationException("secret " + ns + "/" + a.key().secretRef().name() + " key "
                                 + e.getKey() + " is not a PEM public key");

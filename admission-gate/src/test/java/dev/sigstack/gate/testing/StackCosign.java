@@ -7,7 +7,7 @@ import dev.sigstack.gate.oci.Digests;
 import dev.sigstack.gate.oci.Manifest;
 import dev.sigstack.gate.oci.SignatureLayer;
 import dev.sigstack.gate.oci.TestRegistry;
-import dev.sigstack.gate.policy.Pems;
+import dev.sigstack.core.pem.Pem;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -200,7 +200,7 @@ public final class StackCosign {
         b.put("mediaType", CosignArtifacts.BUNDLE_ARTIFACT_TYPE);
         ObjectNode vm = b.putObject("verificationMaterial");
         vm.putObject("certificate").put("rawBytes", Base64.getEncoder().encodeToString(
-                Pems.certificates(identity.certificatePem()).get(0).getEncoded()));
+                Pem.readCertificates(identity.certificatePem()).get(0).getEncoded()));
         ObjectNode t = vm.putArray("tlogEntries").addObject();
         t.put("logIndex", e.path("logIndex").asText());
         t.putObject("logId").put("keyId", Base64.getEncoder().encodeToString(

@@ -35,6 +35,8 @@ import org.bouncycastle.openssl.jcajce.JceOpenSSLPKCS8DecryptorProviderBuilder;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.pkcs.PKCS8EncryptedPrivateKeyInfo;
 import org.bouncycastle.pkcs.PKCSException;
+import org.bouncycastle.util.io.pem.PemObject;
+import org.bouncycastle.util.io.pem.PemReader;
 
 /**
  * Reading and writing PEM. Readers throw {@link IllegalArgumentException} with a message that says what the text
@@ -70,18 +72,18 @@ public final class Pem {
         return s.toString();
     }
 
-    /** Every {@code CERTIFICATE} block of the text, in order (other blocks are skipped). */
+    /** Every {@code CERTIFICATE} block of the text, in order (blocks of other types are skipped). */
     public static List<X509Certificate> readCertificates(String pem) {
         List<X509Certificate> out = new ArrayList<>();
-        try (PEMParser p = new PEMParser(new StringReader(pem))) {
+        try (PemReader reader = new PemReader(new StringReader(pem))) {
             CertificateFactory cf = CertificateFactory.getInstance("X.509");
-            for (Object o = p.readObject(); o != null; o = p.readObject()) {
-                if (o instanceof X509CertificateHolder h) {
-                    out.add((X509Certificate) cf.generateCertificate(new ByteArrayInputStream(h.getEncoded())));
+            for (PemObject o = reader.readPemObject(); o != null; o = reader.readPemObject()) {
+                if ("CERTIFICATE".equals(o.getType())) {
+                    out.add((X509Certificate) cf.generateCertificate(new ByteArrayInputStream(o.getContent())));
                 }
             }
-        } catch (IOException | CertificateException e) {
-            throw new IllegalArgumentException("not a PEM certificate: " + e.getMessage(), e);
+        } catch (IOException | CertificateException | RuntimeException e) {
+            throw new IllegalArgumentException("not PEM certificates: " + e.getMessage(), e);
         }
         return out;
     }
@@ -96,7 +98,7 @@ public final class Pem {
             if (o instanceof X509CertificateHolder h) {
                 return new JcaPEMKeyConverter().getPublicKey(h.getSubjectPublicKeyInfo());
             }
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
             throw new IllegalArgumentException("not a usable public key: " + e.getMessage(), e);
         }
         throw new IllegalArgumentException("not a PEM public key or certificate");
@@ -161,15 +163,16 @@ public final class Pem {
     }
 
     private static Object first(String pem) {
+        Object o;
         try (PEMParser p = new PEMParser(new StringReader(pem))) {
-            Object o = p.readObject();
-            if (o == null) {
-                throw new IllegalArgumentException("no PEM object");
-            }
-            return o;
-        } catch (IOException e) {
+            o = p.readObject();
+        } catch (IOException | RuntimeException e) {
             throw new IllegalArgumentException("malformed PEM: " + e.getMessage(), e);
         }
+        if (o == null) {
+            throw new IllegalArgumentException("no PEM object");
+        }
+        return o;
     }
 
     private static SubjectPublicKeyInfo publicOf(PrivateKeyInfo info) throws IOException {
