@@ -60,25 +60,42 @@ public final class TlogVerifier {
         return b.build();
     }
 
-    /** Verifies every tlog entry of the bundle; a bundle must have at least one. */
-    public void verify(SigstoreBundle bundle) throws TlogVerificationException {
-        verify(bundle, null);
+    /** {@link #verify(SigstoreBundle, PublicKey)} for a keyless bundle. */
+    public List<TransparencyLogEntry> verify(SigstoreBundle bundle) throws TlogVerificationException {
+        return verify(bundle, null);
     }
 
     /**
-     * Verifies every tlog entry of the bundle; a bundle must have at least one.
+     * Verifies the bundle's tlog entries; a bundle must have at least one from a trusted log. As sigstore-go does, an
+     * entry from a log the trusted root does not name at all is skipped (the trust root cannot verify it); every
+     * entry from a trusted log must verify, and at least one must be present.
      *
      * @param managedKey for a bundle signed with a managed key, the key the entry must name; null to skip
+     * @return the entries that verified (only these may vouch for a signing time)
      */
-    public void verify(SigstoreBundle bundle, PublicKey managedKey) throws TlogVerificationException {
+    public List<TransparencyLogEntry> verify(SigstoreBundle bundle, PublicKey managedKey)
+            throws TlogVerificationException {
         List<TransparencyLogEntry> entries = bundle.bundle().getVerificationMaterial().getTlogEntriesList();
         if (entries.isEmpty()) {
             throw new TlogVerificationException.MissingProof("bundle has no transparency log entry");
         }
+        List<TransparencyLogEntry> verified = new ArrayList<>();
+        List<String> unknown = new ArrayList<>();
         for (TransparencyLogEntry e : entries) {
+            byte[] id = e.getLogId().getKeyId().toByteArray();
+            if (trustedRoot.getTlogsList().stream()
+                    .noneMatch(t -> Arrays.equals(t.getLogId().getKeyId().toByteArray(), id))) {
+                unknown.add(HexFormat.of().formatHex(id));
+                continue;
+            }
             verifyEntry(e, bundle.minorVersion() == 1);
             EntryConsistency.check(e, bundle.bundle(), managedKey);
+            verified.add(e);
         }
+        if (verified.isEmpty()) {
+            throw new TlogVerificationException.UntrustedLog("no trusted log has ID " + String.join(", ", unknown));
+        }
+        return List.copyOf(verified);
     }
 
     /**

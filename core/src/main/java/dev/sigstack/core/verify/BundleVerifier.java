@@ -197,13 +197,14 @@ public final class BundleVerifier {
                 }
             }
         }
+        List<TransparencyLogEntry> verifiedEntries;
         try {
-            tlogVerifier.verify(sb, leaf == null ? signerKey : null);
+            verifiedEntries = tlogVerifier.verify(sb, leaf == null ? signerKey : null);
         } catch (TlogVerificationException e) {
             throw new BundleVerificationException.TransparencyLogFailure(e);
         }
         List<SigningTime> times = new ArrayList<>();
-        for (TransparencyLogEntry e : vm.getTlogEntriesList()) {
+        for (TransparencyLogEntry e : verifiedEntries) { // an entry from an unknown log vouches for nothing
             if (e.getIntegratedTime() > 0 && e.hasInclusionPromise()
                     && !e.getInclusionPromise().getSignedEntryTimestamp().isEmpty()) {
                 times.add(new SigningTime(SigningTime.Source.TRANSPARENCY_LOG, logUrl(e),

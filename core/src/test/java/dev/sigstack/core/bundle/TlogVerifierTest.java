@@ -1,6 +1,7 @@
 package dev.sigstack.core.bundle;
 
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -12,6 +13,7 @@ import dev.sigstore.proto.rekor.v1.TransparencyLogEntry;
 import dev.sigstore.proto.trustroot.v1.TrustedRoot;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 
@@ -87,6 +89,32 @@ final class TlogVerifierTest {
             t.getLogIdBuilder().setKeyId(ByteString.copyFrom(new byte[32]));
             return t;
         }), production());
+    }
+
+    /** The bundle with a second entry: a copy of its entry, changed. */
+    private static SigstoreBundle withExtraEntry(SigstoreBundle b, UnaryOperator<TransparencyLogEntry.Builder> change) {
+        Bundle.Builder bb = b.bundle().toBuilder();
+        TransparencyLogEntry.Builder copy = bb.getVerificationMaterialBuilder().getTlogEntriesBuilder(0).clone();
+        bb.getVerificationMaterialBuilder().addTlogEntries(change.apply(copy));
+        return new SigstoreBundle(bb.build(), b.minorVersion(), b.raw());
+    }
+
+    @Test
+    void verify_extraEntryFromAnUnknownLog_isSkippedAndVouchesForNothing() throws Exception {
+        // as sigstore-go: an entry the trust root cannot verify is skipped, even with a made-up time
+        SigstoreBundle b = withExtraEntry(happy(), t -> {
+            t.getLogIdBuilder().setKeyId(ByteString.copyFrom(new byte[32]));
+            return t.setIntegratedTime(4_000_000_000L);
+        });
+        List<TransparencyLogEntry> verified = new TlogVerifier(production()).verify(b);
+        assertEquals(1, verified.size());
+        assertEquals(happy().bundle().getVerificationMaterial().getTlogEntries(0), verified.get(0));
+    }
+
+    @Test
+    void verify_extraEntryFromATrustedLogThatFails_stillFails() throws Exception {
+        fails(TlogVerificationException.InvalidSignedEntryTimestamp.class,
+                withExtraEntry(happy(), t -> t.setIntegratedTime(t.getIntegratedTime() + 1)), production());
     }
 
     @Test
