@@ -210,8 +210,16 @@ final class StandaloneGate implements AutoCloseable {
                             l.warnings().forEach(w -> LOG.log(System.Logger.Level.WARNING, f + ": " + w));
                             next.add(CompiledPolicy.compile(l.policy()));
                         }
-                    } catch (PolicyException e) {
-                        throw new PolicyException(f + ": " + e.getMessage(), e);
+                    } catch (PolicyException | IllegalArgumentException | IOException e) {
+                        if (stamp.isEmpty()) {
+                            throw new PolicyException(f + ": " + e.getMessage(), e); // at start: refuse to start
+                        }
+                        // as policy-controller's webhook refuses an invalid ClusterImagePolicy: the policies in
+                        // force stay as they were until the folder holds valid ones again
+                        LOG.log(System.Logger.Level.ERROR, "admission gate: " + f + " refused, the previous "
+                                + compiled.size() + " policies stay in force: " + e.getMessage());
+                        stamp = s.toString();
+                        return compiled;
                     }
                 }
                 if (!stamp.isEmpty()) {

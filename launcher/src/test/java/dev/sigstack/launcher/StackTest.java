@@ -46,10 +46,25 @@ final class StackTest {
             GateClient.Decision d = gate.pod("default", "web", "127.0.0.1:1/app@sha256:" + "ab".repeat(32));
             assertFalse(d.allowed(), d.message());
             assertTrue(d.message().contains("failed policy: sigstack-keyless"), d.message());
+            // a broken policy file is refused and the policies in force stay (the image is still checked and
+            // refused by sigstack-keyless, not admitted for want of a policy)
+            java.nio.file.Files.writeString(stack.gate().policyDir().resolve("broken.yaml"),
+                    "apiVersion: policy.sigstore.dev/v1beta1\nkind: ClusterImagePolicy\nmetadata: {name: b}\n"
+                            + "spec: {images: [{glob: 'a['}]}\n");
+            Thread.sleep(1_100);
+            GateClient.Decision after = gate.pod("default", "web", "127.0.0.1:1/app@sha256:" + "ab".repeat(32));
+            assertFalse(after.allowed(), after.message());
+            assertTrue(after.message().contains("failed policy: sigstack-keyless"), after.message());
             String trustRoot = java.nio.file.Files.readString(Path.of(json.at("/services/gate/trustRoot").asText()));
             assertTrue(trustRoot.contains("kind: TrustRoot") && trustRoot.contains("mirrorFS: "), trustRoot);
             assertTrue(stack.banner().contains(stack.tlogUrl()));
         }
+        // with a broken policy file the stack does not start, and says which file
+        var refused = org.junit.jupiter.api.Assertions.assertThrows(dev.sigstack.gate.policy.PolicyException.class,
+                () -> Stack.start(new Stack.Settings(dataDir, "127.0.0.1", 0, null)).close());
+        assertTrue(refused.getMessage().contains("broken.yaml") && refused.getMessage().contains("glob"),
+                refused.getMessage());
+        java.nio.file.Files.delete(dataDir.resolve("gate/policies/broken.yaml"));
         try (Stack again = Stack.start(new Stack.Settings(dataDir, "127.0.0.1", 0, null))) {
             JsonNode json = new ObjectMapper().readTree(dataDir.resolve("stack.json").toFile());
             assertTrue(json.at("/services/tuf/root").asText().endsWith("1.root.json"));
