@@ -62,18 +62,26 @@ public final class AdmissionHandler {
         }
     }
 
+    private record Parsed(JsonNode review, Request request) {
+    }
+
+    /** The review and its request; malformed input counts as an error decision and is refused (400). */
+    private Parsed parse(byte[] body, String path, long start) {
+        try {
+            JsonNode review = JSON.readTree(body);
+            return new Parsed(review, Request.parse(review));
+        } catch (IOException | RuntimeException e) {
+            metrics.decision(path, "error", System.nanoTime() - start);
+            throw new IllegalArgumentException("malformed AdmissionReview: " + e.getMessage(), e);
+        }
+    }
+
     /** The validating path. */
     public byte[] validate(byte[] body) {
         long start = System.nanoTime();
-        JsonNode review;
-        Request req;
-        try {
-            review = JSON.readTree(body);
-            req = Request.parse(review);
-        } catch (IOException | RuntimeException e) {
-            metrics.decision("validate", "error", System.nanoTime() - start);
-            throw new IllegalArgumentException("malformed AdmissionReview: " + e.getMessage(), e);
-        }
+        Parsed parsed = parse(body, "validate", start);
+        JsonNode review = parsed.review();
+        Request req = parsed.request();
         try {
             Decision d = decide(req);
             metrics.decision("validate", d.result(), System.nanoTime() - start);
@@ -94,15 +102,9 @@ public final class AdmissionHandler {
     /** The mutating path: pins tags to digests per the mutation setting. */
     public byte[] mutate(byte[] body) {
         long start = System.nanoTime();
-        JsonNode review;
-        Request req;
-        try {
-            review = JSON.readTree(body);
-            req = Request.parse(review);
-        } catch (IOException | RuntimeException e) {
-            metrics.decision("mutate", "error", System.nanoTime() - start);
-            throw new IllegalArgumentException("malformed AdmissionReview: " + e.getMessage(), e);
-        }
+        Parsed parsed = parse(body, "mutate", start);
+        JsonNode review = parsed.review();
+        Request req = parsed.request();
         try {
             List<String> path = Workloads.podSpecPath(req.kind());
             if (!mutates(req.kind()) || path == null || !inScope(req) || !(req.operation().equals("CREATE")
