@@ -95,10 +95,16 @@ class SigstoreJsInteropTest {
     }
 
     private static int run(List<String> cmd, Path cwd, int timeoutSeconds) {
+        Path output = null;
         try {
-            return run(cmd, cwd, timeoutSeconds, Files.createTempFile("cmd", ".out"));
+            output = Files.createTempFile("cmd", ".out");
+            return run(cmd, cwd, timeoutSeconds, output);
         } catch (java.io.IOException e) {
             return -1;
+        } finally {
+            if (output != null) {
+                output.toFile().delete();
+            }
         }
     }
 

@@ -65,17 +65,22 @@ final class SigstoreJsBundlesTest {
         Path out = Files.createTempFile("js-out", ".txt");
         Path err = Files.createTempFile("js-err", ".txt");
         pb.redirectOutput(out.toFile()).redirectError(err.toFile());
-        Process p;
         try {
-            p = pb.start();
-        } catch (java.io.IOException e) {
-            return new Result(127, "", e.getMessage());
+            Process p;
+            try {
+                p = pb.start();
+            } catch (java.io.IOException e) {
+                return new Result(127, "", e.getMessage());
+            }
+            if (!p.waitFor(2, TimeUnit.MINUTES)) {
+                p.destroyForcibly();
+                throw new AssertionError("node timed out");
+            }
+            return new Result(p.exitValue(), Files.readString(out), Files.readString(err));
+        } finally {
+            Files.deleteIfExists(out);
+            Files.deleteIfExists(err);
         }
-        if (!p.waitFor(2, TimeUnit.MINUTES)) {
-            p.destroyForcibly();
-            throw new AssertionError("node timed out");
-        }
-        return new Result(p.exitValue(), Files.readString(out), Files.readString(err));
     }
 
     private static Path jsSign(String mode, Path file, Path bundle) throws Exception {

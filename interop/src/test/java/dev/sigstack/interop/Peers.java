@@ -32,6 +32,33 @@ import org.junit.jupiter.api.Assumptions;
 final class Peers {
   private Peers() {}
 
+  /** The peers' TUF caches, one fresh folder per verification, all under one folder removed when the JVM exits. */
+  private static final Path CACHES = caches();
+
+  private static Path caches() {
+    try {
+      Path dir = Files.createTempDirectory("sigstack-interop-tuf");
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(dir)));
+      return dir;
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  private static Path tufCache(String client) throws IOException {
+    return Files.createTempDirectory(CACHES, client);
+  }
+
+  private static void deleteTree(Path dir) {
+    try (var paths = Files.walk(dir)) {
+      for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    } catch (IOException e) {
+      System.err.println("could not remove " + dir + ": " + e);
+    }
+  }
+
   /** Where a verifier gets its trust: a TUF mirror and its initial root.json. */
   record Tuf(String mirror, Path root) {}
 
@@ -93,7 +120,7 @@ final class Peers {
       args.add(artifact.toString());
     }
     return node(Map.of("SIGSTACK_TUF_URL", tuf.mirror(), "SIGSTACK_TUF_ROOT", tuf.root().toString(),
-        "SIGSTACK_TUF_CACHE", Files.createTempDirectory("sigstore-js-tuf").toString(),
+        "SIGSTACK_TUF_CACHE", tufCache("sigstore-js").toString(),
         "SIGSTACK_IDENTITY", id.san(), "SIGSTACK_ISSUER", id.issuer()), args);
   }
 
@@ -114,7 +141,7 @@ final class Peers {
       throws IOException, InterruptedException {
     List<String> args = new ArrayList<>(List.of(sigstoreCli(), "verify", bundle.toString(),
         "--tuf-mirror-url", tuf.mirror(), "--tuf-root-path", tuf.root().toString(),
-        "--tuf-cache-path", Files.createTempDirectory("sigstore-cli-tuf").toString(),
+        "--tuf-cache-path", tufCache("sigstore-cli").toString(),
         "--certificate-issuer", id.issuer(),
         id.san().contains(":") ? "--certificate-identity-uri" : "--certificate-identity-email", id.san()));
     if (artifact != null) {
@@ -126,7 +153,7 @@ final class Peers {
   private static SigstoreTufClient.Builder tufClient(Tuf tuf) throws IOException {
     return SigstoreTufClient.builder()
         .tufMirror(URI.create(tuf.mirror() + "/"), RootProvider.fromFile(tuf.root()))
-        .tufCacheLocation(Files.createTempDirectory("sigstore-java-tuf"));
+        .tufCacheLocation(tufCache("sigstore-java"));
   }
 
   /** sigstore-java {@code KeylessSigner}: signing config and trusted root from the TUF repository. */

@@ -121,11 +121,13 @@ final class TlogLoadBenchmark {
                 httpRow(onPg ? "PostgreSQL" : "H2", url, tmp.resolve(row),
                         row.endsWith("-raw") ? "/test/append" : "/api/v1/log/entries", bound);
             }
+            deleteTree(tmp);
             line("");
         }
         if (parts.proofs()) {
-            proofs(pg != null ? freshSchema(pg) : "jdbc:h2:file:" + Files.createTempDirectory("tlog-fill") + "/tlog",
-                    pg != null ? "PostgreSQL" : "H2");
+            Path fill = Files.createTempDirectory("tlog-fill");
+            proofs(pg != null ? freshSchema(pg) : "jdbc:h2:file:" + fill + "/tlog", pg != null ? "PostgreSQL" : "H2");
+            deleteTree(fill);
         }
         String out = System.getProperty("bench.out");
         if (out != null) {
@@ -500,5 +502,14 @@ final class TlogLoadBenchmark {
             s.execute("CREATE SCHEMA " + schema);
         }
         return pg + "&currentSchema=" + schema;
+    }
+
+    /** The benchmark's H2 files and server data folders are removed when it ends. */
+    private static void deleteTree(Path dir) throws IOException {
+        try (var paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
     }
 }

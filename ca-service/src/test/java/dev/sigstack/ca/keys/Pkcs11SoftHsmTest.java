@@ -22,6 +22,7 @@ import java.util.regex.Pattern;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import dev.sigstack.ca.identity.Principal;
 import dev.sigstack.ca.issuance.CaSigner;
@@ -62,8 +63,7 @@ class Pkcs11SoftHsmTest {
     }
 
     @Test
-    void load_storedCaKey_issuesCertificateVerifiedWithSct() throws Exception {
-        Path dir = Files.createTempDirectory("ca-p11");
+    void load_storedCaKey_issuesCertificateVerifiedWithSct(@TempDir Path dir) throws Exception {
         CaSigner soft = CaKeys.create(dir, "pw".toCharArray(), "hsm-test");
         Pkcs11Keys.store(providerConfig, PIN, "fulcio", soft.key(), soft.chain());
 
