@@ -97,7 +97,10 @@ final class TlogServerTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"/tile/0/003", "/tile/0/002.p/89", "/tile/1/000.p/3", "/tile/entries/005", "/tile/0/0002",
-        "/tile/0/x000/002", "/tile/0/002.p/0", "/tile/abc", "/tile/0/002.p/256"})
+        "/tile/0/x000/002", "/tile/0/002.p/0", "/tile/abc", "/tile/0/002.p/256",
+        "/tile/0/x999/x999/x999/x999/x999/x999/999", "/tile/entries/x018/x446/x744/x073/x709/x551/615",
+        "/tile/1/x009/x223/x372/x036/x854/x775/807", "/tile/entries/x072/x057/x594/x037/x927/936",
+        "/tile/0/x072/x057/x594/x037/x927/936"})
     void tile_beyondTreeOrMalformed_is404(String path) throws Exception {
         assertEquals(404, get(path).statusCode(), path);
     }

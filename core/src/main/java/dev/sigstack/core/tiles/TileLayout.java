@@ -106,7 +106,11 @@ public final class TileLayout {
             if (groups.length > 7) {
                 return Optional.empty();
             }
-            index = index * 1000 + Integer.parseInt(last ? g : g.substring(1));
+            try {
+                index = Math.addExact(Math.multiplyExact(index, 1000L), Integer.parseInt(last ? g : g.substring(1)));
+            } catch (ArithmeticException e) {
+                return Optional.empty(); // beyond any tree: no long holds it
+            }
         }
         if (groups.length > 1 && groups[0].equals("x000")) {
             return Optional.empty(); // not canonical: leading zero group
@@ -125,11 +129,11 @@ public final class TileLayout {
      */
     public static int widthAt(long size, int level, long index) {
         long nodes = nodesAtTileLevel(size, level);
-        long first = index * WIDTH;
-        if (nodes <= first) {
+        // compared by division: index * WIDTH overflows for indexes a request can name (2^56 wraps to 0)
+        if (index < 0 || nodes == 0 || index > (nodes - 1) / WIDTH) {
             return 0;
         }
-        return (int) Math.min(WIDTH, nodes - first);
+        return (int) Math.min(WIDTH, nodes - index * WIDTH);
     }
 
     /** The width of entry bundle {@code index} in a tree of {@code size}, or 0 when it has no entry yet. */

@@ -27,13 +27,16 @@ final class TileLayoutTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"", "0", "0/", "0/1", "0/0001", "0/x000/001", "00/001", "-1/001", "0/001.p/0",
-        "0/001.p/256", "0/001.p/010", "0/../001", "entries/x1/001", "99/001", "0/001.p/", "a/001"})
+        "0/001.p/256", "0/001.p/010", "0/../001", "entries/x1/001", "99/001", "0/001.p/", "a/001",
+        "0/x999/x999/x999/x999/x999/x999/999", "entries/x018/x446/x744/x073/x709/x551/615"})
     void parse_malformedOrNonCanonical_isEmpty(String rest) {
         assertTrue(TileLayout.parse(rest).isEmpty(), rest);
     }
 
     @ParameterizedTest
-    @CsvSource({"0,0,0,0", "300,0,0,256", "300,0,1,44", "300,1,0,1", "65536,1,0,256", "65536,2,0,1"})
+    @CsvSource({"0,0,0,0", "300,0,0,256", "300,0,1,44", "300,1,0,1", "65536,1,0,256", "65536,2,0,1",
+        "600,0,72057594037927936,0", "600,0,-1,0", "9223372036854775807,0,36028797018963967,255",
+        "9223372036854775807,1,140737488355327,255"})
     void widthAt_treeSizes(long size, int level, long index, int width) {
         assertEquals(width, TileLayout.widthAt(size, level, index));
     }
