@@ -15,6 +15,7 @@ import dev.sigstack.tlog.PushbackException;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.HeaderValues;
 import io.helidon.http.Status;
+import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
@@ -45,6 +46,7 @@ import java.util.regex.Pattern;
  */
 public final class RekorV1Service implements HttpService {
     static final int MAX_SEARCH_QUERIES = 10;
+    private static final io.helidon.http.HeaderName X_ACCEL_EXPIRES = HeaderNames.create("X-Accel-Expires");
     private static final Pattern HASH_QUERY =
             Pattern.compile("^(sha512:)?[0-9a-fA-F]{128}$|^(sha256:)?[0-9a-fA-F]{64}$|^(sha1:)?[0-9a-fA-F]{40}$");
 
@@ -76,13 +78,27 @@ public final class RekorV1Service implements HttpService {
     @Override
     public void routing(HttpRules rules) {
         rules.post("/api/v1/log/entries", ApiError.guard(this::create))
-                .get("/api/v1/log/entries", ApiError.guard(this::byIndex))
+                .get("/api/v1/log/entries", noCache(ApiError.guard(this::byIndex)))
                 .post("/api/v1/log/entries/retrieve", ApiError.guard(this::retrieve))
-                .get("/api/v1/log/entries/{uuid}", ApiError.guard(this::byUuid))
+                .get("/api/v1/log/entries/{uuid}", noCache(ApiError.guard(this::byUuid)))
                 .post("/api/v1/index/retrieve", ApiError.guard(this::searchIndex))
-                .get("/api/v1/log", ApiError.guard(this::logInfo))
-                .get("/api/v1/log/proof", ApiError.guard(this::consistencyProof))
-                .get("/api/v1/log/publicKey", ApiError.guard(this::publicKey));
+                .get("/api/v1/log", noCache(ApiError.guard(this::logInfo)))
+                .get("/api/v1/log/proof", noCache(ApiError.guard(this::consistencyProof)))
+                .get("/api/v1/log/publicKey", noCache(ApiError.guard(this::publicKey)));
+    }
+
+    /**
+     * Rekor wraps its GET routes in chi's {@code middleware.NoCache} (configure_rekor_server.go): a caching proxy in
+     * front of the log must not answer with a stale tree head, proof or not-found. Values as chi v5.3.1 sets them.
+     */
+    private static Handler noCache(Handler h) {
+        return (req, res) -> {
+            res.header(HeaderNames.CACHE_CONTROL, "no-cache, no-store, no-transform, must-revalidate, private, max-age=0");
+            res.header(HeaderNames.EXPIRES, "Thu, 01 Jan 1970 00:00:00 GMT");
+            res.header(HeaderNames.PRAGMA, "no-cache");
+            res.header(X_ACCEL_EXPIRES, "0");
+            h.handle(req, res);
+        };
     }
 
     private void create(ServerRequest req, ServerResponse res) throws Exception {

@@ -433,6 +433,30 @@ final class RekorV1ServiceTest {
     }
 
     @Test
+    void reads_ofLogStateEntriesAndProofs_forbidCaching() {
+        Answer created = post("/api/v1/log/entries", freshEntry());
+        long index = only(created.json()).getValue().path("logIndex").asLong();
+        String[][] reads = {
+            {"/api/v1/log"}, {"/api/v1/log/publicKey"}, {"/api/v1/log/proof", "lastSize", "1"},
+            {"/api/v1/log/entries", "logIndex", Long.toString(index)}, {"/api/v1/log/entries", "logIndex", "999999"},
+            {"/api/v1/log/entries/" + created.etag()}, {"/api/v1/log/entries/" + "ab".repeat(32)}};
+        for (String[] read : reads) {
+            var req = client.get(read[0]);
+            for (int i = 1; i < read.length; i += 2) {
+                req.queryParam(read[i], read[i + 1]);
+            }
+            try (var res = req.request()) {
+                // rekor's configure_rekor_server.go wraps these GET routes in chi v5.3.1's middleware.NoCache
+                assertEquals("no-cache, no-store, no-transform, must-revalidate, private, max-age=0", res.headers().first(HeaderNames.CACHE_CONTROL).orElse(null),
+                        read[0] + " -> " + res.status());
+                assertEquals("no-cache", res.headers().first(HeaderNames.PRAGMA).orElse(null), read[0]);
+                assertEquals("Thu, 01 Jan 1970 00:00:00 GMT", res.headers().first(HeaderNames.EXPIRES).orElse(null), read[0]);
+                assertEquals("0", res.headers().first(HeaderNames.create("X-Accel-Expires")).orElse(null), read[0]);
+            }
+        }
+    }
+
+    @Test
     void publicKey_isLogKeyPem() throws Exception {
         Answer a = get("/api/v1/log/publicKey");
         assertEquals(200, a.status());
