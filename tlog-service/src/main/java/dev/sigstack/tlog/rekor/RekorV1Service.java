@@ -284,8 +284,13 @@ public final class RekorV1Service implements HttpService {
         if (first > last) {
             throw ApiError.badRequest("firstSize(" + first + ") must be less than lastSize(" + last + ")");
         }
-        if (req.query().contains("treeID") && !req.query().get("treeID").equals(Long.toString(treeId))) {
-            throw ApiError.badRequest("invalid tree ID specified: " + req.query().get("treeID"));
+        Optional<String> tree = treeIdQuery(req);
+        if (tree.isPresent()) {
+            long id = parseTreeId(tree.get()).orElseThrow(
+                    () -> ApiError.badRequest("invalid tree ID specified: " + tree.get()));
+            if (id != treeId) {
+                throw ApiError.badRequest("no log range found for tree ID " + id); // sharding.GetLogRangeByTreeID
+            }
         }
         LogEngine.PublishedCheckpoint cp = engine.checkpoint();
         if (last > cp.size()) {
@@ -304,7 +309,12 @@ public final class RekorV1Service implements HttpService {
         sendJson(res, o);
     }
 
-    private void publicKey(ServerRequest req, ServerResponse res) {
+    private void publicKey(ServerRequest req, ServerResponse res) throws ApiError {
+        Optional<String> tree = treeIdQuery(req);
+        // pkg/api/public_key.go: an unparsable or unknown tree is 400 with an empty message, i.e. StatusText
+        if (tree.isPresent() && parseTreeId(tree.get()).filter(id -> id == treeId).isEmpty()) {
+            throw ApiError.badRequest("Bad Request");
+        }
         res.header(HeaderNames.CONTENT_TYPE, "application/x-pem-file");
         res.send(PublicKeyMaterial.pem("PUBLIC KEY", logKey.getPublic().getEncoded()).getBytes(StandardCharsets.US_ASCII));
     }
@@ -402,6 +412,30 @@ public final class RekorV1Service implements HttpService {
             return Long.parseLong(req.query().get(name));
         } catch (NumberFormatException e) {
             throw ApiError.unprocessable(name + " in query must be of type int64: \"" + req.query().get(name) + "\"");
+        }
+    }
+
+    /**
+     * The optional {@code treeID} query parameter; empty counts as absent (go-swagger skips validating empty values)
+     * and anything but digits is go-swagger's 422 for the {@code '^[0-9]+$'} pattern in openapi.yaml.
+     */
+    private static Optional<String> treeIdQuery(ServerRequest req) throws ApiError {
+        String tree = req.query().first("treeID").orElse("");
+        if (tree.isEmpty()) {
+            return Optional.empty();
+        }
+        if (!tree.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            throw ApiError.unprocessable("treeID in query should match '^[0-9]+$'");
+        }
+        return Optional.of(tree);
+    }
+
+    /** Go's {@code strconv.ParseInt(s, 10, 64)} over digits: empty when it overflows. */
+    private static Optional<Long> parseTreeId(String digits) {
+        try {
+            return Optional.of(Long.parseLong(digits));
+        } catch (NumberFormatException e) {
+            return Optional.empty();
         }
     }
 

@@ -457,6 +457,40 @@ final class RekorV1ServiceTest {
     }
 
     @Test
+    void publicKey_treeIdOfThisLogOrNone_answersKeyOtherwiseRefusedAsRekorDoes() throws Exception {
+        for (String tree : new String[] {Long.toString(TREE_ID), "00" + TREE_ID, ""}) {
+            Answer a = get("/api/v1/log/publicKey", "treeID", tree);
+            assertEquals(200, a.status(), tree + " -> " + a.text());
+            assertEquals(LOG_KEY.getPublic(), PublicKeyMaterial.parsePem(a.text().getBytes(StandardCharsets.US_ASCII)).publicKey());
+        }
+        // pkg/api/public_key.go: a tree this log does not have is 400 with http.StatusText
+        Answer other = get("/api/v1/log/publicKey", "treeID", Long.toString(TREE_ID + 1));
+        assertEquals(400, other.status(), other.text());
+        assertEquals("Bad Request", other.json().path("message").asText());
+        assertEquals(400, get("/api/v1/log/publicKey", "treeID", "99999999999999999999").status());
+        // openapi.yaml: treeID pattern '^[0-9]+$', enforced by go-swagger with 422
+        Answer notNumber = get("/api/v1/log/publicKey", "treeID", "-1");
+        assertEquals(422, notNumber.status(), notNumber.text());
+        assertEquals("treeID in query should match '^[0-9]+$'", notNumber.json().path("message").asText());
+    }
+
+    @Test
+    void proof_treeId_ofThisLogAccepted_otherRefusedAsRekorDoes() {
+        post("/api/v1/log/entries", freshEntry());
+        assertEquals(200, get("/api/v1/log/proof", "lastSize", "1", "treeID", "0" + TREE_ID).status());
+        // pkg/api/tlog.go: GetLogRangeByTreeID's error, 400
+        Answer other = get("/api/v1/log/proof", "lastSize", "1", "treeID", Long.toString(TREE_ID + 1));
+        assertEquals(400, other.status(), other.text());
+        assertEquals("no log range found for tree ID " + (TREE_ID + 1), other.json().path("message").asText());
+        Answer overflow = get("/api/v1/log/proof", "lastSize", "1", "treeID", "99999999999999999999");
+        assertEquals(400, overflow.status(), overflow.text());
+        assertEquals("invalid tree ID specified: 99999999999999999999", overflow.json().path("message").asText());
+        Answer notNumber = get("/api/v1/log/proof", "lastSize", "1", "treeID", "abc");
+        assertEquals(422, notNumber.status(), notNumber.text());
+        assertEquals("treeID in query should match '^[0-9]+$'", notNumber.json().path("message").asText());
+    }
+
+    @Test
     void publicKey_isLogKeyPem() throws Exception {
         Answer a = get("/api/v1/log/publicKey");
         assertEquals(200, a.status());
