@@ -47,6 +47,7 @@ import java.util.regex.Pattern;
 public final class RekorV1Service implements HttpService {
     static final int MAX_SEARCH_QUERIES = 10;
     private static final io.helidon.http.HeaderName X_ACCEL_EXPIRES = HeaderNames.create("X-Accel-Expires");
+    private static final Pattern ENTRY_UUID = Pattern.compile("^([0-9a-fA-F]{64}|[0-9a-fA-F]{80})$");
     private static final Pattern HASH_QUERY =
             Pattern.compile("^(sha512:)?[0-9a-fA-F]{128}$|^(sha256:)?[0-9a-fA-F]{64}$|^(sha1:)?[0-9a-fA-F]{40}$");
 
@@ -160,9 +161,26 @@ public final class RekorV1Service implements HttpService {
 
     private void retrieve(ServerRequest req, ServerResponse res) throws Exception {
         JsonNode query = readJson(req);
-        JsonNode uuids = query.path("entryUUIDs");
-        JsonNode indexes = query.path("logIndexes");
-        JsonNode entries = query.path("entries");
+        JsonNode uuids = searchArray(query, "entryUUIDs");
+        JsonNode indexes = searchArray(query, "logIndexes");
+        JsonNode entries = searchArray(query, "entries");
+        // models.SearchLogQuery: decoding failures are go-swagger's 400, its Validate (openapi.yaml) 422
+        for (int i = 0; i < uuids.size(); i++) {
+            if (!uuids.get(i).isTextual()) {
+                throw searchParseError("entryUUIDs." + i + " is not a string");
+            }
+            if (!ENTRY_UUID.matcher(uuids.get(i).asText()).matches()) {
+                throw ApiError.unprocessable("entryUUIDs." + i + " in body should match '" + ENTRY_UUID.pattern() + "'");
+            }
+        }
+        for (int i = 0; i < indexes.size(); i++) {
+            if (!indexes.get(i).isIntegralNumber() || !indexes.get(i).canConvertToLong()) {
+                throw searchParseError("logIndexes." + i + " is not an int64");
+            }
+            if (indexes.get(i).asLong() < 0) {
+                throw ApiError.unprocessable("logIndexes." + i + " in body should be greater than or equal to 0");
+            }
+        }
         int total = uuids.size() + indexes.size() + entries.size();
         if (total > MAX_SEARCH_QUERIES) {
             throw ApiError.unprocessable("more than max allowed " + MAX_SEARCH_QUERIES + " entries in request");
@@ -187,12 +205,28 @@ public final class RekorV1Service implements HttpService {
             entryByUuid(new EntryUuid(Optional.empty(), c.leafHash())).ifPresent(out::add);
         }
         for (JsonNode i : indexes) {
-            if (!i.canConvertToLong() || i.asLong() < 0) {
-                throw ApiError.unprocessable("logIndexes in body should be greater than or equal to 0");
-            }
             entryAt(i.asLong()).ifPresent(out::add);
         }
         sendJson(res, out);
+    }
+
+    /** An optional array of a search query, at most {@link #MAX_SEARCH_QUERIES} long (openapi.yaml maxItems). */
+    private static JsonNode searchArray(JsonNode query, String name) throws ApiError {
+        JsonNode n = query.path(name);
+        if (n.isMissingNode() || n.isNull()) {
+            return ApiError.JSON.createArrayNode();
+        }
+        if (!n.isArray()) {
+            throw searchParseError(name + " is not an array");
+        }
+        if (n.size() > MAX_SEARCH_QUERIES) {
+            throw ApiError.unprocessable(name + " in body should have at most " + MAX_SEARCH_QUERIES + " items");
+        }
+        return n;
+    }
+
+    private static ApiError searchParseError(String reason) {
+        return ApiError.badRequest("parsing entry body from \"\" failed, because " + reason);
     }
 
     private void searchIndex(ServerRequest req, ServerResponse res) throws Exception {

@@ -363,12 +363,46 @@ final class RekorV1ServiceTest {
     void retrieve_moreThanTen_answers422() {
         ObjectNode q = JSON.createObjectNode();
         var arr = q.putArray("logIndexes");
-        for (int i = 0; i < 11; i++) {
+        var uuids = q.putArray("entryUUIDs");
+        for (int i = 0; i < 6; i++) {
             arr.add(i);
+            uuids.add(String.format("%064x", i));
         }
         Answer a = post("/api/v1/log/entries/retrieve", q.toString());
         assertEquals(422, a.status());
         assertEquals("more than max allowed 10 entries in request", a.json().path("message").asText());
+        // eleven in one array: openapi.yaml maxItems, checked by go-swagger before the handler's total
+        for (int i = 6; i < 11; i++) {
+            arr.add(i);
+        }
+        q.remove("entryUUIDs");
+        Answer one = post("/api/v1/log/entries/retrieve", q.toString());
+        assertEquals(422, one.status());
+        assertEquals("logIndexes in body should have at most 10 items", one.json().path("message").asText());
+    }
+
+    @Test
+    void retrieve_malformedQuery_isRefusedAsRekorDoes() {
+        // go-swagger: a body that does not decode into models.SearchLogQuery is 400 (ParseError); the model's
+        // Validate (openapi.yaml items pattern / minimum) is 422 with the item's index in the field name
+        String[][] cases = {
+            {"{\"entryUUIDs\":\"" + "ab".repeat(32) + "\"}", "400", null},
+            {"{\"entryUUIDs\":[7]}", "400", null},
+            {"{\"logIndexes\":[\"5\"]}", "400", null},
+            {"{\"logIndexes\":[1.5]}", "400", null},
+            {"{\"logIndexes\":[99999999999999999999]}", "400", null},
+            {"{\"entries\":{}}", "400", null},
+            {"{\"entryUUIDs\":[\"" + "ab".repeat(32) + "\",\"xyz\"]}", "422",
+                "entryUUIDs.1 in body should match '^([0-9a-fA-F]{64}|[0-9a-fA-F]{80})$'"},
+            {"{\"logIndexes\":[0,-1]}", "422", "logIndexes.1 in body should be greater than or equal to 0"}};
+        for (String[] c : cases) {
+            Answer a = post("/api/v1/log/entries/retrieve", c[0]);
+            assertEquals(Integer.parseInt(c[1]), a.status(), c[0] + " -> " + a.text());
+            assertEquals(Integer.parseInt(c[1]), a.json().path("code").asInt(), c[0]);
+            if (c[2] != null) {
+                assertEquals(c[2], a.json().path("message").asText(), c[0]);
+            }
+        }
     }
 
     @Test
