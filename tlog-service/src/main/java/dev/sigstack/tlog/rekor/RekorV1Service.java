@@ -47,6 +47,8 @@ import java.util.regex.Pattern;
 public final class RekorV1Service implements HttpService {
     static final int MAX_SEARCH_QUERIES = 10;
     private static final io.helidon.http.HeaderName X_ACCEL_EXPIRES = HeaderNames.create("X-Accel-Expires");
+    private static final Set<String> PKI_FORMATS = Set.of("pgp", "x509", "minisign", "ssh", "tuf");
+    private static final int MAX_SUBJECT_CHARS = 512;
     private static final Pattern ENTRY_UUID = Pattern.compile("^([0-9a-fA-F]{64}|[0-9a-fA-F]{80})$");
     private static final Pattern HASH_QUERY =
             Pattern.compile("^(sha512:)?[0-9a-fA-F]{128}$|^(sha256:)?[0-9a-fA-F]{64}$|^(sha1:)?[0-9a-fA-F]{40}$");
@@ -249,6 +251,14 @@ public final class RekorV1Service implements HttpService {
         JsonNode publicKey = query.path("publicKey");
         if (!publicKey.isMissingNode() && !publicKey.isNull()) {
             String format = publicKey.path("format").asText("");
+            // models.SearchIndex Validate (openapi.yaml): required and an enum, go-swagger's 422
+            if (publicKey.path("format").isMissingNode() || publicKey.path("format").isNull()) {
+                throw ApiError.unprocessable("publicKey.format in body is required");
+            }
+            if (!PKI_FORMATS.contains(format)) {
+                throw ApiError.unprocessable("publicKey.format in body should be one of [pgp x509 minisign ssh tuf]");
+            }
+            // the log only indexes x509 keys (hashedrekord, dsse, intoto); Rekor's other formats are refused
             if (!format.equals("x509")) {
                 throw ApiError.badRequest("the PKI format requested is not supported by this server");
             }
@@ -265,6 +275,9 @@ public final class RekorV1Service implements HttpService {
             keys.add(email.toLowerCase(Locale.ROOT));
         }
         String subject = query.path("subject").asText("");
+        if (subject.codePointCount(0, subject.length()) > MAX_SUBJECT_CHARS) {
+            throw ApiError.unprocessable("subject in body should be at most " + MAX_SUBJECT_CHARS + " chars long");
+        }
         if (!subject.isEmpty()) {
             keys.add(subject.toLowerCase(Locale.ROOT));
         }

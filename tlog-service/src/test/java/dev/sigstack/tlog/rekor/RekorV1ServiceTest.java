@@ -440,6 +440,22 @@ final class RekorV1ServiceTest {
     }
 
     @Test
+    void searchIndex_outsideOpenapiSchema_answers422() {
+        // models.SearchIndex Validate: publicKey.format required and an enum, subject at most 512 characters
+        String[][] cases = {
+            {"{\"publicKey\":{\"content\":\"eA==\"}}", "publicKey.format in body is required"},
+            {"{\"publicKey\":{\"format\":\"X509\",\"content\":\"eA==\"}}",
+                "publicKey.format in body should be one of [pgp x509 minisign ssh tuf]"},
+            {"{\"subject\":\"" + "é".repeat(513) + "\"}", "subject in body should be at most 512 chars long"}};
+        for (String[] c : cases) {
+            Answer a = post("/api/v1/index/retrieve", c[0]);
+            assertEquals(422, a.status(), c[0] + " -> " + a.text());
+            assertEquals(c[1], a.json().path("message").asText());
+        }
+        assertEquals(200, post("/api/v1/index/retrieve", "{\"subject\":\"" + "é".repeat(512) + "\"}").status());
+    }
+
+    @Test
     void logInfo_afterEntries_hasRekorFieldsAndSignedTreeHead() {
         post("/api/v1/log/entries", freshEntry());
         Answer a = get("/api/v1/log");
