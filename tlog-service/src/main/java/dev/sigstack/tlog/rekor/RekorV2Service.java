@@ -46,6 +46,11 @@ public final class RekorV2Service implements HttpService {
 
     @Override
     public void routing(HttpRules rules) {
+        // rekor-tiles' grpc-gateway WithHealthzEndpoint: its health service always answers SERVING
+        rules.get("/healthz", (req, res) -> {
+            res.header(HeaderValues.CONTENT_TYPE_JSON);
+            res.send("{\"status\":\"SERVING\"}\n".getBytes(StandardCharsets.US_ASCII));
+        });
         rules.post("/api/v2/log/entries", (req, res) -> {
             try {
                 create(req, res);

@@ -541,6 +541,19 @@ final class RekorV1ServiceTest {
     }
 
     @Test
+    void ping_getOrHead_answersHeartbeatAsRekorDoes() {
+        // rekor's setupGlobalMiddleware: chi middleware.Heartbeat("/ping"), the path upstream probes and LBs use
+        try (var res = client.get("/ping").request()) {
+            assertEquals(200, res.status().code());
+            assertEquals("text/plain", res.headers().first(HeaderNames.CONTENT_TYPE).orElse(null));
+            assertEquals(".", res.entity().as(String.class));
+        }
+        try (var res = client.method(io.helidon.http.Method.HEAD).path("/ping").request()) {
+            assertEquals(200, res.status().code());
+        }
+    }
+
+    @Test
     void publicKey_isLogKeyPem() throws Exception {
         Answer a = get("/api/v1/log/publicKey");
         assertEquals(200, a.status());

@@ -218,6 +218,16 @@ final class RekorV2ServiceTest {
     }
 
     @Test
+    void healthz_answersServingAsRekorTilesDoes() {
+        // rekor-tiles internal/server/http.go: grpc-gateway's WithHealthzEndpoint, which its compose healthcheck greps
+        try (var res = client.get("/healthz").request()) {
+            assertEquals(200, res.status().code());
+            assertEquals("application/json", res.headers().first(io.helidon.http.HeaderNames.CONTENT_TYPE).orElse(null));
+            assertEquals("{\"status\":\"SERVING\"}\n", res.entity().as(String.class));
+        }
+    }
+
+    @Test
     void create_oversized_answers413() {
         Answer a = post("{\"hashedRekordRequestV002\":{\"digest\":\"" + "A".repeat(MAX_BYTES) + "\"}}");
         assertEquals(413, a.status());
