@@ -541,6 +541,27 @@ final class RekorV1ServiceTest {
     }
 
     @Test
+    void cors_browserRequestsAndPreflights_areAllowed() {
+        // rekor wraps every route in rs/cors v1.11.1 cors.Default() (any origin; GET, POST, HEAD; Content-Type), which
+        // a browser client such as rekor-search-ui relies on. Here Helidon's CORS feature (helidon-webserver-cors,
+        // on the classpath through observe) answers: preflights 200 instead of 204, a disallowed method 403 instead of
+        // 204 without allow headers, no Vary: Origin; none of which a browser distinguishes.
+        try (var res = client.get("/api/v1/log").header(HeaderNames.ORIGIN, "https://search.example").request()) {
+            assertEquals(200, res.status().code());
+            assertEquals("*", res.headers().first(HeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN).orElse(null));
+        }
+        try (var res = client.method(io.helidon.http.Method.OPTIONS).path("/api/v1/log/entries/retrieve")
+                .header(HeaderNames.ORIGIN, "https://search.example")
+                .header(HeaderNames.ACCESS_CONTROL_REQUEST_METHOD, "POST")
+                .header(HeaderNames.ACCESS_CONTROL_REQUEST_HEADERS, "content-type").request()) {
+            assertEquals(2, res.status().code() / 100, res.status().toString());
+            assertEquals("*", res.headers().first(HeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN).orElse(null));
+            assertTrue(res.headers().get(HeaderNames.ACCESS_CONTROL_ALLOW_METHODS).allValues().contains("POST"));
+            assertEquals("content-type", res.headers().first(HeaderNames.ACCESS_CONTROL_ALLOW_HEADERS).orElse(null));
+        }
+    }
+
+    @Test
     void ping_getOrHead_answersHeartbeatAsRekorDoes() {
         // rekor's setupGlobalMiddleware: chi middleware.Heartbeat("/ping"), the path upstream probes and LBs use
         try (var res = client.get("/ping").request()) {
