@@ -220,6 +220,14 @@ public final class RekorV1Service implements HttpService {
         sendJson(res, out);
     }
 
+    private static boolean absent(JsonNode n) {
+        return n.isMissingNode() || n.isNull();
+    }
+
+    private static boolean absentOrText(JsonNode n) {
+        return absent(n) || n.isTextual();
+    }
+
     /** An optional array of a search query, at most {@link #MAX_SEARCH_QUERIES} long (openapi.yaml maxItems). */
     private static JsonNode searchArray(JsonNode query, String name) throws ApiError {
         JsonNode n = query.path(name);
@@ -241,6 +249,16 @@ public final class RekorV1Service implements HttpService {
 
     private void searchIndex(ServerRequest req, ServerResponse res) throws Exception {
         JsonNode query = readJson(req);
+        // models.SearchIndex: a field of another JSON type fails decoding, go-swagger's 400
+        for (String field : List.of("email", "subject", "hash", "operator")) {
+            if (!absentOrText(query.path(field))) {
+                throw ApiError.badRequest("parsing query body from \"\" failed, because " + field + " is not a string");
+            }
+        }
+        JsonNode pk = query.path("publicKey");
+        if (!absent(pk) && (!pk.isObject() || !absentOrText(pk.path("format")) || !absentOrText(pk.path("content")))) {
+            throw ApiError.badRequest("parsing query body from \"\" failed, because publicKey is not {format, content} strings");
+        }
         String operator = query.path("operator").asText("or");
         if (operator.isEmpty()) {
             operator = "or";

@@ -440,6 +440,16 @@ final class RekorV1ServiceTest {
     }
 
     @Test
+    void searchIndex_fieldsOfAnotherJsonType_answer400() {
+        for (String q : new String[] {"{\"email\":5}", "{\"hash\":[\"" + "ab".repeat(32) + "\"]}", "{\"operator\":true}",
+            "{\"subject\":{}}", "{\"publicKey\":\"x509\"}", "{\"publicKey\":{\"format\":\"x509\",\"content\":7}}"}) {
+            Answer a = post("/api/v1/index/retrieve", q);
+            assertEquals(400, a.status(), q + " -> " + a.text());
+            assertTrue(a.json().path("message").asText().startsWith("parsing query body from \"\" failed, because "), a.text());
+        }
+    }
+
+    @Test
     void searchIndex_outsideOpenapiSchema_answers422() {
         // models.SearchIndex Validate: publicKey.format required and an enum, subject at most 512 characters
         String[][] cases = {
