@@ -262,8 +262,7 @@ public final class TlogServer implements AutoCloseable {
     private static void forward(String holder, io.helidon.webserver.http.ServerRequest req,
             io.helidon.webserver.http.ServerResponse res) {
         if (holder == null || holder.isBlank()) {
-            res.status(Status.SERVICE_UNAVAILABLE_503).header(HeaderNames.RETRY_AFTER, "1")
-                    .send("{\"code\":503,\"message\":\"no replica holds the sequencing lease; retry\"}");
+            unavailable(res, "no replica holds the sequencing lease; retry");
             return;
         }
         try {
@@ -284,12 +283,21 @@ public final class TlogServer implements AutoCloseable {
             });
             res.send(answer.body());
         } catch (IOException e) {
-            res.status(Status.SERVICE_UNAVAILABLE_503).header(HeaderNames.RETRY_AFTER, "1")
-                    .send("{\"code\":503,\"message\":\"the sequencing replica is unreachable; retry\"}");
+            unavailable(res, "the sequencing replica is unreachable; retry");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             res.status(Status.SERVICE_UNAVAILABLE_503).send();
         }
+    }
+
+    /**
+     * Rekor's error model, labelled as JSON: go-openapi clients (rekor-cli, cosign) pick the consumer by Content-Type
+     * and fail on the body of a text/plain one instead of reporting the 503.
+     */
+    private static void unavailable(io.helidon.webserver.http.ServerResponse res, String message) {
+        res.status(Status.SERVICE_UNAVAILABLE_503).header(HeaderNames.RETRY_AFTER, "1")
+                .header(io.helidon.http.HeaderValues.CONTENT_TYPE_JSON)
+                .send("{\"code\":503,\"message\":\"" + message + "\"}");
     }
 
     private static void registerMetrics(Engines.Handle handle) {
