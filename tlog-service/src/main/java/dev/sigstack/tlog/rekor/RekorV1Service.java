@@ -12,6 +12,7 @@ import dev.sigstack.core.rekor.SignedEntryTimestamp;
 import dev.sigstack.tlog.DuplicateEntryException;
 import dev.sigstack.tlog.LogEngine;
 import dev.sigstack.tlog.PushbackException;
+import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.HeaderValues;
 import io.helidon.http.Status;
@@ -46,7 +47,7 @@ import java.util.regex.Pattern;
  */
 public final class RekorV1Service implements HttpService {
     static final int MAX_SEARCH_QUERIES = 10;
-    private static final io.helidon.http.HeaderName X_ACCEL_EXPIRES = HeaderNames.create("X-Accel-Expires");
+    private static final HeaderName X_ACCEL_EXPIRES = HeaderNames.create("X-Accel-Expires");
     private static final Set<String> PKI_FORMATS = Set.of("pgp", "x509", "minisign", "ssh", "tuf");
     private static final int MAX_SUBJECT_CHARS = 512;
     private static final Pattern ENTRY_UUID = Pattern.compile("^([0-9a-fA-F]{64}|[0-9a-fA-F]{80})$");
@@ -231,7 +232,7 @@ public final class RekorV1Service implements HttpService {
     /** An optional array of a search query, at most {@link #MAX_SEARCH_QUERIES} long (openapi.yaml maxItems). */
     private static JsonNode searchArray(JsonNode query, String name) throws ApiError {
         JsonNode n = query.path(name);
-        if (n.isMissingNode() || n.isNull()) {
+        if (absent(n)) {
             return ApiError.JSON.createArrayNode();
         }
         if (!n.isArray()) {
@@ -275,10 +276,10 @@ public final class RekorV1Service implements HttpService {
             keys.add(prefixSha(hash).toLowerCase(Locale.ROOT));
         }
         JsonNode publicKey = query.path("publicKey");
-        if (!publicKey.isMissingNode() && !publicKey.isNull()) {
+        if (!absent(publicKey)) {
             String format = publicKey.path("format").asText("");
             // models.SearchIndex Validate (openapi.yaml): required and an enum, go-swagger's 422
-            if (publicKey.path("format").isMissingNode() || publicKey.path("format").isNull()) {
+            if (absent(publicKey.path("format"))) {
                 throw ApiError.unprocessable("publicKey.format in body is required");
             }
             if (!PKI_FORMATS.contains(format)) {
