@@ -20,6 +20,7 @@ import dev.sigstack.ca.keys.Pkcs11Keys;
  * files or environment variables, never from arguments.
  */
 @Command(name = "sigstack-ca", mixinStandardHelpOptions = true, subcommands = {Main.Serve.class, Main.Keys.class},
+    scope = CommandLine.ScopeType.INHERIT, // --help and --version on every subcommand too
     description = "Fulcio-compatible CA with an RFC 3161 timestamp authority")
 public final class Main implements Callable<Integer> {
 
