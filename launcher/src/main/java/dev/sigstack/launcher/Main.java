@@ -28,7 +28,8 @@ public final class Main implements Callable<Integer> {
     Path identityConfig;
 
     @Option(names = "--plain-http-registry", paramLabel = "HOST:PORT", description = "A registry the admission gate"
-            + " reaches over plain HTTP (a local test registry); repeatable. Others are reached over HTTPS.")
+            + " reaches over plain HTTP (a local test registry); repeatable. Loopback (localhost, 127.0.0.1, [::1]) is"
+            + " always plain HTTP, as in go-containerregistry; others are reached over HTTPS.")
     Set<String> plainHttpRegistries = new java.util.LinkedHashSet<>();
 
     Main() {
