@@ -46,6 +46,16 @@ class MainTest {
     }
 
     @ParameterizedTest
+    @CsvSource({"--version", "serve --version", "keys create --version"})
+    void version_anyCommand_printsNameAndVersion(String command) {
+        java.io.StringWriter out = new java.io.StringWriter();
+        CommandLine cl = new CommandLine(new Main());
+        cl.setOut(new java.io.PrintWriter(out, true));
+        assertEquals(0, cl.execute(command.split(" ")));
+        assertEquals("sigstack-ca 0.1.0", out.toString().strip());
+    }
+
+    @ParameterizedTest
     @CsvSource({"serve, --ct-log", "keys, create", "keys create, --curve", "keys rotate, --dir",
         "keys import-pkcs11, --pkcs11-config"})
     void help_everySubcommand_usageOnStdoutExitZero(String command, String expected) {

@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code ./sigstack run}: the whole stack in one process on embedded defaults. */
-@Command(name = "sigstack run", mixinStandardHelpOptions = true, subcommands = Demo.class,
+@Command(name = "sigstack run", mixinStandardHelpOptions = true, version = "sigstack 0.1.0", subcommands = Demo.class,
         description = "Runs the stack on embedded defaults (H2 under the data directory) and writes stack.json.")
 public final class Main implements Callable<Integer> {
     @Option(names = "--data-dir", description = "State folder: database, keys, stack.json (default: ${DEFAULT-VALUE})")
