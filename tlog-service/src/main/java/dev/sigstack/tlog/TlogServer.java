@@ -193,6 +193,10 @@ public final class TlogServer implements AutoCloseable {
                 b.tls(config.tls());
             }
             WebServer server = b.build().start();
+            if (!server.isRunning()) { // Helidon logs a bind failure and returns a stopped server
+                throw new IllegalStateException("tlog-service cannot listen on " + config.host() + ":" + config.port()
+                        + " (address in use?)");
+            }
             LOG.info("tlog-service for " + config.hostname() + " listening on port " + server.port());
             return new TlogServer(engines, handle, key, server);
         } catch (RuntimeException | SQLException e) {
