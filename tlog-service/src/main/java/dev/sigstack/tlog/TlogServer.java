@@ -24,6 +24,7 @@ import io.helidon.webserver.observe.ObserveFeature;
 import io.helidon.webserver.observe.health.HealthObserver;
 import io.helidon.webserver.observe.metrics.MetricsObserver;
 import io.helidon.health.HealthCheckResponse;
+import io.helidon.health.HealthCheckType;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -184,7 +185,7 @@ public final class TlogServer implements AutoCloseable {
                                             .status(handle.engine().checkpoint() != null)
                                             .detail("treeSize", handle.engine().checkpoint().size())
                                             .detail("sequencer", handle.holdsLease())
-                                            .build())
+                                            .build(), HealthCheckType.LIVENESS, "tlog") // named, not a lambda's class name
                                     .build())
                             .addObserver(MetricsObserver.create())
                             .build())
