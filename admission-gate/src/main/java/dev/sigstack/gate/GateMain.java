@@ -32,7 +32,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code admission-gate serve} (the webhook) and {@code admission-gate test} (the policy tester). */
-@Command(name = "admission-gate", mixinStandardHelpOptions = true,
+@Command(name = "admission-gate", mixinStandardHelpOptions = true, version = "admission-gate 0.1.0",
+        scope = CommandLine.ScopeType.INHERIT, // the version on the subcommands too
         subcommands = {GateMain.Serve.class, PolicyTester.class},
         description = "sigstack admission gate: ClusterImagePolicy enforcement against the site's internal root.")
 public final class GateMain implements Runnable {

@@ -69,6 +69,10 @@ final class GrpcEndpoint implements AutoCloseable {
             .addRouting(GrpcRouting.builder().service(new CaGrpcService(signing, chains, identity)))
             .build()
             .start();
+        if (!server.isRunning()) { // Helidon logs a bind failure and returns a stopped server
+            throw new IllegalStateException("CA gRPC cannot listen on " + config.host() + ":" + config.grpcPort()
+                + " (address in use?)");
+        }
         return new GrpcEndpoint(server, chain.getFirst());
     }
 

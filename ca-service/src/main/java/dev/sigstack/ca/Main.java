@@ -19,7 +19,8 @@ import dev.sigstack.ca.keys.Pkcs11Keys;
  * The CA's command line: {@code serve}, and {@code keys create|rotate|import-pkcs11}. Passwords and PINs come from
  * files or environment variables, never from arguments.
  */
-@Command(name = "sigstack-ca", mixinStandardHelpOptions = true, subcommands = {Main.Serve.class, Main.Keys.class},
+@Command(name = "sigstack-ca", mixinStandardHelpOptions = true, version = "sigstack-ca 0.1.0", subcommands = {Main.Serve.class, Main.Keys.class},
+    scope = CommandLine.ScopeType.INHERIT, // --help and --version on every subcommand too
     description = "Fulcio-compatible CA with an RFC 3161 timestamp authority")
 public final class Main implements Callable<Integer> {
 

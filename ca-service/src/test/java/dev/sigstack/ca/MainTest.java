@@ -8,6 +8,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.io.TempDir;
 
 import picocli.CommandLine;
@@ -41,5 +43,32 @@ class MainTest {
         String[] args = {"keys", "create", "--dir", dir.resolve("ca").toString(), "--password-file", pw.toString()};
         assertEquals(0, new CommandLine(new Main()).execute(args));
         assertNotEquals(0, new CommandLine(new Main()).execute(args));
+    }
+
+    @ParameterizedTest
+    @CsvSource({"--version", "serve --version", "keys create --version"})
+    void version_anyCommand_printsNameAndVersion(String command) {
+        java.io.StringWriter out = new java.io.StringWriter();
+        CommandLine cl = new CommandLine(new Main());
+        cl.setOut(new java.io.PrintWriter(out, true));
+        assertEquals(0, cl.execute(command.split(" ")));
+        assertEquals("sigstack-ca 0.1.0", out.toString().strip());
+    }
+
+    @ParameterizedTest
+    @CsvSource({"serve, --ct-log", "keys, create", "keys create, --curve", "keys rotate, --dir",
+        "keys import-pkcs11, --pkcs11-config"})
+    void help_everySubcommand_usageOnStdoutExitZero(String command, String expected) {
+        java.io.StringWriter out = new java.io.StringWriter();
+        java.io.StringWriter err = new java.io.StringWriter();
+        CommandLine cl = new CommandLine(new Main());
+        cl.setOut(new java.io.PrintWriter(out, true));
+        cl.setErr(new java.io.PrintWriter(err, true));
+        java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of(command.split(" ")));
+        args.add("--help");
+        assertEquals(0, cl.execute(args.toArray(String[]::new)), err.toString());
+        assertTrue(out.toString().startsWith("Usage: sigstack-ca " + command), out.toString());
+        assertTrue(out.toString().contains(expected), out.toString());
+        assertEquals("", err.toString());
     }
 }

@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code ./sigstack run}: the whole stack in one process on embedded defaults. */
-@Command(name = "sigstack run", mixinStandardHelpOptions = true, subcommands = Demo.class,
+@Command(name = "sigstack run", mixinStandardHelpOptions = true, version = "sigstack 0.1.0", subcommands = Demo.class,
         description = "Runs the stack on embedded defaults (H2 under the data directory) and writes stack.json.")
 public final class Main implements Callable<Integer> {
     @Option(names = "--data-dir", description = "State folder: database, keys, stack.json (default: ${DEFAULT-VALUE})")
@@ -28,7 +28,8 @@ public final class Main implements Callable<Integer> {
     Path identityConfig;
 
     @Option(names = "--plain-http-registry", paramLabel = "HOST:PORT", description = "A registry the admission gate"
-            + " reaches over plain HTTP (a local test registry); repeatable. Others are reached over HTTPS.")
+            + " reaches over plain HTTP (a local test registry); repeatable. Loopback (localhost, 127.0.0.1, [::1]) is"
+            + " always plain HTTP, as in go-containerregistry; others are reached over HTTPS.")
     Set<String> plainHttpRegistries = new java.util.LinkedHashSet<>();
 
     Main() {

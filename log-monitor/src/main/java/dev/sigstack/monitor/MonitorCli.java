@@ -55,7 +55,18 @@ public final class MonitorCli {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     public static void main(String[] args) {
-        System.exit(commandLine().execute(args));
+        System.exit(execute(commandLine(), args));
+    }
+
+    /**
+     * Runs the command and flushes its output: text reports end with {@code print}, which a PrintWriter over
+     * System.out does not flush by itself, and System.exit would drop it.
+     */
+    static int execute(CommandLine cl, String... args) {
+        int code = cl.execute(args);
+        cl.getOut().flush();
+        cl.getErr().flush();
+        return code;
     }
 
     static CommandLine commandLine() {

@@ -95,6 +95,19 @@ final class MonitorCliTest {
     }
 
     @Test
+    void execute_textReportOverABufferedStream_reachesTheStreamBeforeExit() {
+        // As System.out: an encoder that buffers until flushed; get, audit and identities end with print().
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        CommandLine cl = MonitorCli.commandLine();
+        cl.setOut(new PrintWriter(new java.io.OutputStreamWriter(bytes, StandardCharsets.UTF_8), true));
+        cl.setErr(new PrintWriter(new StringWriter()));
+        int code = MonitorCli.execute(cl, withLog("get", "--log-index", Long.toString(release1.index())));
+        assertEquals(0, code);
+        assertTrue(bytes.toString(StandardCharsets.UTF_8).contains("LogIndex: " + release1.index()),
+                bytes.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
     void get_byUuidAsJson_findsTheSameEntry() throws Exception {
         Out o = run(withLog("get", "--uuid", intruder.uuid(), "--json"));
         assertEquals(0, o.code(), o.err());

@@ -24,6 +24,7 @@ import io.helidon.webserver.observe.ObserveFeature;
 import io.helidon.webserver.observe.health.HealthObserver;
 import io.helidon.webserver.observe.metrics.MetricsObserver;
 import io.helidon.health.HealthCheckResponse;
+import io.helidon.health.HealthCheckType;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -184,7 +185,7 @@ public final class TlogServer implements AutoCloseable {
                                             .status(handle.engine().checkpoint() != null)
                                             .detail("treeSize", handle.engine().checkpoint().size())
                                             .detail("sequencer", handle.holdsLease())
-                                            .build())
+                                            .build(), HealthCheckType.LIVENESS, "tlog") // named, not a lambda's class name
                                     .build())
                             .addObserver(MetricsObserver.create())
                             .build())
@@ -193,6 +194,10 @@ public final class TlogServer implements AutoCloseable {
                 b.tls(config.tls());
             }
             WebServer server = b.build().start();
+            if (!server.isRunning()) { // Helidon logs a bind failure and returns a stopped server
+                throw new IllegalStateException("tlog-service cannot listen on " + config.host() + ":" + config.port()
+                        + " (address in use?)");
+            }
             LOG.info("tlog-service for " + config.hostname() + " listening on port " + server.port());
             return new TlogServer(engines, handle, key, server);
         } catch (RuntimeException | SQLException e) {

@@ -141,5 +141,9 @@ final class TlogServerTest {
         assertEquals(200, r.statusCode());
         String body = new String(r.body(), StandardCharsets.UTF_8);
         assertTrue(body.contains("\"treeSize\":" + ENTRIES) && body.contains("\"sequencer\":true"), body);
+        assertTrue(body.contains("\"name\":\"tlog\""), body);
+        HttpResponse<byte[]> live = get("/observe/health/live");
+        assertTrue(new String(live.body(), StandardCharsets.UTF_8).contains("\"name\":\"tlog\""),
+                "a liveness check, as before it was named");
     }
 }

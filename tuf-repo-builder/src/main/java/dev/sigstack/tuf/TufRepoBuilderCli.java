@@ -77,6 +77,12 @@ public final class TufRepoBuilderCli {
     if (e instanceof TufException) {
       return e.getClass().getSimpleName() + ": " + m;
     }
+    if (e instanceof java.nio.file.NoSuchFileException) {
+      return m + ": no such file";
+    }
+    if (e instanceof java.nio.file.AccessDeniedException) {
+      return m + ": permission denied";
+    }
     return m == null ? e.toString() : m;
   }
 

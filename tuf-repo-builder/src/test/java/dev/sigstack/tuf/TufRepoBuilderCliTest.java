@@ -109,6 +109,17 @@ class TufRepoBuilderCliTest {
   }
 
   @Test
+  void init_missingKeyFile_exitTwoNamingTheFile() {
+    String missing = keys.resolve("root3.pub").toString();
+    Run r = cli("init", "--repo", repo.toString(), "--root-key", k("root1.key"), "--root-key", k("root2.key"),
+        "--root-pub", missing, "--root-threshold", "2", "--targets-key", k("targets.key"),
+        "--snapshot-key", k("snapshot.key"), "--timestamp-key", k("timestamp.key"));
+    assertEquals(2, r.exit());
+    assertEquals("error: " + missing + ": no such file\n", r.err());
+    assertTrue(!Files.exists(repo.resolve("1.root.json")));
+  }
+
+  @Test
   void package_expiredRepository_refusedExitOne() {
     assertEquals(0, init("--timestamp-expires", "1h").exit());
     Run p = cli("package", "--repo", repo.toString(), "--out", tmp.resolve("out").toString(), "--time",

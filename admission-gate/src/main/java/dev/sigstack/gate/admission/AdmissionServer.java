@@ -46,6 +46,9 @@ public final class AdmissionServer implements AutoCloseable {
                     }
                 })
                 .build().start();
+        if (!server.isRunning()) { // Helidon logs a bind failure and returns a stopped server
+            throw new IllegalStateException("admission gate cannot listen on " + host + ":" + port + " (address in use?)");
+        }
         return new AdmissionServer(server);
     }
 
