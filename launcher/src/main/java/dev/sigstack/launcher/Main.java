@@ -45,7 +45,21 @@ public final class Main implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Stack stack = Stack.start(new Stack.Settings(dataDir, host, basePort, identityConfig, plainHttpRegistries));
+        Stack stack;
+        try {
+            stack = Stack.start(new Stack.Settings(dataDir, host, basePort, identityConfig, plainHttpRegistries));
+        } catch (Stack.DataDirectoryInUseException | dev.sigstack.gate.policy.PolicyException e) {
+            // the user's to fix, and the message says how: no stack trace
+            System.err.println("sigstack: " + e.getMessage());
+            return 1;
+        } catch (IllegalStateException e) {
+            if (e.getMessage() == null || !e.getMessage().contains("cannot listen on")) {
+                throw e;
+            }
+            System.err.println("sigstack: " + e.getMessage() + "; stop what uses it, or give --base-port another"
+                    + " port (--base-port 0 picks free ones)");
+            return 1;
+        }
         Runtime.getRuntime().addShutdownHook(new Thread(stack::close));
         System.out.println(stack.banner());
         new CountDownLatch(1).await();

@@ -89,6 +89,7 @@ final class Stack implements AutoCloseable {
     private void startServices() throws Exception {
         Path data = settings.dataDir().toAbsolutePath();
         Files.createDirectories(data);
+        keep(lockDataDirectory(data));
         // The logs' note signer name (v1 origin "<name> - <treeID>", v2 origin "<name>") must occur in the log's
         // base URL: sigstore-js accepts a checkpoint signature only from the trusted-root tlog whose baseUrl
         // matches the signer name (as rekor.sigstore.dev in https://rekor.sigstore.dev), so it is the URL's host.
@@ -171,6 +172,36 @@ final class Stack implements AutoCloseable {
         } else {
             TufRepository repo = TufRepository.open(tufRepo);
             repo.putTargets(targets, Set.of(), all, Expiries.DEFAULT, now);
+        }
+    }
+
+    /**
+     * One stack per data directory: its H2 files, keys and TUF repository are not shared. The lock is the OS's
+     * (released when the process ends, even by SIGKILL), on {@code .lock} in the data directory.
+     */
+    static AutoCloseable lockDataDirectory(Path data) throws IOException {
+        java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(data.resolve(".lock"),
+                java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE);
+        java.nio.channels.FileLock lock;
+        try {
+            lock = channel.tryLock();
+        } catch (java.nio.channels.OverlappingFileLockException e) {
+            lock = null; // held by this JVM
+        }
+        if (lock == null) {
+            channel.close();
+            throw new DataDirectoryInUseException("the data directory " + data + " is in use by another sigstack run:"
+                    + " stop that one, or give this one another --data-dir (and --base-port, or --base-port 0)");
+        }
+        return channel; // closing the channel releases the lock
+    }
+
+    /** Another running stack holds the data directory. */
+    static final class DataDirectoryInUseException extends IllegalStateException {
+        private static final long serialVersionUID = 1L;
+
+        DataDirectoryInUseException(String message) {
+            super(message);
         }
     }
 

@@ -58,6 +58,11 @@ final class StackTest {
             String trustRoot = java.nio.file.Files.readString(Path.of(json.at("/services/gate/trustRoot").asText()));
             assertTrue(trustRoot.contains("kind: TrustRoot") && trustRoot.contains("mirrorFS: "), trustRoot);
             assertTrue(stack.banner().contains(stack.tlogUrl()));
+            // a second stack on the same data directory stops before it starts anything, and says why
+            var inUse = org.junit.jupiter.api.Assertions.assertThrows(Stack.DataDirectoryInUseException.class,
+                    () -> Stack.start(new Stack.Settings(dataDir, "127.0.0.1", 0, null)).close());
+            assertTrue(inUse.getMessage().contains("in use by another sigstack run")
+                    && inUse.getMessage().contains("--data-dir"), inUse.getMessage());
         }
         // with a broken policy file the stack does not start, and says which file
         var refused = org.junit.jupiter.api.Assertions.assertThrows(dev.sigstack.gate.policy.PolicyException.class,
