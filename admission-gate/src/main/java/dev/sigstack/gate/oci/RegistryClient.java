@@ -258,11 +258,27 @@ public final class RegistryClient {
             }
             return new Buffered(r, body);
         } catch (IOException e) {
-            throw new RegistryException(req.method() + " " + req.uri() + ": " + e, e);
+            throw new RegistryException(req.method() + " " + req.uri() + ": " + reason(e), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new RegistryException(req.method() + " " + req.uri() + ": interrupted", e);
         }
+    }
+
+    /**
+     * Why a request failed, as go-containerregistry says it ("dial tcp ...: connection refused"): the JDK client's
+     * {@code ConnectException} has no message of its own, its cause has.
+     */
+    static String reason(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t.getMessage() != null && !t.getMessage().isBlank()) {
+                return t.getClass().getSimpleName() + ": " + t.getMessage();
+            }
+        }
+        if (e instanceof java.net.ConnectException) { // the JDK client gives no detail on a refused connect
+            return "ConnectException: cannot connect (connection refused or host unreachable)";
+        }
+        return e.getClass().getSimpleName();
     }
 
     private static String status(HttpResponse<byte[]> r) {

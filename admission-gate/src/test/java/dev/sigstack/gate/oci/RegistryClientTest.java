@@ -119,6 +119,19 @@ class RegistryClientTest {
     }
 
     @Test
+    void manifest_unreachableRegistry_messageNamesAddressAndReason() throws Exception {
+        int port;
+        try (java.net.ServerSocket free = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = free.getLocalPort();
+        }
+        String registry = "127.0.0.1:" + port;
+        RegistryException e = assertThrows(RegistryException.class,
+                () -> CLIENT.manifest(registry, "team/app", "v1", RegistryCredentials.of(registry, "ci", "x")));
+        assertTrue(e.getMessage().contains("http://" + registry + "/v2/team/app/manifests/v1"), e.getMessage());
+        assertTrue(e.getMessage().contains("ConnectException: cannot connect (connection refused"), e.getMessage());
+    }
+
+    @Test
     void manifest_contentNotMatchingDigest_refused() throws Exception {
         try (Oci11Server s = new Oci11Server()) {
             String claimed = "sha256:" + "4".repeat(64);
