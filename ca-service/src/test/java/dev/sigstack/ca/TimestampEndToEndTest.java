@@ -17,6 +17,8 @@ import java.security.cert.X509Certificate;
 import java.util.Base64;
 import java.util.List;
 
+import org.bouncycastle.asn1.ASN1ObjectIdentifier;
+import org.bouncycastle.asn1.DEROctetString;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cms.jcajce.JcaSimpleSignerInfoVerifierBuilder;
 import org.bouncycastle.tsp.TSPAlgorithms;
@@ -30,6 +32,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.sigstack.ca.testing.TestStack;
+import dev.sigstack.ca.tsa.TimestampAuthority;
 
 /** The timestamp authority over HTTP; every response is verified with BouncyCastle's TSP classes. */
 class TimestampEndToEndTest {
@@ -101,6 +104,41 @@ class TimestampEndToEndTest {
         HttpResponse<byte[]> r = post(req.getEncoded(), "application/timestamp-query");
         assertEquals(400, r.statusCode());
         assertTrue(new String(r.body(), StandardCharsets.UTF_8).contains("rejected"));
+    }
+
+    @Test
+    void timestamp_ownPolicyRequested_granted() throws Exception {
+        TimeStampRequestGenerator g = new TimeStampRequestGenerator();
+        g.setReqPolicy(TimestampAuthority.DEFAULT_POLICY);
+        TimeStampRequest req = g.generate(TSPAlgorithms.SHA256, sha256("policy"));
+        HttpResponse<byte[]> r = post(req.getEncoded(), "application/timestamp-query");
+        assertEquals(200, r.statusCode());
+        TimeStampResponse resp = new TimeStampResponse(r.body());
+        resp.validate(req);
+        assertEquals(TimestampAuthority.DEFAULT_POLICY, resp.getTimeStampToken().getTimeStampInfo().getPolicy());
+    }
+
+    /** timestamp-authority accepts only its configured policies (pkg/api/timestamp.go, verifyTimestampRequest). */
+    @Test
+    void timestamp_otherPolicy_400Unaccepted() throws Exception {
+        TimeStampRequestGenerator g = new TimeStampRequestGenerator();
+        g.setReqPolicy(new ASN1ObjectIdentifier("1.2.3.4"));
+        HttpResponse<byte[]> r = post(g.generate(TSPAlgorithms.SHA256, sha256("policy")).getEncoded(), "application/timestamp-query");
+        assertEquals(400, r.statusCode(), "a TSA must not sign under a policy it does not follow");
+        assertTrue(new String(r.body(), StandardCharsets.UTF_8).contains("policy"));
+        String json = "{\"artifactHash\":\"" + Base64.getEncoder().encodeToString(sha256("json")) + "\",\"hashAlgorithm\":\"sha256\","
+            + "\"tsaPolicyOID\":\"1.2.3.4\"}";
+        assertEquals(400, post(json.getBytes(StandardCharsets.UTF_8), "application/json").statusCode());
+    }
+
+    /** timestamp-authority refuses request extensions unless allow-custom-extensions is set (its default: off). */
+    @Test
+    void timestamp_requestExtension_400Unaccepted() throws Exception {
+        TimeStampRequestGenerator g = new TimeStampRequestGenerator();
+        g.addExtension(new ASN1ObjectIdentifier("1.2.3.5"), false, new DEROctetString(new byte[] {1}));
+        HttpResponse<byte[]> r = post(g.generate(TSPAlgorithms.SHA256, sha256("ext")).getEncoded(), "application/timestamp-query");
+        assertEquals(400, r.statusCode(), "request extensions would be copied into the signed TSTInfo");
+        assertTrue(new String(r.body(), StandardCharsets.UTF_8).contains("extension"));
     }
 
     @Test
