@@ -17,6 +17,8 @@ import java.security.cert.X509Certificate;
 import java.util.Base64;
 import java.util.List;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.DEROctetString;
 import org.bouncycastle.cert.X509CertificateHolder;
@@ -37,6 +39,7 @@ import dev.sigstack.ca.tsa.TimestampAuthority;
 /** The timestamp authority over HTTP; every response is verified with BouncyCastle's TSP classes. */
 class TimestampEndToEndTest {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final ObjectMapper JSON = new ObjectMapper();
     @TempDir
     static Path dir;
     private static TestStack stack;
@@ -139,6 +142,39 @@ class TimestampEndToEndTest {
         HttpResponse<byte[]> r = post(g.generate(TSPAlgorithms.SHA256, sha256("ext")).getEncoded(), "application/timestamp-query");
         assertEquals(400, r.statusCode(), "request extensions would be copied into the signed TSTInfo");
         assertTrue(new String(r.body(), StandardCharsets.UTF_8).contains("extension"));
+    }
+
+    /** timestamp-authority's API consumes only these two types (openapi.yaml); anything else is 415. */
+    @Test
+    void timestamp_otherOrMissingContentType_415() throws Exception {
+        byte[] der = new TimeStampRequestGenerator().generate(TSPAlgorithms.SHA256, sha256("type")).getEncoded();
+        for (String type : List.of("application/octet-stream", "text/plain", "multipart/form-data; boundary=application/json", "application/timestamp-query/x")) {
+            HttpResponse<byte[]> r = post(der, type);
+            assertEquals(415, r.statusCode(), type);
+            assertEquals(415, JSON.readTree(r.body()).get("code").asInt(), type);
+        }
+        HttpResponse<byte[]> none = HTTP.send(HttpRequest.newBuilder(URI.create(stack.baseUrl() + "/api/v1/timestamp"))
+            .POST(HttpRequest.BodyPublishers.ofByteArray(der)).build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertEquals(415, none.statusCode(), "no Content-Type");
+        assertEquals(200, post(der, "Application/Timestamp-Query").statusCode(), "media types are case-insensitive");
+    }
+
+    @Test
+    void timestamp_jsonWithCharset_200() throws Exception {
+        String json = "{\"artifactHash\":\"" + Base64.getEncoder().encodeToString(sha256("charset")) + "\",\"hashAlgorithm\":\"sha256\"}";
+        HttpResponse<byte[]> r = post(json.getBytes(StandardCharsets.UTF_8), "application/json; charset=utf-8");
+        assertEquals(200, r.statusCode(), new String(r.body(), StandardCharsets.UTF_8));
+        assertEquals("application/timestamp-reply", r.headers().firstValue("content-type").orElse(""));
+    }
+
+    /** timestamp-authority caps JSON requests at 1,024 bytes before parsing (a decimal nonce parses in quadratic time). */
+    @Test
+    void timestamp_jsonOver1024Bytes_400TooLarge() throws Exception {
+        String json = "{\"artifactHash\":\"" + Base64.getEncoder().encodeToString(sha256("big")) + "\",\"hashAlgorithm\":\"sha256\","
+            + "\"nonce\":" + "9".repeat(1100) + "}";
+        HttpResponse<byte[]> r = post(json.getBytes(StandardCharsets.UTF_8), "application/json");
+        assertEquals(400, r.statusCode());
+        assertTrue(new String(r.body(), StandardCharsets.UTF_8).contains("too large"));
     }
 
     @Test

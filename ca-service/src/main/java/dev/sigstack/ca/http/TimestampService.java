@@ -29,11 +29,15 @@ import dev.sigstack.ca.tsa.TimestampAuthority;
  * sigstore timestamp-authority's API: {@code POST /api/v1/timestamp} with a DER
  * {@code application/timestamp-query} or the JSON form ({@code artifactHash} base64, {@code hashAlgorithm},
  * {@code nonce}, {@code certificates}, {@code tsaPolicyOID}); answers {@code application/timestamp-reply}.
- * {@code GET /api/v1/timestamp/certchain} answers the PEM chain.
+ * {@code GET /api/v1/timestamp/certchain} answers the PEM chain. As timestamp-authority: any other request type, or
+ * none, is 415 (its openapi.yaml consumes only these two); JSON requests over 1,024 bytes are refused before parsing.
  */
 public final class TimestampService implements HttpService {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int MAX_BODY = 64 * 1024;
+    private static final int MAX_JSON_BODY = 1024;
+    private static final String DER_TYPE = "application/timestamp-query";
+    private static final String JSON_TYPE = "application/json";
     private static final Map<String, ASN1ObjectIdentifier> HASHES = Map.of("sha256", TSPAlgorithms.SHA256,
         "sha384", TSPAlgorithms.SHA384, "sha512", TSPAlgorithms.SHA512);
     private final TimestampAuthority tsa;
@@ -53,10 +57,19 @@ public final class TimestampService implements HttpService {
             error(res, Status.REQUEST_ENTITY_TOO_LARGE_413, "request body is too large");
             return;
         }
-        String type = req.headers().contentType().map(t -> t.mediaType().text()).orElse("application/timestamp-query");
+        String type = req.headers().contentType().map(t -> t.mediaType().text().toLowerCase(Locale.ROOT)).orElse("");
+        if (!type.equals(DER_TYPE) && !type.equals(JSON_TYPE)) {
+            error(res, Status.UNSUPPORTED_MEDIA_TYPE_415,
+                "unsupported media type \"" + type + "\", only [" + DER_TYPE + " " + JSON_TYPE + "] are allowed");
+            return;
+        }
+        if (type.equals(JSON_TYPE) && body.length > MAX_JSON_BODY) {
+            error(res, Status.BAD_REQUEST_400, "timestamp request is too large: over " + MAX_JSON_BODY + " bytes");
+            return;
+        }
         TimeStampRequest request;
         try {
-            request = type.startsWith("application/json") ? fromJson(body) : new TimeStampRequest(body);
+            request = type.equals(JSON_TYPE) ? fromJson(body) : new TimeStampRequest(body);
         } catch (IOException | IllegalArgumentException e) {
             error(res, Status.BAD_REQUEST_400, "invalid timestamp request: " + e.getMessage());
             return;
