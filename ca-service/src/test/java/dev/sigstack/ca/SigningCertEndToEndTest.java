@@ -289,6 +289,26 @@ class SigningCertEndToEndTest {
         c.get("issuers").forEach(i -> assertEquals("email", i.get("challengeClaim").asText()));
     }
 
+    /**
+     * grpc-gateway's marshaler emits unpopulated fields (EmitUnpopulated, runtime/marshaler_registry.go), so Fulcio's
+     * configuration always carries every OIDCIssuer field, empty or false when unset.
+     */
+    @Test
+    void configuration_everyIssuer_allFieldsPresentAsGrpcGateway() throws Exception {
+        HttpResponse<String> r = get("/api/v2/configuration");
+        assertEquals("application/json", r.headers().firstValue("content-type").orElse(""));
+        JsonNode issuers = JSON.readTree(r.body()).get("issuers");
+        assertTrue(issuers.size() >= 2, r.body());
+        for (JsonNode i : issuers) {
+            assertTrue(i.has("issuerUrl") != i.has("wildcardIssuerUrl"), "one of the oneof: " + i);
+            for (String f : List.of("audience", "challengeClaim", "spiffeTrustDomain", "issuerType", "subjectDomain")) {
+                assertTrue(i.path(f).isTextual(), f + " in " + i);
+            }
+            assertTrue(i.path("skipEmailVerification").isBoolean(), "skipEmailVerification in " + i);
+            assertEquals("", i.get("spiffeTrustDomain").asText(), "email issuers have no trust domain");
+        }
+    }
+
     @Test
     void health_up() throws Exception {
         int status = get("/observe/health").statusCode();

@@ -61,22 +61,19 @@ public final class TrustBundleService implements HttpService {
         json(res, out);
     }
 
+    /** Every field, empty or false when unset, as grpc-gateway's marshaler (EmitUnpopulated) writes them. */
     private static void issuer(ObjectNode n, OidcIssuer i, String urlField, String url) {
         n.put(urlField, url);
-        putIfSet(n, "audience", i.clientId());
-        putIfSet(n, "challengeClaim", i.effectiveChallengeClaim());
-        putIfSet(n, "spiffeTrustDomain", i.spiffeTrustDomain());
-        putIfSet(n, "issuerType", i.type().configName());
-        putIfSet(n, "subjectDomain", i.subjectDomain());
-        if (i.skipEmailVerification()) {
-            n.put("skipEmailVerification", true);
-        }
+        n.put("audience", orEmpty(i.clientId()));
+        n.put("challengeClaim", orEmpty(i.effectiveChallengeClaim()));
+        n.put("spiffeTrustDomain", orEmpty(i.spiffeTrustDomain()));
+        n.put("issuerType", orEmpty(i.type().configName()));
+        n.put("subjectDomain", orEmpty(i.subjectDomain()));
+        n.put("skipEmailVerification", i.skipEmailVerification());
     }
 
-    private static void putIfSet(ObjectNode n, String k, String v) {
-        if (v != null && !v.isEmpty()) {
-            n.put(k, v);
-        }
+    private static String orEmpty(String v) {
+        return v == null ? "" : v;
     }
 
     private void rootCert(ServerRequest req, ServerResponse res) {
