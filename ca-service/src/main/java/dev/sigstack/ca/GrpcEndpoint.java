@@ -21,6 +21,8 @@ import java.util.List;
 import java.util.function.Supplier;
 
 
+import io.grpc.ServerInterceptors;
+
 import io.helidon.common.tls.Tls;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.grpc.GrpcRouting;
@@ -66,7 +68,8 @@ final class GrpcEndpoint implements AutoCloseable {
             .host(config.host())
             .port(config.grpcPort())
             .tls(tls)
-            .addRouting(GrpcRouting.builder().service(new CaGrpcService(signing, chains, identity)))
+            .addRouting(GrpcRouting.builder().service(ServerInterceptors.intercept(new CaGrpcService(signing, chains, identity),
+                CaGrpcService.TOKEN_METADATA)))
             .build()
             .start();
         return new GrpcEndpoint(server, chain.getFirst());
