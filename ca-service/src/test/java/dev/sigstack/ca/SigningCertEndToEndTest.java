@@ -43,6 +43,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import dev.sigstack.ca.testing.TestStack;
@@ -307,6 +308,30 @@ class SigningCertEndToEndTest {
             assertTrue(i.path("skipEmailVerification").isBoolean(), "skipEmailVerification in " + i);
             assertEquals("", i.get("spiffeTrustDomain").asText(), "email issuers have no trust domain");
         }
+    }
+
+    /** grpc-gateway answers a known path with another method as Unimplemented (runtime/mux.go, DefaultRoutingErrorHandler). */
+    @ParameterizedTest(name = "{0} {1}")
+    @CsvSource({"GET, /api/v2/signingCert", "POST, /api/v2/trustBundle", "DELETE, /api/v2/configuration",
+        "GET, /api/v1/signingCert", "PUT, /api/v1/rootCert"})
+    void fulcioPath_otherMethod_501MethodNotAllowed(String method, String path) throws Exception {
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(stack.baseUrl() + path))
+            .method(method, HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(501, r.statusCode(), r.body());
+        assertEquals("application/json", r.headers().firstValue("content-type").orElse(""));
+        JsonNode err = JSON.readTree(r.body());
+        assertEquals(12, err.get("code").asInt());
+        assertEquals("Method Not Allowed", err.get("message").asText());
+        assertTrue(err.get("details").isArray());
+    }
+
+    /** Fulcio's grpc-gateway serves /healthz (WithHealthzEndpoint, cmd/app/http.go); sigstore's helm chart probes it. */
+    @Test
+    void healthz_asFulcioGateway_200Serving() throws Exception {
+        HttpResponse<String> r = get("/healthz");
+        assertEquals(200, r.statusCode());
+        assertEquals("application/json", r.headers().firstValue("content-type").orElse(""));
+        assertEquals("SERVING", JSON.readTree(r.body()).get("status").asText());
     }
 
     @Test

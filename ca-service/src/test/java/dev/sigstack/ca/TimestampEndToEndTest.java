@@ -177,6 +177,30 @@ class TimestampEndToEndTest {
         assertTrue(new String(r.body(), StandardCharsets.UTF_8).contains("too large"));
     }
 
+    /** go-openapi's router: 405 with Allow and {code, message} for a known path with another method. */
+    @Test
+    void timestampPaths_otherMethod_405WithAllow() throws Exception {
+        HttpResponse<String> get = HTTP.send(HttpRequest.newBuilder(URI.create(stack.baseUrl() + "/api/v1/timestamp")).build(),
+            HttpResponse.BodyHandlers.ofString());
+        assertEquals(405, get.statusCode());
+        assertEquals("POST", get.headers().firstValue("allow").orElse(""));
+        assertEquals("method GET is not allowed, but [POST] are", JSON.readTree(get.body()).get("message").asText());
+        HttpResponse<String> post = HTTP.send(HttpRequest.newBuilder(URI.create(stack.baseUrl() + "/api/v1/timestamp/certchain"))
+            .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(405, post.statusCode());
+        assertEquals("GET", post.headers().firstValue("allow").orElse(""));
+        assertEquals(405, JSON.readTree(post.body()).get("code").asInt());
+    }
+
+    /** timestamp-authority answers /ping with "." (chi's Heartbeat, configure_timestamp_server.go). */
+    @Test
+    void ping_asTimestampAuthority_200() throws Exception {
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(stack.baseUrl() + "/ping")).build(),
+            HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, r.statusCode());
+        assertEquals(".", r.body());
+    }
+
     @Test
     void timestamp_garbage_400() throws Exception {
         assertEquals(400, post(new byte[] {1, 2, 3}, "application/timestamp-query").statusCode());

@@ -29,7 +29,7 @@ import dev.sigstack.ca.tsa.TimestampAuthority;
  * sigstore timestamp-authority's API: {@code POST /api/v1/timestamp} with a DER
  * {@code application/timestamp-query} or the JSON form ({@code artifactHash} base64, {@code hashAlgorithm},
  * {@code nonce}, {@code certificates}, {@code tsaPolicyOID}); answers {@code application/timestamp-reply}.
- * {@code GET /api/v1/timestamp/certchain} answers the PEM chain. As timestamp-authority: any other request type, or
+ * {@code GET /api/v1/timestamp/certchain} answers the PEM chain; {@code GET /ping} is its probe. As timestamp-authority: any other request type, or
  * none, is 415 (its openapi.yaml consumes only these two); JSON requests over 1,024 bytes are refused before parsing.
  */
 public final class TimestampService implements HttpService {
@@ -48,7 +48,22 @@ public final class TimestampService implements HttpService {
 
     @Override
     public void routing(HttpRules rules) {
-        rules.post("/api/v1/timestamp", this::timestamp).get("/api/v1/timestamp/certchain", this::chain);
+        rules.post("/api/v1/timestamp", this::timestamp).get("/api/v1/timestamp/certchain", this::chain)
+            .get("/ping", TimestampService::ping)
+            .any("/api/v1/timestamp", (req, res) -> methodNotAllowed(req, res, "POST"))
+            .any("/api/v1/timestamp/certchain", (req, res) -> methodNotAllowed(req, res, "GET"));
+    }
+
+    /** go-openapi's router answer to a known path with another method: 405, {@code Allow}, {@code {code, message}}. */
+    private static void methodNotAllowed(ServerRequest req, ServerResponse res, String allowed) {
+        res.header(HeaderNames.ALLOW, allowed);
+        error(res, Status.METHOD_NOT_ALLOWED_405, "method " + req.prologue().method().text() + " is not allowed, but [" + allowed + "] are");
+    }
+
+    /** timestamp-authority's liveness probe (chi's Heartbeat): 200 {@code .} as text. */
+    private static void ping(ServerRequest req, ServerResponse res) {
+        res.header(HeaderNames.CONTENT_TYPE, "text/plain");
+        res.send(".");
     }
 
     private void timestamp(ServerRequest req, ServerResponse res) {

@@ -19,7 +19,8 @@ import dev.sigstack.ca.identity.IdentityConfig;
 import dev.sigstack.ca.identity.OidcIssuer;
 
 /**
- * {@code GET /api/v2/trustBundle}, {@code GET /api/v2/configuration} and the legacy {@code GET /api/v1/rootCert}.
+ * {@code GET /api/v2/trustBundle}, {@code GET /api/v2/configuration}, the legacy {@code GET /api/v1/rootCert} and
+ * Fulcio's probe {@code GET /healthz}.
  */
 public final class TrustBundleService implements HttpService {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -40,7 +41,16 @@ public final class TrustBundleService implements HttpService {
     public void routing(HttpRules rules) {
         rules.get("/api/v2/trustBundle", this::trustBundle)
             .get("/api/v2/configuration", this::configuration)
-            .get("/api/v1/rootCert", this::rootCert);
+            .get("/api/v1/rootCert", this::rootCert)
+            .get("/healthz", TrustBundleService::healthz)
+            .any("/api/v2/trustBundle", FulcioErrors::methodNotAllowed)
+            .any("/api/v2/configuration", FulcioErrors::methodNotAllowed)
+            .any("/api/v1/rootCert", FulcioErrors::methodNotAllowed);
+    }
+
+    /** grpc-gateway's {@code /healthz} of Fulcio's HTTP port (its gRPC health check always answers SERVING). */
+    private static void healthz(ServerRequest req, ServerResponse res) {
+        json(res, JSON.createObjectNode().put("status", "SERVING"));
     }
 
     private void trustBundle(ServerRequest req, ServerResponse res) {
