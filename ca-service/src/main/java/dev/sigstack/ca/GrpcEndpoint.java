@@ -22,6 +22,7 @@ import java.util.function.Supplier;
 
 
 import io.grpc.ServerInterceptors;
+import io.grpc.protobuf.services.HealthStatusManager;
 
 import io.helidon.common.tls.Tls;
 import io.helidon.webserver.WebServer;
@@ -31,9 +32,10 @@ import dev.sigstack.ca.identity.IdentityConfig;
 import dev.sigstack.core.tls.ServingCertificates;
 
 /**
- * gRPC {@code dev.sigstore.fulcio.v2.CA} over TLS on its own port (Helidon's gRPC server, HTTP/2). Without a
- * configured keystore a self-signed certificate for the bind host, {@code localhost} and {@code 127.0.0.1} is made
- * in {@code dataDir/tls/grpc.p12}; clients must trust {@link #certificate()}.
+ * gRPC {@code dev.sigstore.fulcio.v2.CA} and {@code grpc.health.v1.Health} (SERVING, as Fulcio's) over TLS on its own
+ * port (Helidon's gRPC server, HTTP/2). Without a configured keystore a self-signed certificate for the bind host,
+ * {@code localhost} and {@code 127.0.0.1} is made in {@code dataDir/tls/grpc.p12}; clients must trust
+ * {@link #certificate()}.
  */
 final class GrpcEndpoint implements AutoCloseable {
     private final WebServer server;
@@ -69,7 +71,7 @@ final class GrpcEndpoint implements AutoCloseable {
             .port(config.grpcPort())
             .tls(tls)
             .addRouting(GrpcRouting.builder().service(ServerInterceptors.intercept(new CaGrpcService(signing, chains, identity),
-                CaGrpcService.TOKEN_METADATA)))
+                CaGrpcService.TOKEN_METADATA)).service(new HealthStatusManager().getHealthService()))
             .build()
             .start();
         return new GrpcEndpoint(server, chain.getFirst());

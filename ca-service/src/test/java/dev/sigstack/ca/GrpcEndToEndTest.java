@@ -20,6 +20,9 @@ import java.util.concurrent.TimeUnit;
 import com.google.protobuf.ByteString;
 
 import io.grpc.ManagedChannel;
+import io.grpc.health.v1.HealthCheckRequest;
+import io.grpc.health.v1.HealthCheckResponse;
+import io.grpc.health.v1.HealthGrpc;
 import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -138,6 +141,14 @@ class GrpcEndToEndTest {
                     .expirationTime(new java.util.Date(System.currentTimeMillis() - 600_000)).build()))).build()));
         assertEquals(Status.Code.INVALID_ARGUMENT, e.getStatus().getCode());
         assertTrue(e.getStatus().getDescription().contains("expired"), e.getStatus().getDescription());
+    }
+
+    /** Fulcio registers grpc.health.v1.Health on its gRPC server (cmd/app/grpc.go); gRPC probes call Check. */
+    @Test
+    void healthCheck_serving() {
+        HealthCheckResponse r = HealthGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS)
+            .check(HealthCheckRequest.getDefaultInstance());
+        assertEquals(HealthCheckResponse.ServingStatus.SERVING, r.getStatus());
     }
 
     @Test
