@@ -206,6 +206,32 @@ class SigningCertEndToEndTest {
         assertEquals(200, r.statusCode(), r.body());
     }
 
+    /**
+     * grpc-gateway decodes any request type with its JSON marshaler (the "*" registration), protojson takes proto
+     * names as well as JSON names, and DiscardUnknown drops unknown fields and enum names (runtime/marshaler_registry.go).
+     */
+    @Test
+    void signingCertV2_protoNamesUnknownFieldsOtherContentType_200AsGrpcGateway() throws Exception {
+        KeyPair k = generate("EC", "secp256r1");
+        ObjectNode req = JSON.createObjectNode();
+        req.putObject("credentials").put("oidc_identity_token", stack.issuer.emailToken("gw@example.com")).put("extra", 1);
+        ObjectNode pkr = req.putObject("public_key_request");
+        pkr.putObject("public_key").put("algorithm", "NOT_AN_ALGORITHM").put("content", Pem.encode("PUBLIC KEY", k.getPublic().getEncoded()));
+        pkr.put("proof_of_possession", Base64.getEncoder().encodeToString(sign(k, "gw@example.com")));
+        req.putObject("futureField").put("x", true);
+        for (String type : new String[] {"text/plain", null}) {
+            HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(stack.baseUrl() + "/api/v2/signingCert"))
+                .POST(HttpRequest.BodyPublishers.ofString(req.toString()));
+            if (type != null) {
+                b.header("Content-Type", type);
+            }
+            HttpResponse<String> r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, r.statusCode(), type + ": " + r.body());
+            assertEquals(k.getPublic(), chainOf(JSON.readTree(r.body()).at("/signedCertificateEmbeddedSct/chain/certificates"))
+                .getFirst().getPublicKey());
+        }
+    }
+
     @Test
     void signingCertV2_csr_200() throws Exception {
         KeyPair k = generate("EC", "secp384r1");
