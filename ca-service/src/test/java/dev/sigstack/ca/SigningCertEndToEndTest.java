@@ -189,6 +189,41 @@ class SigningCertEndToEndTest {
         assertTrue(err.get("message").asText().contains("insecure"), r.body());
     }
 
+    static Stream<Arguments> keyRequestErrors() throws Exception {
+        KeyPair ec = generate("EC", "secp256r1");
+        byte[] good = new JcaPKCS10CertificationRequestBuilder(new X500Name("CN=x"), ec.getPublic())
+            .build(new JcaContentSignerBuilder("SHA256withECDSA").build(ec.getPrivate())).getEncoded();
+        byte[] tampered = good.clone();
+        tampered[tampered.length - 3] ^= 1;
+        KeyPair rsa1024 = generate("RSA", 1024);
+        byte[] weak = new JcaPKCS10CertificationRequestBuilder(new X500Name("CN=x"), rsa1024.getPublic())
+            .build(new JcaContentSignerBuilder("SHA256withRSA").build(rsa1024.getPrivate())).getEncoded();
+        return Stream.of(
+            Arguments.of("CSR not parseable", csrRequest("not a csr".getBytes(StandardCharsets.US_ASCII)),
+                "The certificate signing request could not be parsed"),
+            Arguments.of("CSR signature broken", csrRequest(tampered), "The signature supplied in the request could not be verified"),
+            Arguments.of("CSR RSA-1024", csrRequest(weak), "The public key supplied in the request is insecure"),
+            Arguments.of("DSA key", v2Request(null, generate("DSA", 2048), new byte[] {1}), "The public key supplied in the request is insecure"),
+            Arguments.of("X25519 key", v2Request(null, generate("X25519", null), new byte[] {1}), "The public key supplied in the request is insecure"),
+            Arguments.of("no key", JSON.createObjectNode(), "The public key supplied in the request could not be parsed"));
+    }
+
+    private static ObjectNode csrRequest(byte[] csr) {
+        return JSON.createObjectNode().put("certificateSigningRequest", Base64.getEncoder().encodeToString(csr));
+    }
+
+    /** Fulcio's messages per class (pkg/server/error.go, grpc_server.go): all InvalidArgument, HTTP 400. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("keyRequestErrors")
+    void signingCertV2_keyRequestError_400WithFulcioMessage(String name, ObjectNode req, String message) throws Exception {
+        req.putObject("credentials").put("oidcIdentityToken", stack.issuer.emailToken("e@example.com"));
+        HttpResponse<String> r = post("/api/v2/signingCert", req.toString(), null);
+        assertEquals(400, r.statusCode(), r.body());
+        JsonNode err = JSON.readTree(r.body());
+        assertEquals(3, err.get("code").asInt());
+        assertTrue(err.get("message").asText().startsWith(message), r.body());
+    }
+
     @Test
     void signingCertV2_proofOverWrongSubject_400() throws Exception {
         KeyPair k = generate("EC", "secp256r1");
