@@ -198,7 +198,16 @@ class SigningCertEndToEndTest {
         KeyPair rsa1024 = generate("RSA", 1024);
         byte[] weak = new JcaPKCS10CertificationRequestBuilder(new X500Name("CN=x"), rsa1024.getPublic())
             .build(new JcaContentSignerBuilder("SHA256withRSA").build(rsa1024.getPrivate())).getEncoded();
+        byte[] p256Sha384 = new JcaPKCS10CertificationRequestBuilder(new X500Name("CN=x"), ec.getPublic())
+            .build(new JcaContentSignerBuilder("SHA384withECDSA").build(ec.getPrivate())).getEncoded();
+        KeyPair rsa2048 = generate("RSA", 2048);
+        byte[] rsaSha512 = new JcaPKCS10CertificationRequestBuilder(new X500Name("CN=x"), rsa2048.getPublic())
+            .build(new JcaContentSignerBuilder("SHA512withRSA").build(rsa2048.getPrivate())).getEncoded();
         return Stream.of(
+            Arguments.of("RSA-2560 key", v2Request(null, generate("RSA", 2560), new byte[] {1}),
+                "The public key supplied in the request is insecure"),
+            Arguments.of("CSR P-256 signed with SHA-384", csrRequest(p256Sha384), "signing algorithm not permitted"),
+            Arguments.of("CSR RSA-2048 signed with SHA-512", csrRequest(rsaSha512), "signing algorithm not permitted"),
             Arguments.of("CSR not parseable", csrRequest("not a csr".getBytes(StandardCharsets.US_ASCII)),
                 "The certificate signing request could not be parsed"),
             Arguments.of("CSR signature broken", csrRequest(tampered), "The signature supplied in the request could not be verified"),
@@ -212,7 +221,11 @@ class SigningCertEndToEndTest {
         return JSON.createObjectNode().put("certificateSigningRequest", Base64.getEncoder().encodeToString(csr));
     }
 
-    /** Fulcio's messages per class (pkg/server/error.go, grpc_server.go): all InvalidArgument, HTTP 400. */
+    /**
+     * Fulcio's messages per class (pkg/server/error.go, grpc_server.go): all InvalidArgument, HTTP 400. Keys as
+     * sigstore's cryptoutils.ValidatePubKey (RSA 2048, 3072 or 4096 bits); key and CSR hash as Fulcio's default
+     * --client-signing-algorithms (cmd/app/serve.go).
+     */
     @ParameterizedTest(name = "{0}")
     @MethodSource("keyRequestErrors")
     void signingCertV2_keyRequestError_400WithFulcioMessage(String name, ObjectNode req, String message) throws Exception {
