@@ -177,6 +177,20 @@ class TimestampEndToEndTest {
         assertTrue(new String(r.body(), StandardCharsets.UTF_8).contains("too large"));
     }
 
+    /** timestamp-authority's middleware: NoCache on POST /api/v1/timestamp, cacheForDay on the chain. */
+    @Test
+    void cacheHeaders_asTimestampAuthority() throws Exception {
+        HttpResponse<byte[]> r = post(new TimeStampRequestGenerator().generate(TSPAlgorithms.SHA256, sha256("cache")).getEncoded(),
+            "application/timestamp-query");
+        assertEquals(200, r.statusCode());
+        assertEquals("no-cache, no-store, no-transform, must-revalidate, private, max-age=0",
+            r.headers().firstValue("cache-control").orElse(""));
+        assertEquals("no-cache", r.headers().firstValue("pragma").orElse(""));
+        HttpResponse<String> chain = HTTP.send(HttpRequest.newBuilder(URI.create(stack.baseUrl() + "/api/v1/timestamp/certchain")).build(),
+            HttpResponse.BodyHandlers.ofString());
+        assertEquals("max-age=86400, immutable", chain.headers().firstValue("cache-control").orElse(""));
+    }
+
     /** go-openapi's router: 405 with Allow and {code, message} for a known path with another method. */
     @Test
     void timestampPaths_otherMethod_405WithAllow() throws Exception {

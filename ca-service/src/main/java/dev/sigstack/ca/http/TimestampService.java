@@ -67,6 +67,10 @@ public final class TimestampService implements HttpService {
     }
 
     private void timestamp(ServerRequest req, ServerResponse res) {
+        // timestamp-authority's NoCache middleware (chi) on this route
+        res.header(HeaderNames.CACHE_CONTROL, "no-cache, no-store, no-transform, must-revalidate, private, max-age=0");
+        res.header(HeaderNames.PRAGMA, "no-cache");
+        res.header(HeaderNames.EXPIRES, "Thu, 01 Jan 1970 00:00:00 UTC");
         byte[] body = req.content().as(byte[].class);
         if (body.length > MAX_BODY) {
             error(res, Status.REQUEST_ENTITY_TOO_LARGE_413, "request body is too large");
@@ -134,6 +138,7 @@ public final class TimestampService implements HttpService {
     private void chain(ServerRequest req, ServerResponse res) {
         StringBuilder sb = new StringBuilder();
         tsa.chain().forEach(c -> sb.append(Pem.certificate(c)));
+        res.header(HeaderNames.CACHE_CONTROL, "max-age=86400, immutable");
         res.header(HeaderNames.CONTENT_TYPE, "application/pem-certificate-chain");
         res.send(sb.toString());
     }
