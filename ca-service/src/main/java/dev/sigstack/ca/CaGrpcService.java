@@ -3,9 +3,17 @@ package dev.sigstack.ca;
 import dev.sigstack.core.pem.Pem;
 
 import java.security.cert.X509Certificate;
+import java.util.Collections;
+import java.util.Iterator;
 import java.util.List;
 import java.util.function.Supplier;
 
+import io.grpc.Context;
+import io.grpc.Contexts;
+import io.grpc.Metadata;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
+import io.grpc.ServerInterceptor;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 
@@ -22,8 +30,29 @@ import dev.sigstack.ca.grpc.v2.TrustBundle;
 import dev.sigstack.ca.identity.IdentityConfig;
 import dev.sigstack.ca.identity.OidcIssuer;
 
-/** The gRPC face of {@link SigningService}: thin translation between protobuf messages and the service. */
+/**
+ * The gRPC face of {@link SigningService}: thin translation between protobuf messages and the service. As Fulcio
+ * ({@code pkg/server/grpc_server.go}), a request without {@code credentials} takes its token from the
+ * {@code oidcidentitytoken} metadata when that has exactly one value; {@link #TOKEN_METADATA} puts it in reach.
+ */
 final class CaGrpcService extends CAGrpc.CAImplBase {
+    private static final Metadata.Key<String> TOKEN_KEY = Metadata.Key.of("oidcidentitytoken", Metadata.ASCII_STRING_MARSHALLER);
+    private static final Context.Key<String> TOKEN = Context.key("oidcidentitytoken");
+
+    /** Carries a single {@code oidcidentitytoken} metadata value into the call's context. */
+    static final ServerInterceptor TOKEN_METADATA = new ServerInterceptor() {
+        @Override
+        public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
+            Iterable<String> all = headers.getAll(TOKEN_KEY);
+            Iterator<String> it = all == null ? Collections.emptyIterator() : all.iterator();
+            String token = it.hasNext() ? it.next() : null;
+            if (token == null || it.hasNext()) {
+                return next.startCall(call, headers);
+            }
+            return Contexts.interceptCall(Context.current().withValue(TOKEN, token), call, headers, next);
+        }
+    };
+
     private final SigningService signing;
     private final Supplier<List<List<X509Certificate>>> chains;
     private final IdentityConfig identity;
@@ -44,7 +73,11 @@ final class CaGrpcService extends CAGrpc.CAImplBase {
             case KEY_NOT_SET -> null;
         };
         try {
-            List<X509Certificate> chain = signing.createSigningCertificate(request.getCredentials().getOidcIdentityToken(), key);
+            String token = request.getCredentials().getOidcIdentityToken();
+            if (token.isEmpty()) {
+                token = TOKEN.get();
+            }
+            List<X509Certificate> chain = signing.createSigningCertificate(token, key);
             CertificateChain.Builder c = CertificateChain.newBuilder();
             chain.forEach(x -> c.addCertificates(Pem.certificate(x)));
             out.onNext(SigningCertificate.newBuilder()

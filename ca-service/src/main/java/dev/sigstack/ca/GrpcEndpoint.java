@@ -21,6 +21,9 @@ import java.util.List;
 import java.util.function.Supplier;
 
 
+import io.grpc.ServerInterceptors;
+import io.grpc.protobuf.services.HealthStatusManager;
+
 import io.helidon.common.tls.Tls;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.grpc.GrpcRouting;
@@ -29,9 +32,10 @@ import dev.sigstack.ca.identity.IdentityConfig;
 import dev.sigstack.core.tls.ServingCertificates;
 
 /**
- * gRPC {@code dev.sigstore.fulcio.v2.CA} over TLS on its own port (Helidon's gRPC server, HTTP/2). Without a
- * configured keystore a self-signed certificate for the bind host, {@code localhost} and {@code 127.0.0.1} is made
- * in {@code dataDir/tls/grpc.p12}; clients must trust {@link #certificate()}.
+ * gRPC {@code dev.sigstore.fulcio.v2.CA} and {@code grpc.health.v1.Health} (SERVING, as Fulcio's) over TLS on its own
+ * port (Helidon's gRPC server, HTTP/2). Without a configured keystore a self-signed certificate for the bind host,
+ * {@code localhost} and {@code 127.0.0.1} is made in {@code dataDir/tls/grpc.p12}; clients must trust
+ * {@link #certificate()}.
  */
 final class GrpcEndpoint implements AutoCloseable {
     private final WebServer server;
@@ -66,7 +70,8 @@ final class GrpcEndpoint implements AutoCloseable {
             .host(config.host())
             .port(config.grpcPort())
             .tls(tls)
-            .addRouting(GrpcRouting.builder().service(new CaGrpcService(signing, chains, identity)))
+            .addRouting(GrpcRouting.builder().service(ServerInterceptors.intercept(new CaGrpcService(signing, chains, identity),
+                CaGrpcService.TOKEN_METADATA)).service(new HealthStatusManager().getHealthService()))
             .build()
             .start();
         if (!server.isRunning()) { // Helidon logs a bind failure and returns a stopped server

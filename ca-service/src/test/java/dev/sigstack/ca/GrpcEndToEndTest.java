@@ -20,10 +20,15 @@ import java.util.concurrent.TimeUnit;
 import com.google.protobuf.ByteString;
 
 import io.grpc.ManagedChannel;
+import io.grpc.health.v1.HealthCheckRequest;
+import io.grpc.health.v1.HealthCheckResponse;
+import io.grpc.health.v1.HealthGrpc;
+import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.MetadataUtils;
 
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.junit.jupiter.api.AfterAll;
@@ -90,6 +95,44 @@ class GrpcEndToEndTest {
             new X509CertificateHolder(chain.get(1).getEncoded()), stack.logKey.getPublic());
     }
 
+    /** Fulcio reads the token from the {@code oidcidentitytoken} metadata when the request has none (grpc_server.go). */
+    @Test
+    void createSigningCertificate_tokenInMetadata_embeddedSctChain() throws Exception {
+        KeyPair k = ecKey();
+        Metadata md = new Metadata();
+        md.put(Metadata.Key.of("oidcidentitytoken", Metadata.ASCII_STRING_MARSHALLER), stack.issuer.emailToken("md@example.com"));
+        SigningCertificate resp = ca.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(md))
+            .createSigningCertificate(CreateSigningCertificateRequest.newBuilder()
+                .setPublicKeyRequest(publicKeyRequest(k, "md@example.com")).build());
+        X509Certificate leaf = Pem.readCertificates(resp.getSignedCertificateEmbeddedSct().getChain().getCertificates(0)).getFirst();
+        assertEquals(k.getPublic(), leaf.getPublicKey());
+    }
+
+    @Test
+    void createSigningCertificate_noTokenAnywhere_invalidArgument() throws Exception {
+        StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> ca.createSigningCertificate(
+            CreateSigningCertificateRequest.newBuilder().setPublicKeyRequest(publicKeyRequest(ecKey(), "x@example.com")).build()));
+        assertEquals(Status.Code.INVALID_ARGUMENT, e.getStatus().getCode());
+        assertTrue(e.getStatus().getDescription().startsWith("There was an error processing the identity token"),
+            e.getStatus().getDescription());
+    }
+
+    private static KeyPair ecKey() throws Exception {
+        KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
+        g.initialize(new ECGenParameterSpec("secp256r1"));
+        return g.generateKeyPair();
+    }
+
+    private static PublicKeyRequest publicKeyRequest(KeyPair k, String subject) throws Exception {
+        Signature s = Signature.getInstance("SHA256withECDSA");
+        s.initSign(k.getPrivate());
+        s.update(subject.getBytes(StandardCharsets.UTF_8));
+        return PublicKeyRequest.newBuilder()
+            .setPublicKey(PublicKey.newBuilder().setAlgorithm(PublicKeyAlgorithm.ECDSA)
+                .setContent(Pem.encode("PUBLIC KEY", k.getPublic().getEncoded())))
+            .setProofOfPossession(ByteString.copyFrom(s.sign())).build();
+    }
+
     @Test
     void createSigningCertificate_expiredToken_invalidArgument() throws Exception {
         StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> ca.createSigningCertificate(
@@ -98,6 +141,14 @@ class GrpcEndToEndTest {
                     .expirationTime(new java.util.Date(System.currentTimeMillis() - 600_000)).build()))).build()));
         assertEquals(Status.Code.INVALID_ARGUMENT, e.getStatus().getCode());
         assertTrue(e.getStatus().getDescription().contains("expired"), e.getStatus().getDescription());
+    }
+
+    /** Fulcio registers grpc.health.v1.Health on its gRPC server (cmd/app/grpc.go); gRPC probes call Check. */
+    @Test
+    void healthCheck_serving() {
+        HealthCheckResponse r = HealthGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS)
+            .check(HealthCheckRequest.getDefaultInstance());
+        assertEquals(HealthCheckResponse.ServingStatus.SERVING, r.getStatus());
     }
 
     @Test

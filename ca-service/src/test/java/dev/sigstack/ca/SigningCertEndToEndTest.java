@@ -43,6 +43,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import dev.sigstack.ca.testing.TestStack;
@@ -188,6 +189,54 @@ class SigningCertEndToEndTest {
         assertTrue(err.get("message").asText().contains("insecure"), r.body());
     }
 
+    static Stream<Arguments> keyRequestErrors() throws Exception {
+        KeyPair ec = generate("EC", "secp256r1");
+        byte[] good = new JcaPKCS10CertificationRequestBuilder(new X500Name("CN=x"), ec.getPublic())
+            .build(new JcaContentSignerBuilder("SHA256withECDSA").build(ec.getPrivate())).getEncoded();
+        byte[] tampered = good.clone();
+        tampered[tampered.length - 3] ^= 1;
+        KeyPair rsa1024 = generate("RSA", 1024);
+        byte[] weak = new JcaPKCS10CertificationRequestBuilder(new X500Name("CN=x"), rsa1024.getPublic())
+            .build(new JcaContentSignerBuilder("SHA256withRSA").build(rsa1024.getPrivate())).getEncoded();
+        byte[] p256Sha384 = new JcaPKCS10CertificationRequestBuilder(new X500Name("CN=x"), ec.getPublic())
+            .build(new JcaContentSignerBuilder("SHA384withECDSA").build(ec.getPrivate())).getEncoded();
+        KeyPair rsa2048 = generate("RSA", 2048);
+        byte[] rsaSha512 = new JcaPKCS10CertificationRequestBuilder(new X500Name("CN=x"), rsa2048.getPublic())
+            .build(new JcaContentSignerBuilder("SHA512withRSA").build(rsa2048.getPrivate())).getEncoded();
+        return Stream.of(
+            Arguments.of("RSA-2560 key", v2Request(null, generate("RSA", 2560), new byte[] {1}),
+                "The public key supplied in the request is insecure"),
+            Arguments.of("CSR P-256 signed with SHA-384", csrRequest(p256Sha384), "signing algorithm not permitted"),
+            Arguments.of("CSR RSA-2048 signed with SHA-512", csrRequest(rsaSha512), "signing algorithm not permitted"),
+            Arguments.of("CSR not parseable", csrRequest("not a csr".getBytes(StandardCharsets.US_ASCII)),
+                "The certificate signing request could not be parsed"),
+            Arguments.of("CSR signature broken", csrRequest(tampered), "The signature supplied in the request could not be verified"),
+            Arguments.of("CSR RSA-1024", csrRequest(weak), "The public key supplied in the request is insecure"),
+            Arguments.of("DSA key", v2Request(null, generate("DSA", 2048), new byte[] {1}), "The public key supplied in the request is insecure"),
+            Arguments.of("X25519 key", v2Request(null, generate("X25519", null), new byte[] {1}), "The public key supplied in the request is insecure"),
+            Arguments.of("no key", JSON.createObjectNode(), "The public key supplied in the request could not be parsed"));
+    }
+
+    private static ObjectNode csrRequest(byte[] csr) {
+        return JSON.createObjectNode().put("certificateSigningRequest", Base64.getEncoder().encodeToString(csr));
+    }
+
+    /**
+     * Fulcio's messages per class (pkg/server/error.go, grpc_server.go): all InvalidArgument, HTTP 400. Keys as
+     * sigstore's cryptoutils.ValidatePubKey (RSA 2048, 3072 or 4096 bits); key and CSR hash as Fulcio's default
+     * --client-signing-algorithms (cmd/app/serve.go).
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("keyRequestErrors")
+    void signingCertV2_keyRequestError_400WithFulcioMessage(String name, ObjectNode req, String message) throws Exception {
+        req.putObject("credentials").put("oidcIdentityToken", stack.issuer.emailToken("e@example.com"));
+        HttpResponse<String> r = post("/api/v2/signingCert", req.toString(), null);
+        assertEquals(400, r.statusCode(), r.body());
+        JsonNode err = JSON.readTree(r.body());
+        assertEquals(3, err.get("code").asInt());
+        assertTrue(err.get("message").asText().startsWith(message), r.body());
+    }
+
     @Test
     void signingCertV2_proofOverWrongSubject_400() throws Exception {
         KeyPair k = generate("EC", "secp256r1");
@@ -203,6 +252,32 @@ class SigningCertEndToEndTest {
         HttpResponse<String> r = post("/api/v2/signingCert", v2Request(null, k, sign(k, "bob@example.com")).toString(),
             stack.issuer.emailToken("bob@example.com"));
         assertEquals(200, r.statusCode(), r.body());
+    }
+
+    /**
+     * grpc-gateway decodes any request type with its JSON marshaler (the "*" registration), protojson takes proto
+     * names as well as JSON names, and DiscardUnknown drops unknown fields and enum names (runtime/marshaler_registry.go).
+     */
+    @Test
+    void signingCertV2_protoNamesUnknownFieldsOtherContentType_200AsGrpcGateway() throws Exception {
+        KeyPair k = generate("EC", "secp256r1");
+        ObjectNode req = JSON.createObjectNode();
+        req.putObject("credentials").put("oidc_identity_token", stack.issuer.emailToken("gw@example.com")).put("extra", 1);
+        ObjectNode pkr = req.putObject("public_key_request");
+        pkr.putObject("public_key").put("algorithm", "NOT_AN_ALGORITHM").put("content", Pem.encode("PUBLIC KEY", k.getPublic().getEncoded()));
+        pkr.put("proof_of_possession", Base64.getEncoder().encodeToString(sign(k, "gw@example.com")));
+        req.putObject("futureField").put("x", true);
+        for (String type : new String[] {"text/plain", null}) {
+            HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(stack.baseUrl() + "/api/v2/signingCert"))
+                .POST(HttpRequest.BodyPublishers.ofString(req.toString()));
+            if (type != null) {
+                b.header("Content-Type", type);
+            }
+            HttpResponse<String> r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, r.statusCode(), type + ": " + r.body());
+            assertEquals(k.getPublic(), chainOf(JSON.readTree(r.body()).at("/signedCertificateEmbeddedSct/chain/certificates"))
+                .getFirst().getPublicKey());
+        }
     }
 
     @Test
@@ -287,6 +362,50 @@ class SigningCertEndToEndTest {
         assertTrue(urls.contains(stack.issuer.url()));
         assertTrue(urls.contains(stack.ca.devIssuerUrl()));
         c.get("issuers").forEach(i -> assertEquals("email", i.get("challengeClaim").asText()));
+    }
+
+    /**
+     * grpc-gateway's marshaler emits unpopulated fields (EmitUnpopulated, runtime/marshaler_registry.go), so Fulcio's
+     * configuration always carries every OIDCIssuer field, empty or false when unset.
+     */
+    @Test
+    void configuration_everyIssuer_allFieldsPresentAsGrpcGateway() throws Exception {
+        HttpResponse<String> r = get("/api/v2/configuration");
+        assertEquals("application/json", r.headers().firstValue("content-type").orElse(""));
+        JsonNode issuers = JSON.readTree(r.body()).get("issuers");
+        assertTrue(issuers.size() >= 2, r.body());
+        for (JsonNode i : issuers) {
+            assertTrue(i.has("issuerUrl") != i.has("wildcardIssuerUrl"), "one of the oneof: " + i);
+            for (String f : List.of("audience", "challengeClaim", "spiffeTrustDomain", "issuerType", "subjectDomain")) {
+                assertTrue(i.path(f).isTextual(), f + " in " + i);
+            }
+            assertTrue(i.path("skipEmailVerification").isBoolean(), "skipEmailVerification in " + i);
+            assertEquals("", i.get("spiffeTrustDomain").asText(), "email issuers have no trust domain");
+        }
+    }
+
+    /** grpc-gateway answers a known path with another method as Unimplemented (runtime/mux.go, DefaultRoutingErrorHandler). */
+    @ParameterizedTest(name = "{0} {1}")
+    @CsvSource({"GET, /api/v2/signingCert", "POST, /api/v2/trustBundle", "DELETE, /api/v2/configuration",
+        "GET, /api/v1/signingCert", "PUT, /api/v1/rootCert"})
+    void fulcioPath_otherMethod_501MethodNotAllowed(String method, String path) throws Exception {
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(stack.baseUrl() + path))
+            .method(method, HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(501, r.statusCode(), r.body());
+        assertEquals("application/json", r.headers().firstValue("content-type").orElse(""));
+        JsonNode err = JSON.readTree(r.body());
+        assertEquals(12, err.get("code").asInt());
+        assertEquals("Method Not Allowed", err.get("message").asText());
+        assertTrue(err.get("details").isArray());
+    }
+
+    /** Fulcio's grpc-gateway serves /healthz (WithHealthzEndpoint, cmd/app/http.go); sigstore's helm chart probes it. */
+    @Test
+    void healthz_asFulcioGateway_200Serving() throws Exception {
+        HttpResponse<String> r = get("/healthz");
+        assertEquals(200, r.statusCode());
+        assertEquals("application/json", r.headers().firstValue("content-type").orElse(""));
+        assertEquals("SERVING", JSON.readTree(r.body()).get("status").asText());
     }
 
     @Test

@@ -17,6 +17,10 @@ import java.security.cert.X509Certificate;
 import java.util.Base64;
 import java.util.List;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import org.bouncycastle.asn1.ASN1ObjectIdentifier;
+import org.bouncycastle.asn1.DEROctetString;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cms.jcajce.JcaSimpleSignerInfoVerifierBuilder;
 import org.bouncycastle.tsp.TSPAlgorithms;
@@ -30,10 +34,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.sigstack.ca.testing.TestStack;
+import dev.sigstack.ca.tsa.TimestampAuthority;
 
 /** The timestamp authority over HTTP; every response is verified with BouncyCastle's TSP classes. */
 class TimestampEndToEndTest {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final ObjectMapper JSON = new ObjectMapper();
     @TempDir
     static Path dir;
     private static TestStack stack;
@@ -101,6 +107,112 @@ class TimestampEndToEndTest {
         HttpResponse<byte[]> r = post(req.getEncoded(), "application/timestamp-query");
         assertEquals(400, r.statusCode());
         assertTrue(new String(r.body(), StandardCharsets.UTF_8).contains("rejected"));
+    }
+
+    @Test
+    void timestamp_ownPolicyRequested_granted() throws Exception {
+        TimeStampRequestGenerator g = new TimeStampRequestGenerator();
+        g.setReqPolicy(TimestampAuthority.DEFAULT_POLICY);
+        TimeStampRequest req = g.generate(TSPAlgorithms.SHA256, sha256("policy"));
+        HttpResponse<byte[]> r = post(req.getEncoded(), "application/timestamp-query");
+        assertEquals(200, r.statusCode());
+        TimeStampResponse resp = new TimeStampResponse(r.body());
+        resp.validate(req);
+        assertEquals(TimestampAuthority.DEFAULT_POLICY, resp.getTimeStampToken().getTimeStampInfo().getPolicy());
+    }
+
+    /** timestamp-authority accepts only its configured policies (pkg/api/timestamp.go, verifyTimestampRequest). */
+    @Test
+    void timestamp_otherPolicy_400Unaccepted() throws Exception {
+        TimeStampRequestGenerator g = new TimeStampRequestGenerator();
+        g.setReqPolicy(new ASN1ObjectIdentifier("1.2.3.4"));
+        HttpResponse<byte[]> r = post(g.generate(TSPAlgorithms.SHA256, sha256("policy")).getEncoded(), "application/timestamp-query");
+        assertEquals(400, r.statusCode(), "a TSA must not sign under a policy it does not follow");
+        assertTrue(new String(r.body(), StandardCharsets.UTF_8).contains("policy"));
+        String json = "{\"artifactHash\":\"" + Base64.getEncoder().encodeToString(sha256("json")) + "\",\"hashAlgorithm\":\"sha256\","
+            + "\"tsaPolicyOID\":\"1.2.3.4\"}";
+        assertEquals(400, post(json.getBytes(StandardCharsets.UTF_8), "application/json").statusCode());
+    }
+
+    /** timestamp-authority refuses request extensions unless allow-custom-extensions is set (its default: off). */
+    @Test
+    void timestamp_requestExtension_400Unaccepted() throws Exception {
+        TimeStampRequestGenerator g = new TimeStampRequestGenerator();
+        g.addExtension(new ASN1ObjectIdentifier("1.2.3.5"), false, new DEROctetString(new byte[] {1}));
+        HttpResponse<byte[]> r = post(g.generate(TSPAlgorithms.SHA256, sha256("ext")).getEncoded(), "application/timestamp-query");
+        assertEquals(400, r.statusCode(), "request extensions would be copied into the signed TSTInfo");
+        assertTrue(new String(r.body(), StandardCharsets.UTF_8).contains("extension"));
+    }
+
+    /** timestamp-authority's API consumes only these two types (openapi.yaml); anything else is 415. */
+    @Test
+    void timestamp_otherOrMissingContentType_415() throws Exception {
+        byte[] der = new TimeStampRequestGenerator().generate(TSPAlgorithms.SHA256, sha256("type")).getEncoded();
+        for (String type : List.of("application/octet-stream", "text/plain", "multipart/form-data; boundary=application/json", "application/timestamp-query/x")) {
+            HttpResponse<byte[]> r = post(der, type);
+            assertEquals(415, r.statusCode(), type);
+            assertEquals(415, JSON.readTree(r.body()).get("code").asInt(), type);
+        }
+        HttpResponse<byte[]> none = HTTP.send(HttpRequest.newBuilder(URI.create(stack.baseUrl() + "/api/v1/timestamp"))
+            .POST(HttpRequest.BodyPublishers.ofByteArray(der)).build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertEquals(415, none.statusCode(), "no Content-Type");
+        assertEquals(200, post(der, "Application/Timestamp-Query").statusCode(), "media types are case-insensitive");
+    }
+
+    @Test
+    void timestamp_jsonWithCharset_200() throws Exception {
+        String json = "{\"artifactHash\":\"" + Base64.getEncoder().encodeToString(sha256("charset")) + "\",\"hashAlgorithm\":\"sha256\"}";
+        HttpResponse<byte[]> r = post(json.getBytes(StandardCharsets.UTF_8), "application/json; charset=utf-8");
+        assertEquals(200, r.statusCode(), new String(r.body(), StandardCharsets.UTF_8));
+        assertEquals("application/timestamp-reply", r.headers().firstValue("content-type").orElse(""));
+    }
+
+    /** timestamp-authority caps JSON requests at 1,024 bytes before parsing (a decimal nonce parses in quadratic time). */
+    @Test
+    void timestamp_jsonOver1024Bytes_400TooLarge() throws Exception {
+        String json = "{\"artifactHash\":\"" + Base64.getEncoder().encodeToString(sha256("big")) + "\",\"hashAlgorithm\":\"sha256\","
+            + "\"nonce\":" + "9".repeat(1100) + "}";
+        HttpResponse<byte[]> r = post(json.getBytes(StandardCharsets.UTF_8), "application/json");
+        assertEquals(400, r.statusCode());
+        assertTrue(new String(r.body(), StandardCharsets.UTF_8).contains("too large"));
+    }
+
+    /** timestamp-authority's middleware: NoCache on POST /api/v1/timestamp, cacheForDay on the chain. */
+    @Test
+    void cacheHeaders_asTimestampAuthority() throws Exception {
+        HttpResponse<byte[]> r = post(new TimeStampRequestGenerator().generate(TSPAlgorithms.SHA256, sha256("cache")).getEncoded(),
+            "application/timestamp-query");
+        assertEquals(200, r.statusCode());
+        assertEquals("no-cache, no-store, no-transform, must-revalidate, private, max-age=0",
+            r.headers().firstValue("cache-control").orElse(""));
+        assertEquals("no-cache", r.headers().firstValue("pragma").orElse(""));
+        HttpResponse<String> chain = HTTP.send(HttpRequest.newBuilder(URI.create(stack.baseUrl() + "/api/v1/timestamp/certchain")).build(),
+            HttpResponse.BodyHandlers.ofString());
+        assertEquals("max-age=86400, immutable", chain.headers().firstValue("cache-control").orElse(""));
+    }
+
+    /** go-openapi's router: 405 with Allow and {code, message} for a known path with another method. */
+    @Test
+    void timestampPaths_otherMethod_405WithAllow() throws Exception {
+        HttpResponse<String> get = HTTP.send(HttpRequest.newBuilder(URI.create(stack.baseUrl() + "/api/v1/timestamp")).build(),
+            HttpResponse.BodyHandlers.ofString());
+        assertEquals(405, get.statusCode());
+        assertEquals("POST", get.headers().firstValue("allow").orElse(""));
+        assertEquals("method GET is not allowed, but [POST] are", JSON.readTree(get.body()).get("message").asText());
+        HttpResponse<String> post = HTTP.send(HttpRequest.newBuilder(URI.create(stack.baseUrl() + "/api/v1/timestamp/certchain"))
+            .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(405, post.statusCode());
+        assertEquals("GET", post.headers().firstValue("allow").orElse(""));
+        assertEquals(405, JSON.readTree(post.body()).get("code").asInt());
+    }
+
+    /** timestamp-authority answers /ping with "." (chi's Heartbeat, configure_timestamp_server.go). */
+    @Test
+    void ping_asTimestampAuthority_200() throws Exception {
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(stack.baseUrl() + "/ping")).build(),
+            HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, r.statusCode());
+        assertEquals(".", r.body());
     }
 
     @Test

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
+import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
 import dev.sigstack.ca.CaException;
@@ -17,6 +18,11 @@ final class FulcioErrors {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private FulcioErrors() {
+    }
+
+    /** grpc-gateway's answer to a known path with another method: Unimplemented, "Method Not Allowed" (501). */
+    static void methodNotAllowed(ServerRequest req, ServerResponse res) {
+        send(res, CaException.Code.UNIMPLEMENTED, "Method Not Allowed");
     }
 
     static void send(ServerResponse res, CaException e) {

@@ -42,7 +42,8 @@ public final class SigningCertService implements HttpService {
 
     @Override
     public void routing(HttpRules rules) {
-        rules.post("/api/v2/signingCert", this::v2).post("/api/v1/signingCert", this::v1);
+        rules.post("/api/v2/signingCert", this::v2).post("/api/v1/signingCert", this::v1)
+            .any("/api/v2/signingCert", FulcioErrors::methodNotAllowed).any("/api/v1/signingCert", FulcioErrors::methodNotAllowed);
     }
 
     private void v2(ServerRequest req, ServerResponse res) {

@@ -29,11 +29,15 @@ import dev.sigstack.ca.tsa.TimestampAuthority;
  * sigstore timestamp-authority's API: {@code POST /api/v1/timestamp} with a DER
  * {@code application/timestamp-query} or the JSON form ({@code artifactHash} base64, {@code hashAlgorithm},
  * {@code nonce}, {@code certificates}, {@code tsaPolicyOID}); answers {@code application/timestamp-reply}.
- * {@code GET /api/v1/timestamp/certchain} answers the PEM chain.
+ * {@code GET /api/v1/timestamp/certchain} answers the PEM chain; {@code GET /ping} is its probe. As timestamp-authority: any other request type, or
+ * none, is 415 (its openapi.yaml consumes only these two); JSON requests over 1,024 bytes are refused before parsing.
  */
 public final class TimestampService implements HttpService {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int MAX_BODY = 64 * 1024;
+    private static final int MAX_JSON_BODY = 1024;
+    private static final String DER_TYPE = "application/timestamp-query";
+    private static final String JSON_TYPE = "application/json";
     private static final Map<String, ASN1ObjectIdentifier> HASHES = Map.of("sha256", TSPAlgorithms.SHA256,
         "sha384", TSPAlgorithms.SHA384, "sha512", TSPAlgorithms.SHA512);
     private final TimestampAuthority tsa;
@@ -44,19 +48,47 @@ public final class TimestampService implements HttpService {
 
     @Override
     public void routing(HttpRules rules) {
-        rules.post("/api/v1/timestamp", this::timestamp).get("/api/v1/timestamp/certchain", this::chain);
+        rules.post("/api/v1/timestamp", this::timestamp).get("/api/v1/timestamp/certchain", this::chain)
+            .get("/ping", TimestampService::ping)
+            .any("/api/v1/timestamp", (req, res) -> methodNotAllowed(req, res, "POST"))
+            .any("/api/v1/timestamp/certchain", (req, res) -> methodNotAllowed(req, res, "GET"));
+    }
+
+    /** go-openapi's router answer to a known path with another method: 405, {@code Allow}, {@code {code, message}}. */
+    private static void methodNotAllowed(ServerRequest req, ServerResponse res, String allowed) {
+        res.header(HeaderNames.ALLOW, allowed);
+        error(res, Status.METHOD_NOT_ALLOWED_405, "method " + req.prologue().method().text() + " is not allowed, but [" + allowed + "] are");
+    }
+
+    /** timestamp-authority's liveness probe (chi's Heartbeat): 200 {@code .} as text. */
+    private static void ping(ServerRequest req, ServerResponse res) {
+        res.header(HeaderNames.CONTENT_TYPE, "text/plain");
+        res.send(".");
     }
 
     private void timestamp(ServerRequest req, ServerResponse res) {
+        // timestamp-authority's NoCache middleware (chi) on this route
+        res.header(HeaderNames.CACHE_CONTROL, "no-cache, no-store, no-transform, must-revalidate, private, max-age=0");
+        res.header(HeaderNames.PRAGMA, "no-cache");
+        res.header(HeaderNames.EXPIRES, "Thu, 01 Jan 1970 00:00:00 UTC");
         byte[] body = req.content().as(byte[].class);
         if (body.length > MAX_BODY) {
             error(res, Status.REQUEST_ENTITY_TOO_LARGE_413, "request body is too large");
             return;
         }
-        String type = req.headers().contentType().map(t -> t.mediaType().text()).orElse("application/timestamp-query");
+        String type = req.headers().contentType().map(t -> t.mediaType().text().toLowerCase(Locale.ROOT)).orElse("");
+        if (!type.equals(DER_TYPE) && !type.equals(JSON_TYPE)) {
+            error(res, Status.UNSUPPORTED_MEDIA_TYPE_415,
+                "unsupported media type \"" + type + "\", only [" + DER_TYPE + " " + JSON_TYPE + "] are allowed");
+            return;
+        }
+        if (type.equals(JSON_TYPE) && body.length > MAX_JSON_BODY) {
+            error(res, Status.BAD_REQUEST_400, "timestamp request is too large: over " + MAX_JSON_BODY + " bytes");
+            return;
+        }
         TimeStampRequest request;
         try {
-            request = type.startsWith("application/json") ? fromJson(body) : new TimeStampRequest(body);
+            request = type.equals(JSON_TYPE) ? fromJson(body) : new TimeStampRequest(body);
         } catch (IOException | IllegalArgumentException e) {
             error(res, Status.BAD_REQUEST_400, "invalid timestamp request: " + e.getMessage());
             return;
@@ -106,6 +138,7 @@ public final class TimestampService implements HttpService {
     private void chain(ServerRequest req, ServerResponse res) {
         StringBuilder sb = new StringBuilder();
         tsa.chain().forEach(c -> sb.append(Pem.certificate(c)));
+        res.header(HeaderNames.CACHE_CONTROL, "max-age=86400, immutable");
         res.header(HeaderNames.CONTENT_TYPE, "application/pem-certificate-chain");
         res.send(sb.toString());
     }

@@ -19,7 +19,8 @@ import dev.sigstack.ca.identity.IdentityConfig;
 import dev.sigstack.ca.identity.OidcIssuer;
 
 /**
- * {@code GET /api/v2/trustBundle}, {@code GET /api/v2/configuration} and the legacy {@code GET /api/v1/rootCert}.
+ * {@code GET /api/v2/trustBundle}, {@code GET /api/v2/configuration}, the legacy {@code GET /api/v1/rootCert} and
+ * Fulcio's probe {@code GET /healthz}.
  */
 public final class TrustBundleService implements HttpService {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -40,7 +41,16 @@ public final class TrustBundleService implements HttpService {
     public void routing(HttpRules rules) {
         rules.get("/api/v2/trustBundle", this::trustBundle)
             .get("/api/v2/configuration", this::configuration)
-            .get("/api/v1/rootCert", this::rootCert);
+            .get("/api/v1/rootCert", this::rootCert)
+            .get("/healthz", TrustBundleService::healthz)
+            .any("/api/v2/trustBundle", FulcioErrors::methodNotAllowed)
+            .any("/api/v2/configuration", FulcioErrors::methodNotAllowed)
+            .any("/api/v1/rootCert", FulcioErrors::methodNotAllowed);
+    }
+
+    /** grpc-gateway's {@code /healthz} of Fulcio's HTTP port (its gRPC health check always answers SERVING). */
+    private static void healthz(ServerRequest req, ServerResponse res) {
+        json(res, JSON.createObjectNode().put("status", "SERVING"));
     }
 
     private void trustBundle(ServerRequest req, ServerResponse res) {
@@ -61,22 +71,19 @@ public final class TrustBundleService implements HttpService {
         json(res, out);
     }
 
+    /** Every field, empty or false when unset, as grpc-gateway's marshaler (EmitUnpopulated) writes them. */
     private static void issuer(ObjectNode n, OidcIssuer i, String urlField, String url) {
         n.put(urlField, url);
-        putIfSet(n, "audience", i.clientId());
-        putIfSet(n, "challengeClaim", i.effectiveChallengeClaim());
-        putIfSet(n, "spiffeTrustDomain", i.spiffeTrustDomain());
-        putIfSet(n, "issuerType", i.type().configName());
-        putIfSet(n, "subjectDomain", i.subjectDomain());
-        if (i.skipEmailVerification()) {
-            n.put("skipEmailVerification", true);
-        }
+        n.put("audience", orEmpty(i.clientId()));
+        n.put("challengeClaim", orEmpty(i.effectiveChallengeClaim()));
+        n.put("spiffeTrustDomain", orEmpty(i.spiffeTrustDomain()));
+        n.put("issuerType", orEmpty(i.type().configName()));
+        n.put("subjectDomain", orEmpty(i.subjectDomain()));
+        n.put("skipEmailVerification", i.skipEmailVerification());
     }
 
-    private static void putIfSet(ObjectNode n, String k, String v) {
-        if (v != null && !v.isEmpty()) {
-            n.put(k, v);
-        }
+    private static String orEmpty(String v) {
+        return v == null ? "" : v;
     }
 
     private void rootCert(ServerRequest req, ServerResponse res) {

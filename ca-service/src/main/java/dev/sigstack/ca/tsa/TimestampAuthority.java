@@ -49,7 +49,10 @@ import dev.sigstack.ca.keys.CaKeys;
 /**
  * An RFC 3161 timestamp authority on BouncyCastle's TSP classes. The signing certificate carries a critical EKU
  * timeStamping (RFC 3161 §2.3) and only that. Accepted message imprints: SHA-256, SHA-384, SHA-512 (as sigstore's
- * timestamp-authority). ESSCertIDv2 with SHA-256 identifies the signer.
+ * timestamp-authority). ESSCertIDv2 with SHA-256 identifies the signer. As timestamp-authority with its defaults
+ * ({@code accepted-policy-oids} = its default policy, {@code allow-custom-extensions} off), a request naming another
+ * policy or carrying extensions is rejected: the token would otherwise assert a policy this TSA does not follow, or
+ * carry whatever the caller put into the signed TSTInfo.
  */
 public final class TimestampAuthority {
     /** The default policy OID (sigstore timestamp-authority's default). */
@@ -72,7 +75,7 @@ public final class TimestampAuthority {
                 new JcaDigestCalculatorProviderBuilder().build().get(new AlgorithmIdentifier(NISTObjectIdentifiers.id_sha256)),
                 DEFAULT_POLICY);
             tokens.addCertificates(new JcaCertStore(chain));
-            this.generator = new TimeStampResponseGenerator(tokens, ACCEPTED);
+            this.generator = new TimeStampResponseGenerator(tokens, ACCEPTED, Set.of(DEFAULT_POLICY), Set.of());
         } catch (OperatorCreationException | TSPException | CertificateEncodingException e) {
             throw new IllegalStateException("TSA key or certificate is unusable: " + e.getMessage(), e);
         }
@@ -87,8 +90,8 @@ public final class TimestampAuthority {
     }
 
     /**
-     * Answers a request. Requests with an unaccepted algorithm, a bad imprint length or an unknown policy get a
-     * rejection response (status 2) as RFC 3161 §2.4.2 says, not an exception.
+     * Answers a request. Requests with an unaccepted algorithm, a bad imprint length, another policy or any
+     * extension get a rejection response (status 2) as RFC 3161 §2.4.2 says, not an exception.
      */
     public TimeStampResponse respond(TimeStampRequest request) {
         try {
