@@ -27,16 +27,18 @@ import dev.sigstack.core.ecdsa.Ecdsa;
 /**
  * Parsing, strength checks and proof-of-possession checks for the key a certificate is requested for.
  *
- * <p>Accepted, as sigstore's {@code cryptoutils.ValidatePubKey}: ECDSA on P-256, P-384, P-521; Ed25519; RSA of
- * 2048, 3072 or 4096 bits with an odd exponent greater than 1. The proof of possession is a signature over the
- * principal's name with the key's default algorithm: ECDSA with SHA-256/384/512 by curve, RSA PKCS#1 v1.5 (or PSS)
+ * <p>Accepted: ECDSA on P-256, P-384, P-521; Ed25519; RSA of 2048 bits or more (up to 8192) with an odd exponent
+ * greater than 1. Sigstore's {@code cryptoutils.ValidatePubKey} takes RSA of 2048, 3072 or 4096 bits only; this CA
+ * takes any size from 2048 to 8192 bits, so a site's signing keys of other RSA sizes work too. The proof of
+ * possession is a signature over the principal's name with the key's default algorithm: ECDSA with SHA-256/384/512 by curve, RSA PKCS#1 v1.5 (or PSS)
  * with SHA-256, Ed25519. A CSR must be signed with that same algorithm (PKCS#1 v1.5 for RSA), as Fulcio's default
  * {@code --client-signing-algorithms} permits no other key and hash pairs.
  */
 public final class PublicKeys {
     private static final Set<ASN1ObjectIdentifier> CURVES = Set.of(X9ObjectIdentifiers.prime256v1,
         org.bouncycastle.asn1.sec.SECObjectIdentifiers.secp384r1, org.bouncycastle.asn1.sec.SECObjectIdentifiers.secp521r1);
-    private static final Set<Integer> RSA_BITS = Set.of(2048, 3072, 4096);
+    private static final int MIN_RSA_BITS = 2048;
+    private static final int MAX_RSA_BITS = 8192;
     private static final ASN1ObjectIdentifier ED25519 = new ASN1ObjectIdentifier("1.3.101.112");
 
     private PublicKeys() {
@@ -105,10 +107,10 @@ public final class PublicKeys {
     /** Refuses weak or unsupported keys. */
     public static void validate(PublicKey key) throws InvalidKeyRequestException {
         if (key instanceof RSAPublicKey rsa) {
-            int bits = (rsa.getModulus().bitLength() + 7) / 8 * 8;
-            if (!RSA_BITS.contains(bits)) {
+            int bits = rsa.getModulus().bitLength();
+            if (bits < MIN_RSA_BITS || bits > MAX_RSA_BITS) {
                 throw new InvalidKeyRequestException("The public key supplied in the request is insecure: RSA keys must be "
-                    + "2048, 3072 or 4096 bits, got " + bits);
+                    + MIN_RSA_BITS + " to " + MAX_RSA_BITS + " bits, got " + bits);
             }
             BigInteger e = rsa.getPublicExponent();
             if (!e.testBit(0) || e.compareTo(BigInteger.ONE) <= 0) {
