@@ -67,7 +67,7 @@ class ProposedEntriesPropertiesTest {
 
     @Property(tries = 800)
     void canonicalize_mutatedProposal_canonicalOrProposedEntryException(@ForAll("hostileBodies") byte[] body) {
-        Hostile.refusesCleanly(() -> ProposedEntries.canonicalize(body), ProposedEntryException.class);
+        Hostile.refusesCleanly("canonicalize", () -> ProposedEntries.canonicalize(body), ProposedEntryException.class);
     }
 
     @Property(tries = 200)

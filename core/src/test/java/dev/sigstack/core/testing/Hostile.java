@@ -21,6 +21,7 @@ import java.util.concurrent.TimeoutException;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
+import net.jqwik.api.statistics.Statistics;
 
 /**
  * Support for property-based hostile-input tests: small arbitraries that mutate real valid samples (bytes, text and
@@ -289,6 +290,12 @@ public final class Hostile {
      */
     @SafeVarargs
     public static Object refusesCleanly(Call call, Class<? extends Throwable>... documented) {
+        return refusesCleanly(null, call, documented);
+    }
+
+    /** As {@link #refusesCleanly(Call, Class[])}, and collects the outcome (the exception's name or "ok") as a jqwik statistic. */
+    @SafeVarargs
+    public static Object refusesCleanly(String label, Call call, Class<? extends Throwable>... documented) {
         Future<Object> f = RUNNER.submit(() -> {
             try {
                 return call.run();
@@ -297,7 +304,11 @@ public final class Hostile {
             }
         });
         try {
-            return f.get(TRY_LIMIT.toMillis(), TimeUnit.MILLISECONDS);
+            Object result = f.get(TRY_LIMIT.toMillis(), TimeUnit.MILLISECONDS);
+            if (label != null) {
+                Statistics.label(label).collect("ok");
+            }
+            return result;
         } catch (TimeoutException e) {
             f.cancel(true);
             throw new AssertionError("no answer within " + TRY_LIMIT + " (a hang)");
@@ -310,6 +321,9 @@ public final class Hostile {
                 if (c.isInstance(t)) {
                     if (t.getMessage() == null || t.getMessage().isBlank()) {
                         throw new AssertionError("documented " + t.getClass().getName() + " without a message", t);
+                    }
+                    if (label != null) {
+                        Statistics.label(label).collect(t.getClass().getSimpleName());
                     }
                     return null;
                 }

@@ -51,7 +51,7 @@ class MetadataPropertiesTest {
     void parse_mutatedMetadata_tufException(@ForAll("hostileMetadata") byte[] raw) throws Exception {
         Metadata.RootInfo trusted = Metadata.parse("root.json", Files.readAllBytes(repo().resolve("root.json")))
                 .rootInfo();
-        Object parsed = Hostile.refusesCleanly(() -> Metadata.parse("x.json", raw), TufException.class);
+        Object parsed = Hostile.refusesCleanly("parse", () -> Metadata.parse("x.json", raw), TufException.class);
         if (parsed instanceof Metadata m) {
             Hostile.refusesCleanly(m::rootInfo, TufException.class);
             Hostile.refusesCleanly(m::meta, TufException.class);

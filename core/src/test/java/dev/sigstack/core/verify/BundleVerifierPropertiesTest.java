@@ -62,13 +62,13 @@ class BundleVerifierPropertiesTest {
     @Property(tries = 500)
     void verify_mutatedBundle_documentedExceptions(@ForAll("hostileBundles") byte[] json) throws Exception {
         Artifact artifact = Artifact.read(dir("a.txt").getParent().resolve("a.txt"));
-        Object parsed = Hostile.refusesCleanly(() -> SigstoreBundle.parse(json),
+        Object parsed = Hostile.refusesCleanly("parse", () -> SigstoreBundle.parse(json),
                 TlogVerificationException.MalformedBundle.class);
         for (Case c : cases()) {
             if (parsed instanceof SigstoreBundle b) {
-                Hostile.refusesCleanly(() -> c.tlog().verify(b), TlogVerificationException.class);
+                Hostile.refusesCleanly("tlog", () -> c.tlog().verify(b), TlogVerificationException.class);
             }
-            Hostile.refusesCleanly(() -> c.verifier().verify(json, artifact, c.policy()),
+            Hostile.refusesCleanly("verify", () -> c.verifier().verify(json, artifact, c.policy()),
                     BundleVerificationException.class);
         }
     }
