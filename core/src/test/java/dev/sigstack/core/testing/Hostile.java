@@ -34,7 +34,7 @@ public final class Hostile {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final ExecutorService RUNNER = Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(null, r, "hostile-try", 8L << 20);
+        Thread t = new Thread(null, r, "hostile-try", 0); // the default stack, as a server thread has
         t.setDaemon(true);
         return t;
     });
