@@ -90,6 +90,9 @@ public final class AdmissionServer implements AutoCloseable {
      * most of the garbage per request.
      */
     static byte[] body(ServerRequest req) throws java.io.IOException {
+        if (!req.content().hasEntity()) {
+            return new byte[0]; // Helidon's empty entity throws on read; no body is a malformed review (400)
+        }
         long length = req.headers().contentLength().orElse(-1L);
         if (length < 0 || length > MAX_BODY) {
             return req.content().as(byte[].class);

@@ -322,11 +322,10 @@ public final class TarGz {
       throw new HostileArchiveException(name, Reason.ENTRY_TOO_LARGE, "base-256 size field");
     }
     String s = cString(h, 124, 12).trim();
-    try {
-      return s.isEmpty() ? 0 : Long.parseLong(s, 8);
-    } catch (NumberFormatException e) {
+    if (!s.matches("[0-7]*")) { // Long.parseLong would take a sign: "-1" is no size (Go's reader refuses it too)
       throw new HostileArchiveException(name, Reason.MALFORMED, "bad size field");
     }
+    return s.isEmpty() ? 0 : Long.parseLong(s, 8);
   }
 
   private static String paxPath(byte[] data, String name) throws HostileArchiveException {
@@ -343,7 +342,7 @@ public final class TarGz {
       } catch (NumberFormatException e) {
         throw new HostileArchiveException(name, Reason.MALFORMED, "bad pax record");
       }
-      if (len <= space - i + 1 || i + len > data.length) {
+      if (len <= space - i + 1 || len > data.length - i) { // not i + len: that overflows for a huge len
         throw new HostileArchiveException(name, Reason.MALFORMED, "bad pax record length");
       }
       String rec = new String(data, space + 1, i + len - space - 2, StandardCharsets.UTF_8);

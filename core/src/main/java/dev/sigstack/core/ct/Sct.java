@@ -61,6 +61,9 @@ public record Sct(byte[] logId, long timestamp, byte[] extensions, DigitallySign
         }
         byte[] id = r.bytes(32);
         long ts = r.uint(8);
+        if (ts < 0) { // a uint64 past Long.MAX_VALUE: no real log signs at that time (ms since 1970)
+            throw new MalformedCtDataException("SCT timestamp " + Long.toUnsignedString(ts) + " is out of range");
+        }
         byte[] ext = r.vector(2);
         DigitallySigned ds = DigitallySigned.read(r);
         r.expectEnd();

@@ -46,7 +46,11 @@ public final class SctList {
     public static List<Sct> parseExtensionValue(byte[] extnValue) throws MalformedCtDataException {
         byte[] tls;
         try {
-            tls = ASN1OctetString.getInstance(ASN1Primitive.fromByteArray(extnValue)).getOctets();
+            ASN1Primitive der = ASN1Primitive.fromByteArray(extnValue);
+            if (der == null) { // BouncyCastle reads no bytes as no object
+                throw new MalformedCtDataException("SCT list extension is empty");
+            }
+            tls = ASN1OctetString.getInstance(der).getOctets();
         } catch (IOException | IllegalArgumentException e) {
             throw new MalformedCtDataException("SCT list extension is not a DER OCTET STRING");
         }

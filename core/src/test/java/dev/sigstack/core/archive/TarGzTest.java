@@ -118,6 +118,36 @@ class TarGzTest {
     assertEquals(reason, e.reason(), e.getMessage());
   }
 
+  /** Found by TarGzPropertiesTest: a signed size reached readNBytes(-1), an IllegalArgumentException. */
+  @Test
+  void read_negativeSizeField_refusedAsMalformed() throws IOException {
+    byte[] raw = new java.util.zip.GZIPInputStream(new ByteArrayInputStream(
+        tar(List.of(Entry.file("a", "x")), true, false))).readAllBytes();
+    byte[] tgz = gzipRaw(TarGzPropertiesTest.fixChecksums(TarGzPropertiesTest.setField(raw, 0, 2, "-1")));
+    var e = assertThrows(HostileArchiveException.class,
+        () -> TarGz.read(new ByteArrayInputStream(tgz), TarGz.Limits.DEFAULT));
+    assertEquals("archive entry a: bad size field (MALFORMED)", e.getMessage());
+  }
+
+  /** A pax record length near Integer.MAX_VALUE after a first record overflowed i + len into a negative offset. */
+  @Test
+  void read_paxRecordLengthOverflowing_refusedAsMalformed() throws IOException {
+    String data = pax("comment", "c") + "2147483647 path=x\n";
+    byte[] tgz = tar(List.of(new Entry("pax", 'x', data.getBytes(StandardCharsets.UTF_8), ""), Entry.file("a", "x")),
+        true, false);
+    var e = assertThrows(HostileArchiveException.class,
+        () -> TarGz.read(new ByteArrayInputStream(tgz), TarGz.Limits.DEFAULT));
+    assertEquals("archive entry pax: bad pax record length (MALFORMED)", e.getMessage());
+  }
+
+  private static byte[] gzipRaw(byte[] raw) throws IOException {
+    ByteArrayOutputStream gz = new ByteArrayOutputStream();
+    try (GZIPOutputStream out = new GZIPOutputStream(gz)) {
+      out.write(raw);
+    }
+    return gz.toByteArray();
+  }
+
   @Test
   void read_badHeaderChecksum_refusedAsMalformed() throws IOException {
     byte[] tgz = tar(List.of(Entry.file("a", "x")), true, true);

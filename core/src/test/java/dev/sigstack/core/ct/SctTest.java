@@ -30,6 +30,30 @@ class SctTest {
         assertEquals(sample(), Sct.parse(sample().encode()));
     }
 
+    /** Found by SctListPropertiesTest: a uint64 timestamp with the top bit set leaked the record's IllegalArgumentException. */
+    @Test
+    void parse_timestampPastLongMax_throwsMalformed() {
+        byte[] enc = sample().encode();
+        enc[33] = (byte) 0xeb; // the first of the 8 timestamp bytes, after version and log ID
+        var e = assertThrows(MalformedCtDataException.class, () -> Sct.parse(enc));
+        assertEquals("SCT timestamp 16934100864665519880 is out of range", e.getMessage());
+        byte[] list = withFirstTimestampByte(SctList.encodeTls(List.of(sample())), (byte) 0xeb);
+        assertThrows(MalformedCtDataException.class, () -> SctList.parseTls(list));
+    }
+
+    private static byte[] withFirstTimestampByte(byte[] list, byte b) {
+        byte[] out = list.clone();
+        out[4 + 33] = b; // list length (2) and SCT length (2) come first
+        return out;
+    }
+
+    /** Found by SctListPropertiesTest: an empty extension value made BouncyCastle return null, then a NullPointerException. */
+    @Test
+    void parseExtensionValue_empty_throwsMalformed() {
+        var e = assertThrows(MalformedCtDataException.class, () -> SctList.parseExtensionValue(new byte[0]));
+        assertEquals("SCT list extension is empty", e.getMessage());
+    }
+
     @Test
     void parse_truncatedOrTrailing_throws() {
         byte[] enc = sample().encode();
