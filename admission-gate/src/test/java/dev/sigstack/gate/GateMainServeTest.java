@@ -58,10 +58,11 @@ class GateMainServeTest {
         System.setProperty("kubernetes.auth.tryKubeConfig", "false");
         System.setProperty("kubernetes.auth.tryServiceAccount", "false");
         int p = port;
-        Thread gate = Thread.ofPlatform().daemon().start(() -> new CommandLine(new GateMain()).execute("serve",
+        java.util.concurrent.atomic.AtomicInteger exit = new java.util.concurrent.atomic.AtomicInteger(-1);
+        Thread gate = Thread.ofPlatform().daemon().start(() -> exit.set(new CommandLine(new GateMain()).execute("serve",
                 "--host", "127.0.0.1", "--port", Integer.toString(p), "--tls-cert", dir.resolve("tls.crt").toString(),
                 "--tls-key", dir.resolve("tls.key").toString(), "--default-trust-root", "internal",
-                "--mutation", "off"));
+                "--mutation", "off")));
         try {
             HttpClient http = HttpClient.newBuilder().sslContext(tls.clientContext()).build();
             String review = """
@@ -69,9 +70,12 @@ class GateMainServeTest {
                      "kind":{"group":"","version":"v1","kind":"Pod"},"namespace":"prod","operation":"CREATE",
                      "object":{"metadata":{"name":"p"},"spec":{"containers":[{"name":"c",
                      "image":"registry.internal/app@sha256:%s"}]}}}}""".formatted("e".repeat(64));
-            long end = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            // generous: on a loaded 2-CPU machine the informers' first sync can take long; a gate that stopped
+            // (e.g. its port taken between choosing and binding it) fails at once with its exit code
+            long end = System.nanoTime() + Duration.ofSeconds(90).toNanos();
             JsonNode r = null;
             while (System.nanoTime() < end) {
+                assertTrue(gate.isAlive(), "admission-gate serve stopped with exit code " + exit.get());
                 try {
                     String body = http.send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + port
                             + "/validate")).POST(HttpRequest.BodyPublishers.ofString(review)).build(),
