@@ -186,6 +186,8 @@ class TimestampEndToEndTest {
         assertEquals("no-cache, no-store, no-transform, must-revalidate, private, max-age=0",
             r.headers().firstValue("cache-control").orElse(""));
         assertEquals("no-cache", r.headers().firstValue("pragma").orElse(""));
+        assertEquals("Thu, 01 Jan 1970 00:00:00 GMT", r.headers().firstValue("expires").orElse(""));
+        assertEquals("0", r.headers().firstValue("x-accel-expires").orElse(""));
         HttpResponse<String> chain = HTTP.send(HttpRequest.newBuilder(URI.create(stack.baseUrl() + "/api/v1/timestamp/certchain")).build(),
             HttpResponse.BodyHandlers.ofString());
         assertEquals("max-age=86400, immutable", chain.headers().firstValue("cache-control").orElse(""));

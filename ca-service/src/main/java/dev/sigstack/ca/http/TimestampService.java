@@ -33,6 +33,7 @@ import dev.sigstack.ca.tsa.TimestampAuthority;
  * none, is 415 (its openapi.yaml consumes only these two); JSON requests over 1,024 bytes are refused before parsing.
  */
 public final class TimestampService implements HttpService {
+    private static final io.helidon.http.HeaderName X_ACCEL_EXPIRES = HeaderNames.create("X-Accel-Expires");
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int MAX_BODY = 64 * 1024;
     private static final int MAX_JSON_BODY = 1024;
@@ -70,7 +71,8 @@ public final class TimestampService implements HttpService {
         // timestamp-authority's NoCache middleware (chi) on this route
         res.header(HeaderNames.CACHE_CONTROL, "no-cache, no-store, no-transform, must-revalidate, private, max-age=0");
         res.header(HeaderNames.PRAGMA, "no-cache");
-        res.header(HeaderNames.EXPIRES, "Thu, 01 Jan 1970 00:00:00 UTC");
+        res.header(HeaderNames.EXPIRES, "Thu, 01 Jan 1970 00:00:00 GMT"); // chi formats it with http.TimeFormat
+        res.header(X_ACCEL_EXPIRES, "0");
         byte[] body = req.content().as(byte[].class);
         if (body.length > MAX_BODY) {
             error(res, Status.REQUEST_ENTITY_TOO_LARGE_413, "request body is too large");
