@@ -238,6 +238,9 @@ public final class RekorV1Service implements HttpService {
         if (!n.isArray()) {
             throw searchParseError(name + " is not an array");
         }
+        if (n.isEmpty()) { // openapi.yaml minItems: 1
+            throw ApiError.unprocessable(name + " in body should have at least 1 items");
+        }
         if (n.size() > MAX_SEARCH_QUERIES) {
             throw ApiError.unprocessable(name + " in body should have at most " + MAX_SEARCH_QUERIES + " items");
         }

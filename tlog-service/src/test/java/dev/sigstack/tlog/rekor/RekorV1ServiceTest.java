@@ -394,7 +394,8 @@ final class RekorV1ServiceTest {
             {"{\"entries\":{}}", "400", null},
             {"{\"entryUUIDs\":[\"" + "ab".repeat(32) + "\",\"xyz\"]}", "422",
                 "entryUUIDs.1 in body should match '^([0-9a-fA-F]{64}|[0-9a-fA-F]{80})$'"},
-            {"{\"logIndexes\":[0,-1]}", "422", "logIndexes.1 in body should be greater than or equal to 0"}};
+            {"{\"logIndexes\":[0,-1]}", "422", "logIndexes.1 in body should be greater than or equal to 0"},
+            {"{\"entryUUIDs\":[]}", "422", "entryUUIDs in body should have at least 1 items"}};
         for (String[] c : cases) {
             Answer a = post("/api/v1/log/entries/retrieve", c[0]);
             assertEquals(Integer.parseInt(c[1]), a.status(), c[0] + " -> " + a.text());
