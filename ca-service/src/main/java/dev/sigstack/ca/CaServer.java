@@ -128,17 +128,20 @@ public final class CaServer implements AutoCloseable {
             .routing(r -> routing(r, signing, bundle, tsa, finalDev))
             .build()
             .start();
-        if (!web.isRunning()) { // Helidon logs a bind failure and returns a stopped server
-            throw new IllegalStateException("CA cannot listen on " + config.host() + ":" + port + " (address in use?)");
-        }
         GrpcEndpoint grpc = null;
-        if (config.grpcPort() >= 0) {
-            try {
-                grpc = GrpcEndpoint.start(config, signing, bundle::chains, finalIdentity);
-            } catch (RuntimeException e) {
-                web.stop();
-                throw e;
+        try {
+            if (!web.isRunning()) { // Helidon logs a bind failure and returns a stopped server
+                throw new IllegalStateException("CA cannot listen on " + config.host() + ":" + port + " (address in use?)");
             }
+            if (config.grpcPort() >= 0) {
+                grpc = GrpcEndpoint.start(config, signing, bundle::chains, finalIdentity);
+            }
+        } catch (RuntimeException e) {
+            web.stop();
+            if (ownCt != null) {
+                ownCt.close();
+            }
+            throw e;
         }
         int grpcPort = grpc == null ? -1 : grpc.port();
         LOG.info("CA listening on http://" + config.host() + ":" + web.port() + (grpcPort >= 0 ? ", gRPC (TLS) on " + grpcPort : ""));
