@@ -112,7 +112,8 @@ final class Stack implements AutoCloseable {
         }
         ca = keep(CaServer.start(caConfig.build()));
         // The URL clients get for the CA: REST in plaintext and gRPC over TLS on one port, as upstream Fulcio.
-        caFront = keep(CaFrontPort.start(settings.host(), settings.port(7), ca.httpPort(), ca.grpcPort()));
+        caFront = keep(listening("the CA's front port", settings.port(7),
+                () -> CaFrontPort.start(settings.host(), settings.port(7), ca.httpPort(), ca.grpcPort())));
         List<X509Certificate> chain = ca.chain();
         ctLog = keep(TlogServer.start(logs.withCtRoots(List.of(chain.get(chain.size() - 1)))
                 .withApi(TlogServer.Api.CT).withPort(settings.port(2)).withKeyFile(data.resolve("tlog/ct-key.pem")),
@@ -121,7 +122,8 @@ final class Stack implements AutoCloseable {
 
         tufRepo = data.resolve("tuf/repository");
         publishTrustRoot(data.resolve("tuf/keys"));
-        tuf = keep(TufRepoServer.start(tufRepo, new java.net.InetSocketAddress(settings.host(), settings.port(8))));
+        tuf = keep(listening("the TUF mirror", settings.port(8),
+                () -> TufRepoServer.start(tufRepo, new java.net.InetSocketAddress(settings.host(), settings.port(8)))));
 
         // The admission gate trusts what the TUF repository publishes, as a cluster's gate would.
         gate = keep(StandaloneGate.start(data.resolve("gate"), settings.host(), settings.port(9),
@@ -175,6 +177,16 @@ final class Stack implements AutoCloseable {
         }
     }
 
+    /** A server this class binds itself: a taken port is said as the Helidon services say it. */
+    private <T> T listening(String what, int port, java.util.concurrent.Callable<T> start) throws Exception {
+        try {
+            return start.call();
+        } catch (java.net.BindException e) {
+            throw new IllegalStateException(what + " cannot listen on " + settings.host() + ":" + port
+                    + " (address in use?)", e);
+        }
+    }
+
     /**
      * One stack per data directory: its H2 files, keys and TUF repository are not shared. The lock is the OS's
      * (released when the process ends, even by SIGKILL), on {@code .lock} in the data directory.
@@ -187,6 +199,10 @@ final class Stack implements AutoCloseable {
             lock = channel.tryLock();
         } catch (java.nio.channels.OverlappingFileLockException e) {
             lock = null; // held by this JVM
+        } catch (IOException e) {
+            channel.close();
+            throw new IOException("cannot lock the data directory " + data + " (" + e.getMessage()
+                    + "): it must be on a file system with locks", e);
         }
         if (lock == null) {
             channel.close();
