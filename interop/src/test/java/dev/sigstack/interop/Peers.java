@@ -49,6 +49,7 @@ final class Peers {
     return Files.createTempDirectory(CACHES, client);
   }
 
+  // core's test Trees is not on this classpath: sigstore-java brings its own dev.sigstore.proto classes
   private static void deleteTree(Path dir) {
     try (var paths = Files.walk(dir)) {
       for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {

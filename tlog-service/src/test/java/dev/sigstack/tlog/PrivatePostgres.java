@@ -111,10 +111,6 @@ final class PrivatePostgres implements AutoCloseable {
         } catch (IllegalStateException e) {
             // already down
         }
-        try (var files = Files.walk(dir)) {
-            for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(f);
-            }
-        }
+        dev.sigstack.core.testing.Trees.deleteTree(dir);
     }
 }

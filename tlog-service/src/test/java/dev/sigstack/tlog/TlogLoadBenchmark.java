@@ -6,6 +6,7 @@ import dev.sigstack.core.note.NoteKeys;
 import dev.sigstack.core.note.NoteSigner;
 import dev.sigstack.core.rekor.SignedEntryTimestamp;
 import dev.sigstack.core.rekor.TestKeys;
+import dev.sigstack.core.testing.Trees;
 import dev.sigstack.tlog.internal.Engines;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -111,23 +112,29 @@ final class TlogLoadBenchmark {
                     + "| server heap used (metrics, end of row) |");
             line("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
             Path tmp = Files.createTempDirectory("tlog-bench");
-            List<String> rows = Arrays.asList(System.getProperty("bench.rows", "pg,h2,pg-raw,h2-raw").split(","));
-            for (String row : rows) {
-                boolean onPg = row.startsWith("pg");
-                if (onPg && pg == null) {
-                    continue;
+            try {
+                List<String> rows = Arrays.asList(System.getProperty("bench.rows", "pg,h2,pg-raw,h2-raw").split(","));
+                for (String row : rows) {
+                    boolean onPg = row.startsWith("pg");
+                    if (onPg && pg == null) {
+                        continue;
+                    }
+                    String url = onPg ? freshSchema(pg) : "jdbc:h2:file:" + tmp.resolve(row + "/tlog").toAbsolutePath();
+                    httpRow(onPg ? "PostgreSQL" : "H2", url, tmp.resolve(row),
+                            row.endsWith("-raw") ? "/test/append" : "/api/v1/log/entries", bound);
                 }
-                String url = onPg ? freshSchema(pg) : "jdbc:h2:file:" + tmp.resolve(row + "/tlog").toAbsolutePath();
-                httpRow(onPg ? "PostgreSQL" : "H2", url, tmp.resolve(row),
-                        row.endsWith("-raw") ? "/test/append" : "/api/v1/log/entries", bound);
+            } finally {
+                Trees.deleteTree(tmp); // the H2 files and the server's data folders
             }
-            deleteTree(tmp);
             line("");
         }
         if (parts.proofs()) {
             Path fill = Files.createTempDirectory("tlog-fill");
-            proofs(pg != null ? freshSchema(pg) : "jdbc:h2:file:" + fill + "/tlog", pg != null ? "PostgreSQL" : "H2");
-            deleteTree(fill);
+            try {
+                proofs(pg != null ? freshSchema(pg) : "jdbc:h2:file:" + fill + "/tlog", pg != null ? "PostgreSQL" : "H2");
+            } finally {
+                Trees.deleteTree(fill);
+            }
         }
         String out = System.getProperty("bench.out");
         if (out != null) {
@@ -502,14 +509,5 @@ final class TlogLoadBenchmark {
             s.execute("CREATE SCHEMA " + schema);
         }
         return pg + "&currentSchema=" + schema;
-    }
-
-    /** The benchmark's H2 files and server data folders are removed when it ends. */
-    private static void deleteTree(Path dir) throws IOException {
-        try (var paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
     }
 }

@@ -16,11 +16,9 @@ import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 /**
  * Our stack, in-process and over loopback HTTP, as a site runs it: a Rekor v1 log and an RFC 6962 CT log
@@ -184,9 +182,7 @@ public final class SigstackStack implements AutoCloseable {
                 // keep closing the others
             }
         }
-        try (Stream<Path> s = Files.walk(dir)) {
-            s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
+        dev.sigstack.core.testing.Trees.deleteTree(dir);
     }
 
     private static int freePort() throws IOException {
