@@ -3,13 +3,12 @@ package dev.sigstack.core.ct;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.sigstack.core.rekor.TestKeys;
 import dev.sigstack.core.testing.Hostile;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.security.Signature;
-import java.security.spec.ECGenParameterSpec;
 import java.util.Arrays;
 import java.util.Date;
 import java.util.List;
@@ -32,23 +31,13 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
  * which verifies or throws {@link SctVerificationException}, never anything else.
  */
 class SctVerifierPropertiesTest {
-    private static final KeyPair CA = ec();
-    private static final KeyPair LOG = ec();
+    private static final KeyPair CA = TestKeys.p256();
+    private static final KeyPair LOG = TestKeys.p256();
     private static final X509CertificateHolder ISSUER = cert(CA, CA);
-    private static final KeyPair LEAF = ec();
+    private static final KeyPair LEAF = TestKeys.p256();
     private static byte[] sctListTls;
     private static Sct original;
     private static final byte[] FINAL = finalCert();
-
-    private static KeyPair ec() {
-        try {
-            KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
-            g.initialize(new ECGenParameterSpec("secp256r1"));
-            return g.generateKeyPair();
-        } catch (java.security.GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 
     private static X509CertificateHolder cert(KeyPair issuer, KeyPair subject, Extension... extra) {
         try {

@@ -5,6 +5,7 @@ import dev.sigstack.core.bundle.TlogVerificationException;
 import dev.sigstack.core.bundle.TlogVerifier;
 import dev.sigstack.core.testing.Hostile;
 import dev.sigstack.core.testing.NeedsVectors;
+import dev.sigstack.core.testing.Vectors;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -30,9 +31,7 @@ class BundleVerifierPropertiesTest {
     private static final String[] CASES = {"happy-path-v0.3", "rekor2-happy-path", "happy-path-intoto-in-dsse-v3"};
 
     private static Path dir(String name) {
-        String configured = System.getProperty("sigstack.vectors");
-        Path dir = configured != null ? Path.of(configured) : Path.of("..", "shared", "vectors");
-        return dir.resolve("sigstore-conformance/bundle-verify").resolve(name);
+        return Vectors.dirOrNull("sigstore-conformance/bundle-verify").resolve(name);
     }
 
     /** One case: its bundle bytes, verifier and policy. */
