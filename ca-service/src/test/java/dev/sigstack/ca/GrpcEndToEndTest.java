@@ -1,6 +1,7 @@
 package dev.sigstack.ca;
 
 import dev.sigstack.core.pem.Pem;
+import dev.sigstack.core.rekor.TestKeys;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -9,10 +10,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.security.Signature;
 import java.security.cert.X509Certificate;
-import java.security.spec.ECGenParameterSpec;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -72,9 +71,7 @@ class GrpcEndToEndTest {
 
     @Test
     void createSigningCertificate_ecKey_embeddedSctChain() throws Exception {
-        KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
-        g.initialize(new ECGenParameterSpec("secp256r1"));
-        KeyPair k = g.generateKeyPair();
+        KeyPair k = TestKeys.p256();
         Signature s = Signature.getInstance("SHA256withECDSA");
         s.initSign(k.getPrivate());
         s.update("grpc@example.com".getBytes(StandardCharsets.UTF_8));
@@ -98,7 +95,7 @@ class GrpcEndToEndTest {
     /** Fulcio reads the token from the {@code oidcidentitytoken} metadata when the request has none (grpc_server.go). */
     @Test
     void createSigningCertificate_tokenInMetadata_embeddedSctChain() throws Exception {
-        KeyPair k = ecKey();
+        KeyPair k = TestKeys.p256();
         Metadata md = new Metadata();
         md.put(Metadata.Key.of("oidcidentitytoken", Metadata.ASCII_STRING_MARSHALLER), stack.issuer.emailToken("md@example.com"));
         SigningCertificate resp = ca.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(md))
@@ -111,16 +108,10 @@ class GrpcEndToEndTest {
     @Test
     void createSigningCertificate_noTokenAnywhere_invalidArgument() throws Exception {
         StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> ca.createSigningCertificate(
-            CreateSigningCertificateRequest.newBuilder().setPublicKeyRequest(publicKeyRequest(ecKey(), "x@example.com")).build()));
+            CreateSigningCertificateRequest.newBuilder().setPublicKeyRequest(publicKeyRequest(TestKeys.p256(), "x@example.com")).build()));
         assertEquals(Status.Code.INVALID_ARGUMENT, e.getStatus().getCode());
         assertTrue(e.getStatus().getDescription().startsWith("There was an error processing the identity token"),
             e.getStatus().getDescription());
-    }
-
-    private static KeyPair ecKey() throws Exception {
-        KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
-        g.initialize(new ECGenParameterSpec("secp256r1"));
-        return g.generateKeyPair();
     }
 
     private static PublicKeyRequest publicKeyRequest(KeyPair k, String subject) throws Exception {

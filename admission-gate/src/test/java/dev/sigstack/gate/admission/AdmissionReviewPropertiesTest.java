@@ -38,7 +38,8 @@ import net.jqwik.api.lifecycle.BeforeContainer;
  * Generated hostile AdmissionReviews over real HTTPS to the gate's /validate and /mutate: every answer is a 200 with
  * an AdmissionReview response carrying the request's uid (allowed or denied), or a 400 with a JSON error; never a
  * 5xx. Images under the policy's glob point at a closed loopback port (the registry is unreachable, which must fail
- * closed); others match no policy, so no try leaves the machine.
+ * closed, and {@link #mustDeny} asserts it does: such a review is never allowed on /validate); others match no
+ * policy, so no try leaves the machine.
  */
 class AdmissionReviewPropertiesTest {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -96,6 +97,8 @@ class AdmissionReviewPropertiesTest {
 
     private static List<byte[]> samples() {
         String pod = AdmissionServerTest.pod("web", REG + "/app@" + DIGEST, "docker.io/library/nginx@" + DIGEST);
+        String debug = pod.replace("\"containers\":[", "\"ephemeralContainers\":[{\"name\":\"dbg\",\"image\":\""
+                + REG + "/debug@" + DIGEST + "\"}],\"containers\":[");
         String deployment = """
                 {"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"d","labels":{"a":"b"}},"spec":{
                  "template":{"metadata":{"labels":{"a":"b"}},"spec":{"imagePullSecrets":[{"name":"s"}],
@@ -112,6 +115,8 @@ class AdmissionReviewPropertiesTest {
                 AdmissionServerTest.review("CREATE", "CronJob", "batch", "prod", cron, null, null)
                         .getBytes(StandardCharsets.UTF_8),
                 AdmissionServerTest.review("UPDATE", "Pod", "", "prod", pod, pod, "ephemeralcontainers")
+                        .getBytes(StandardCharsets.UTF_8),
+                AdmissionServerTest.review("UPDATE", "Pod", "", "prod", debug, pod, "ephemeralcontainers")
                         .getBytes(StandardCharsets.UTF_8));
     }
 
@@ -121,7 +126,7 @@ class AdmissionReviewPropertiesTest {
         return Arbitraries.oneOf(Hostile.jsonMutations(s), Hostile.jsonMutations(s), Hostile.mutations(s));
     }
 
-    private static void post(String path, byte[] body) {
+    private static JsonNode post(String path, byte[] body) {
         Object answer = Hostile.refusesCleanly(() -> client.send(HttpRequest.newBuilder(
                 URI.create("https://127.0.0.1:" + server.port() + path)).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString()));
@@ -137,11 +142,68 @@ class AdmissionReviewPropertiesTest {
                 : json.path("response").path("allowed").asBoolean() ? " allowed" : " denied"));
         if (r.statusCode() == 400) {
             assertTrue(json.path("error").isTextual() && !json.path("error").asText().isBlank(), text);
-            return;
+            return null;
         }
         assertEquals(200, r.statusCode(), text);
         assertEquals("AdmissionReview", json.path("kind").asText(), text);
         assertFalse(json.path("response").path("uid").asText().isEmpty(), text);
+        return json;
+    }
+
+    /** Pod spec paths per request kind, as the gate (and policy-controller) reads them. */
+    private static final Map<String, List<String>> POD_SPEC = Map.of("Pod", List.of("spec"),
+            "ReplicaSet", List.of("spec", "template", "spec"), "Deployment", List.of("spec", "template", "spec"),
+            "StatefulSet", List.of("spec", "template", "spec"), "DaemonSet", List.of("spec", "template", "spec"),
+            "Job", List.of("spec", "template", "spec"),
+            "CronJob", List.of("spec", "jobTemplate", "spec", "template", "spec"));
+
+    /**
+     * Whether the policy must refuse this review: it is a CREATE or UPDATE of a workload kind, with no sub-resource
+     * or the ephemeralcontainers one (then only ephemeral containers count), not an UPDATE that leaves the pod spec
+     * as it was, and one of its container images lies under the unreachable registry the policy's glob covers (such
+     * an image either does not parse, or matches the policy and cannot be verified: denied either way). Every
+     * namespace is in scope here.
+     */
+    static boolean mustDeny(byte[] body) {
+        JsonNode request;
+        try {
+            request = JSON.readTree(body).path("request");
+        } catch (java.io.IOException e) {
+            return false;
+        }
+        String op = request.path("operation").asText("");
+        List<String> path = POD_SPEC.get(request.path("kind").path("kind").asText(""));
+        String sub = request.path("subResource").asText("");
+        if (!(op.equals("CREATE") || op.equals("UPDATE")) || path == null
+                || !sub.isEmpty() && !sub.equals("ephemeralcontainers")) {
+            return false;
+        }
+        JsonNode spec = at(request.path("object"), path);
+        if (op.equals("UPDATE") && sub.isEmpty()) {
+            JsonNode old = at(request.path("oldObject"), path);
+            if (old != null && old.equals(spec)) {
+                return false;
+            }
+        }
+        for (String list : List.of("initContainers", "containers", "ephemeralContainers")) {
+            JsonNode cs = spec == null ? null : spec.get(list);
+            if (cs == null || !cs.isArray() || !sub.isEmpty() && !list.equals("ephemeralContainers")) {
+                continue;
+            }
+            for (JsonNode c : cs) {
+                if (c.path("image").asText("").startsWith(REG + "/")) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private static JsonNode at(JsonNode n, List<String> path) {
+        for (String p : path) {
+            n = n == null ? null : n.get(p);
+        }
+        return n;
     }
 
     /**
@@ -187,8 +249,26 @@ class AdmissionReviewPropertiesTest {
 
     @Property(tries = 300)
     void validateAndMutate_mutatedReview_200ReviewOr400Json(@ForAll("hostileReviews") byte[] body) {
-        post("/validate", body);
+        JsonNode validated = post("/validate", body);
+        if (validated != null && mustDeny(body)) {
+            Statistics.label("must deny").collect(validated.path("response").path("allowed").asBoolean());
+            assertFalse(validated.path("response").path("allowed").asBoolean(true),
+                    "an image under the unreachable registry was admitted (fail open): " + validated);
+        }
         post("/mutate", body);
+    }
+
+    /** The oracle's premise: the unmutated samples that carry an image under the registry are denied. */
+    @Example
+    void validate_samplesUnderUnreachableRegistry_denied() {
+        int checked = 0;
+        for (byte[] body : samples()) {
+            if (mustDeny(body)) {
+                checked++;
+                assertFalse(post("/validate", body).path("response").path("allowed").asBoolean(true));
+            }
+        }
+        assertTrue(checked >= 2, "the samples hold too few images under the registry: " + checked);
     }
 
     @Property(tries = 100)

@@ -1,6 +1,7 @@
 package dev.sigstack.gate.policy;
 
 import dev.sigstack.core.testing.Hostile;
+import dev.sigstack.core.testing.Vectors;
 import dev.sigstack.gate.verify.CompiledPolicy;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -60,11 +61,10 @@ class PolicyParserPropertiesTest {
 
     private static List<String> samples() {
         List<String> out = new ArrayList<>(List.of(OURS, ANCHORS));
-        String configured = System.getProperty("sigstack.vectors");
-        Path v = configured != null ? Path.of(configured) : Path.of("..", "shared", "vectors");
-        for (Path dir : List.of(v.resolve("policy-controller/examples/policies"),
-                v.resolve("policy-controller/test/testdata/policy-controller/valid"))) {
-            if (!Files.isDirectory(dir)) {
+        for (String folder : List.of("policy-controller/examples/policies",
+                "policy-controller/test/testdata/policy-controller/valid")) {
+            Path dir = Vectors.dirOrNull(folder);
+            if (dir == null) {
                 continue;
             }
             try (Stream<Path> s = Files.list(dir)) {

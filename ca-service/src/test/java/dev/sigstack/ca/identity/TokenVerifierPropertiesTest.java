@@ -1,5 +1,10 @@
 package dev.sigstack.ca.identity;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.nimbusds.jose.jwk.RSAKey;
 import dev.sigstack.ca.testing.TestOidcIssuer;
 import dev.sigstack.core.testing.Hostile;
@@ -23,7 +28,9 @@ import net.jqwik.api.lifecycle.BeforeContainer;
  * Generated hostile identity tokens against a real OIDC issuer (JWKS over TLS): garbage, mutated JWTs, and JWTs
  * whose header or claims JSON is mutated and then properly signed by the issuer's key (so the claim checks and the
  * principal extraction see hostile types and values). Every one is accepted or refused with
- * {@link InvalidTokenException} (the CA's 400/401 with its reason), never another exception (a 500).
+ * {@link InvalidTokenException} (the CA's 400/401 with its reason), never another exception (a 500). An accepted
+ * token must be from the test issuer, for the audience sigstore and unexpired, and its principal must name the
+ * verified email claim the token carries (all read from the token's own JSON, not from the verifier's result).
  */
 class TokenVerifierPropertiesTest {
     private static final Base64.Encoder B64URL = Base64.getUrlEncoder().withoutPadding();
@@ -52,7 +59,35 @@ class TokenVerifierPropertiesTest {
     private static void check(String token) {
         Object verified = Hostile.refusesCleanly("verify", () -> verifier.verify(token), InvalidTokenException.class);
         if (verified instanceof VerifiedToken v) {
-            Hostile.refusesCleanly(() -> principals.of(v), InvalidTokenException.class);
+            JsonNode claims = rawClaims(token);
+            assertEquals(issuer.url(), claims.path("iss").asText(null), "accepted a token from another issuer");
+            JsonNode aud = claims.path("aud");
+            assertTrue(aud.isTextual() ? aud.asText().equals("sigstore")
+                    : aud.isArray() && java.util.stream.StreamSupport.stream(aud.spliterator(), false)
+                            .anyMatch(a -> a.isTextual() && a.asText().equals("sigstore")),
+                    "accepted a token not for the audience sigstore: " + aud);
+            assertTrue(claims.path("exp").isNumber()
+                    && claims.path("exp").asLong() + TokenVerifier.CLOCK_SKEW.toSeconds() >= java.time.Instant.now().getEpochSecond(),
+                    "accepted an expired token: exp " + claims.path("exp"));
+            Object principal = Hostile.refusesCleanly(() -> principals.of(v), InvalidTokenException.class);
+            if (principal instanceof Principal p) {
+                JsonNode email = claims.path("email");
+                assertTrue(email.isTextual(), "a principal from a token without a text email claim");
+                assertEquals(email.asText(), p.name(), "the principal is not the token's email");
+                assertEquals(email.asText(), p.san().value(), "the certificate would name another email");
+                JsonNode ev = claims.path("email_verified");
+                assertTrue(ev.asBoolean(false) && (ev.isBoolean() || ev.asText().equals("true")),
+                        "a principal from an unverified email: " + ev);
+            }
+        }
+    }
+
+    /** The token's claims as the JSON it carries, read independently of the verifier under test. */
+    private static JsonNode rawClaims(String token) {
+        try {
+            return new ObjectMapper().readTree(part(token, 1));
+        } catch (java.io.IOException | RuntimeException e) {
+            throw new AssertionError("a token whose payload is not JSON verified: " + token, e);
         }
     }
 

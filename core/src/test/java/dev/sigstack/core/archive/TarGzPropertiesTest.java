@@ -26,7 +26,8 @@ import net.jqwik.api.statistics.Statistics;
 
 /**
  * Generated hostile archives: {@link TarGz#read} either returns only safe relative paths within its limits or refuses
- * with {@link HostileArchiveException} (or the {@link IOException} of a corrupt gzip stream), never anything else.
+ * with {@link HostileArchiveException} (or, only where the gzip stream itself is corrupt, its {@link IOException}),
+ * never anything else.
  */
 class TarGzPropertiesTest {
   private static final TarGz.Limits SMALL = new TarGz.Limits(4096, 8192, 8);
@@ -134,24 +135,28 @@ class TarGzPropertiesTest {
 
   @Property(tries = 600)
   void read_mutatedArchive_safePathsOrHostileArchiveException(@ForAll("mutatedArchives") byte[] tgz) {
-    checkRead(tgz);
+    checkRead(tgz, false); // the gzip layer is intact: a tar-level fault is a HostileArchiveException, not an IOException
   }
 
   @Property(tries = 200)
   void read_mutatedGzipStream_safePathsOrDocumentedException(@ForAll("mutatedGzip") byte[] tgz) {
-    checkRead(tgz);
+    checkRead(tgz, true);
   }
 
   @Property(tries = 200)
   void read_arbitraryBytes_refusedCleanly(@ForAll byte[] bytes) {
-    checkRead(bytes);
-    checkRead(gzip(bytes));
+    checkRead(bytes, true);
+    checkRead(gzip(bytes), false);
   }
 
   @SuppressWarnings("unchecked")
-  private static void checkRead(byte[] tgz) {
-    Object result = Hostile.refusesCleanly(() -> TarGz.read(new ByteArrayInputStream(tgz), SMALL),
-        HostileArchiveException.class, IOException.class);
+  /** Reads under the limits; {@code corruptGzip} says whether the gzip layer may be broken (then IOException too). */
+  private static void checkRead(byte[] tgz, boolean corruptGzip) {
+    Object result = corruptGzip
+        ? Hostile.refusesCleanly(() -> TarGz.read(new ByteArrayInputStream(tgz), SMALL),
+            HostileArchiveException.class, IOException.class)
+        : Hostile.refusesCleanly(() -> TarGz.read(new ByteArrayInputStream(tgz), SMALL),
+            HostileArchiveException.class);
     Statistics.collect(result == null ? "refused" : "read");
     if (result == null) {
       return;

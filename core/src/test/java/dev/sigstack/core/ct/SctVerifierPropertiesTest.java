@@ -1,12 +1,15 @@
 package dev.sigstack.core.ct;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.sigstack.core.rekor.TestKeys;
 import dev.sigstack.core.testing.Hostile;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.security.Signature;
-import java.security.spec.ECGenParameterSpec;
+import java.util.Arrays;
 import java.util.Date;
 import java.util.List;
 import net.jqwik.api.Arbitrary;
@@ -28,22 +31,13 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
  * which verifies or throws {@link SctVerificationException}, never anything else.
  */
 class SctVerifierPropertiesTest {
-    private static final KeyPair CA = ec();
-    private static final KeyPair LOG = ec();
+    private static final KeyPair CA = TestKeys.p256();
+    private static final KeyPair LOG = TestKeys.p256();
     private static final X509CertificateHolder ISSUER = cert(CA, CA);
-    private static final KeyPair LEAF = ec();
+    private static final KeyPair LEAF = TestKeys.p256();
     private static byte[] sctListTls;
+    private static Sct original;
     private static final byte[] FINAL = finalCert();
-
-    private static KeyPair ec() {
-        try {
-            KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
-            g.initialize(new ECGenParameterSpec("secp256r1"));
-            return g.generateKeyPair();
-        } catch (java.security.GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 
     private static X509CertificateHolder cert(KeyPair issuer, KeyPair subject, Extension... extra) {
         try {
@@ -69,6 +63,7 @@ class SctVerifierPropertiesTest {
             s.initSign(LOG.getPrivate());
             s.update(entry.signatureInput(1234, new byte[0]));
             Sct sct = new Sct(LogId.of(LOG.getPublic()), 1234, new byte[0], new DigitallySigned(4, 3, s.sign()));
+            original = sct;
             sctListTls = SctList.encodeTls(List.of(sct));
             return cert(CA, leaf, SctList.toExtension(List.of(sct))).getEncoded();
         } catch (Exception e) {
@@ -106,9 +101,25 @@ class SctVerifierPropertiesTest {
 
     @Property(tries = 400)
     void verifyEmbedded_hostileSctList_sctVerificationException(
-            @ForAll("certificatesWithHostileScts") X509CertificateHolder cert) {
-        Hostile.refusesCleanly("verify", () -> SctVerifier.verifyEmbedded(cert, ISSUER, LOG.getPublic()),
-                SctVerificationException.class);
+            @ForAll("certificatesWithHostileScts") X509CertificateHolder cert) throws Exception {
+        Object verified = Hostile.refusesCleanly("verify",
+                () -> SctVerifier.verifyEmbedded(cert, ISSUER, LOG.getPublic()), SctVerificationException.class);
+        if (verified != null) {
+            // the oracle: only the SCT the log signed may verify, byte for byte
+            assertArrayEquals(original.encode(), ((Sct) verified).encode(), "a changed SCT verified");
+            assertTrue(containsOriginal(cert), "verified, but the list holds no byte-identical original SCT");
+        }
+    }
+
+    /** Whether the certificate's SCT list (as the verifier reads it) holds an SCT byte-identical to the original. */
+    private static boolean containsOriginal(X509CertificateHolder cert) throws MalformedCtDataException {
+        Extension e = cert.getExtension(CtOids.SCT_LIST);
+        for (Sct s : SctList.parseExtensionValue(e.getExtnValue().getOctets())) {
+            if (Arrays.equals(s.encode(), original.encode())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Property(tries = 300)

@@ -1,9 +1,10 @@
 package dev.sigstack.core.note;
 
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.sigstack.core.rekor.TestKeys;
 import dev.sigstack.core.testing.Hostile;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
-import java.security.spec.ECGenParameterSpec;
 import java.util.List;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -14,21 +15,26 @@ import net.jqwik.api.Provide;
 /**
  * Generated hostile signed notes and checkpoints: {@link SignedNote#parse}, {@link Checkpoint#parse} and
  * {@link NoteKeys#verifier} throw their documented exceptions, and verification of whatever parses throws
- * {@link NoteVerificationException} or passes, never anything else.
+ * {@link NoteVerificationException} or passes, never anything else; a note that passes carries exactly the text of
+ * one of the signed samples (a mutation of the signed text that still verifies fails the property).
  */
 class SignedNotePropertiesTest {
     static final String VKEY = "example.com/log/testdata+33d7b496+AeHTu4Q3hEIMHNqc6fASMsq3rKNx280NI+oO5xCFkkSx";
     private static final String GOOD = "example.com/log/testdata\n3\nWqx3HImawpLnS/Gv4ubjAvi1WIOy0b8Ze0amvqbavKk=\n\n"
             + "\u2014 example.com/log/testdata M9e0lvAQRtH832pk2RTbeSeZMkp4FZSdJYFBUjO5SKxuRbywPUF3cx+HUrb50kjd3rUWW/fj53Wj1dwcwh9bGQnqVAg=\n";
-    private static final KeyPair EC = ec();
+    private static final KeyPair EC = TestKeys.p256();
     private static final List<String> NOTES = notes();
+    /** The signed texts of the samples: the only texts a verifying note may carry. */
+    private static final List<String> TEXTS = texts();
 
-    private static KeyPair ec() {
+    private static List<String> texts() {
         try {
-            KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
-            g.initialize(new ECGenParameterSpec("secp256r1"));
-            return g.generateKeyPair();
-        } catch (java.security.GeneralSecurityException e) {
+            List<String> out = new java.util.ArrayList<>();
+            for (String note : NOTES) {
+                out.add(SignedNote.parse(note).text());
+            }
+            return List.copyOf(out);
+        } catch (NoteFormatException e) {
             throw new IllegalStateException(e);
         }
     }
@@ -54,14 +60,18 @@ class SignedNotePropertiesTest {
     void parse_mutatedNote_noteFormatExceptionOrVerifiable(@ForAll("hostileNotes") String note) {
         Object parsed = Hostile.refusesCleanly(() -> SignedNote.parse(note), NoteFormatException.class);
         if (parsed instanceof SignedNote n) {
-            Hostile.refusesCleanly(() -> {
+            Object ed = Hostile.refusesCleanly("ed25519", () -> {
                 n.verify(NoteKeys.verifier(VKEY));
-                return null;
+                return Boolean.TRUE;
             }, NoteVerificationException.class);
-            Hostile.refusesCleanly(() -> {
+            Object ecdsa = Hostile.refusesCleanly("ecdsa", () -> {
                 n.verify(NoteKeys.ecdsaVerifier("log.example", EC.getPublic()));
-                return null;
+                return Boolean.TRUE;
             }, NoteVerificationException.class);
+            if (ed != null || ecdsa != null) {
+                // the oracle: a signature only vouches for the text it was made over
+                assertTrue(TEXTS.contains(n.text()), "a note with changed text verified: " + n.text());
+            }
             Hostile.refusesCleanly(() -> Checkpoint.parse(n.text()), NoteFormatException.class);
         }
     }

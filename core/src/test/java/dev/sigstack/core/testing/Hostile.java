@@ -18,10 +18,15 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
+import net.jqwik.api.JqwikException;
+import net.jqwik.api.lifecycle.Lifespan;
+import net.jqwik.api.lifecycle.Store;
 import net.jqwik.api.statistics.Statistics;
+import org.opentest4j.TestAbortedException;
 
 /**
  * Support for property-based hostile-input tests: small arbitraries that mutate real valid samples (bytes, text and
@@ -29,8 +34,11 @@ import net.jqwik.api.statistics.Statistics;
  * parser's documented exceptions only.
  */
 public final class Hostile {
-    /** The per-try limit: generous for a loaded 2-core machine, far below anything a user would call a hang. */
-    public static final Duration TRY_LIMIT = Duration.ofSeconds(5);
+    /**
+     * The per-try limit, system property {@code sigstack.hostile.tryMillis} (default 5000): generous for a loaded
+     * 2-core machine, far below anything a user would call a hang.
+     */
+    public static final Duration TRY_LIMIT = Duration.ofMillis(tryMillis());
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final ExecutorService RUNNER = Executors.newCachedThreadPool(r -> {
@@ -51,6 +59,28 @@ public final class Hostile {
                 (byte) 0xff, (byte) 0xff}, new byte[] {(byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff});
 
     private Hostile() {
+    }
+
+    private static long tryMillis() {
+        String v = System.getProperty("sigstack.hostile.tryMillis", "5000");
+        try {
+            long ms = Long.parseLong(v.strip());
+            if (ms > 0) {
+                return ms;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException("sigstack.hostile.tryMillis must be a positive number of milliseconds: " + v);
+    }
+
+    /** The first hang of the running property, or null (outside a jqwik property: never recorded). */
+    private static AtomicReference<String> hangOfThisProperty() {
+        try {
+            return Store.getOrCreate(Hostile.class, Lifespan.PROPERTY, () -> new AtomicReference<String>()).get();
+        } catch (JqwikException e) { // not inside a jqwik property
+            return null;
+        }
     }
 
     /** One mutation: what to do, where (taken modulo the input's size), and an argument. */
@@ -286,7 +316,8 @@ public final class Hostile {
      * Runs {@code call} under {@link #TRY_LIMIT} and returns its result, or null when it threw one of the
      * {@code documented} exceptions with a message; anything else (NullPointerException, ClassCastException,
      * IndexOutOfBounds, NumberFormatException, ArithmeticException, StackOverflowError, OutOfMemoryError, a hang, or
-     * a documented exception without a message) fails the try with the cause attached.
+     * a documented exception without a message) fails the try with the cause attached. After a hang, the rest of
+     * the property's tries (and shrinking) run nothing, so the hanging sample is the one reported.
      */
     @SafeVarargs
     public static Object refusesCleanly(Call call, Class<? extends Throwable>... documented) {
@@ -296,6 +327,13 @@ public final class Hostile {
     /** As {@link #refusesCleanly(Call, Class[])}, and collects the outcome (the exception's name or "ok") as a jqwik statistic. */
     @SafeVarargs
     public static Object refusesCleanly(String label, Call call, Class<? extends Throwable>... documented) {
+        AtomicReference<String> hang = hangOfThisProperty();
+        if (hang != null && hang.get() != null) {
+            // The hung try may still run on a CPU (cancelling does not stop a busy thread), slowing every later try
+            // into spurious timeouts: run nothing more in this property. An aborted try does not count as a failure,
+            // so shrinking cannot replace the hanging sample with a smaller one that merely ran after it.
+            throw new TestAbortedException("not run: an earlier try of this property hung (" + hang.get() + ")");
+        }
         Future<Object> f = RUNNER.submit(() -> {
             try {
                 return call.run();
@@ -311,7 +349,12 @@ public final class Hostile {
             return result;
         } catch (TimeoutException e) {
             f.cancel(true);
-            throw new AssertionError("no answer within " + TRY_LIMIT + " (a hang)");
+            String what = "no answer within " + TRY_LIMIT.toMillis() + " ms" + (label != null ? " in " + label : "");
+            if (hang != null) {
+                hang.set(what);
+            }
+            throw new AssertionError(what + " (a hang); the property stops here: later tries would share the CPU"
+                    + " with the still-running try (raise -Dsigstack.hostile.tryMillis only for a slow machine)");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AssertionError(e);

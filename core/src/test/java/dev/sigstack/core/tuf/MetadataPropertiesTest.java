@@ -2,6 +2,7 @@ package dev.sigstack.core.tuf;
 
 import dev.sigstack.core.testing.Hostile;
 import dev.sigstack.core.testing.NeedsVectors;
+import dev.sigstack.core.testing.Vectors;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -22,10 +23,18 @@ import net.jqwik.api.lifecycle.AddLifecycleHook;
 class MetadataPropertiesTest {
     private static final String[] ROLES = {"root", "targets", "snapshot", "timestamp"};
 
+    private static Metadata.RootInfo trusted;
+
     private static Path repo() {
-        String configured = System.getProperty("sigstack.vectors");
-        Path dir = configured != null ? Path.of(configured) : Path.of("..", "shared", "vectors");
-        return dir.resolve("tuf-client-failures/test/repository");
+        return Vectors.dirOrNull("tuf-client-failures/test/repository");
+    }
+
+    /** The trusted root, read and parsed once (lazily: the class loads even where the vectors are absent). */
+    private static synchronized Metadata.RootInfo trusted() throws TufException, IOException {
+        if (trusted == null) {
+            trusted = Metadata.parse("root.json", Files.readAllBytes(repo().resolve("root.json"))).rootInfo();
+        }
+        return trusted;
     }
 
     private static List<byte[]> samples() {
@@ -49,8 +58,7 @@ class MetadataPropertiesTest {
 
     @Property(tries = 600)
     void parse_mutatedMetadata_tufException(@ForAll("hostileMetadata") byte[] raw) throws Exception {
-        Metadata.RootInfo trusted = Metadata.parse("root.json", Files.readAllBytes(repo().resolve("root.json")))
-                .rootInfo();
+        Metadata.RootInfo trusted = trusted();
         Object parsed = Hostile.refusesCleanly("parse", () -> Metadata.parse("x.json", raw), TufException.class);
         if (parsed instanceof Metadata m) {
             Hostile.refusesCleanly(m::rootInfo, TufException.class);
