@@ -30,6 +30,18 @@ final class Rfc3161Timestamps {
 
     /** Parses a DER TimeStampResp (what the bundle stores) or, leniently, a bare TimeStampToken. */
     static TimeStampToken parse(byte[] der) throws IOException {
+        TimeStampToken token = parseToken(der);
+        // RFC 3161 §2.4.2: the token is a ContentInfo of type id-signedData; BouncyCastle does not check the outer
+        // type (the signature does not cover it), Go's pkcs7 parser refuses anything else
+        if (!org.bouncycastle.asn1.cms.CMSObjectIdentifiers.signedData.equals(
+                token.toCMSSignedData().toASN1Structure().getContentType())) {
+            throw new IOException("timestamp token is not CMS SignedData (content type "
+                    + token.toCMSSignedData().toASN1Structure().getContentType() + ")");
+        }
+        return token;
+    }
+
+    private static TimeStampToken parseToken(byte[] der) throws IOException {
         try {
             TimeStampResponse response = new TimeStampResponse(der);
             if (response.getTimeStampToken() == null) {

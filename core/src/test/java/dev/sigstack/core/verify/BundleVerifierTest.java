@@ -279,6 +279,29 @@ final class BundleVerifierTest {
     }
 
     @Test
+    void verify_timestampTokenNotSignedData_isInvalidTimestamp() throws Exception {
+        byte[] b = mutate("rekor2-happy-path", r -> {
+            var stamp = (ObjectNode) r.path("verificationMaterial").path("timestampVerificationData")
+                    .path("rfc3161Timestamps").get(0);
+            var resp = org.bouncycastle.asn1.tsp.TimeStampResp.getInstance(
+                    java.util.Base64.getDecoder().decode(stamp.path("signedTimestamp").asText()));
+            // the outer ContentInfo's type is outside the signature: id-data instead of id-signedData
+            var token = new org.bouncycastle.asn1.cms.ContentInfo(
+                    org.bouncycastle.asn1.cms.CMSObjectIdentifiers.data, resp.getTimeStampToken().getContent());
+            try {
+                stamp.put("signedTimestamp", java.util.Base64.getEncoder().encodeToString(
+                        new org.bouncycastle.asn1.tsp.TimeStampResp(resp.getStatus(), token).getEncoded()));
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        var e = assertThrows(BundleVerificationException.class, () -> BundleVerifierConformanceTest
+                .verifier(dir("rekor2-happy-path")).verify(b, defaultArtifact(),
+                        VerificationPolicy.identity(DEFAULT_IDENTITY, DEFAULT_ISSUER)));
+        assertTrue(e.getMessage().contains("not CMS SignedData"), e.getMessage());
+    }
+
+    @Test
     void policy_emptyOrInvalidMatchers_areRefused() {
         assertThrows(IllegalArgumentException.class, () -> VerificationPolicy.identity("", DEFAULT_ISSUER));
         assertThrows(IllegalArgumentException.class, () -> VerificationPolicy.Matcher.regexp("(["));
