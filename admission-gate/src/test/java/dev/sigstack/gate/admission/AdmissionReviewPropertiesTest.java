@@ -1,5 +1,6 @@
 package dev.sigstack.gate.admission;
 
+import dev.sigstack.gate.testing.TestPolicies;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -9,7 +10,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sigstack.core.testing.Hostile;
 import dev.sigstack.gate.oci.RegistryClient;
 import dev.sigstack.gate.policy.GateConfig;
-import dev.sigstack.gate.policy.Policies;
 import dev.sigstack.gate.testing.Cosign;
 import dev.sigstack.gate.testing.MapEnvironment;
 import dev.sigstack.gate.testing.TestTls;
@@ -75,8 +75,7 @@ class AdmissionReviewPropertiesTest {
                       data: |
                 %s
                 """.formatted(REG, Cosign.pem(Cosign.ecKey().getPublic()).indent(8).stripTrailing());
-        List<CompiledPolicy> ps = Policies.loadAll(policy, GateConfig.defaults(), "cosign-system").stream()
-                .map(l -> CompiledPolicy.compile(l.policy())).toList();
+        List<CompiledPolicy> ps = TestPolicies.compile(policy);
         PolicyEngine engine = new PolicyEngine(new RegistryClient(RegistryClient.Options.defaults()),
                 GateConfig::defaults, () -> ps, new MapEnvironment(), Clock.systemUTC(), Duration.ofMinutes(5));
         tls = new TestTls();

@@ -1,5 +1,6 @@
 package dev.sigstack.gate.admission;
 
+import dev.sigstack.gate.testing.TestPolicies;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -10,7 +11,6 @@ import dev.sigstack.gate.oci.RegistryClient;
 import dev.sigstack.gate.oci.RegistryCredentials;
 import dev.sigstack.gate.oci.TestRegistry;
 import dev.sigstack.gate.policy.GateConfig;
-import dev.sigstack.gate.policy.Policies;
 import dev.sigstack.gate.testing.Cosign;
 import dev.sigstack.gate.testing.MapEnvironment;
 import dev.sigstack.gate.verify.CompiledPolicy;
@@ -51,8 +51,7 @@ class PrivateRegistryAdmissionTest {
                           data: |
                     %s
                     """.formatted(reg.host(), Cosign.pem(signer.getPublic()).indent(12).stripTrailing());
-            List<CompiledPolicy> ps = Policies.loadAll(policy, GateConfig.defaults(), "cosign-system").stream()
-                    .map(l -> CompiledPolicy.compile(l.policy())).toList();
+            List<CompiledPolicy> ps = TestPolicies.compile(policy);
             PolicyEngine engine = new PolicyEngine(new RegistryClient(RegistryClient.Options.defaults()),
                     GateConfig::defaults, () -> ps, new MapEnvironment(), Clock.systemUTC(), Duration.ofMinutes(5));
             Cluster cluster = new Cluster() {

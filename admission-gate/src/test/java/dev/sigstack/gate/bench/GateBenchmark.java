@@ -1,5 +1,6 @@
 package dev.sigstack.gate.bench;
 
+import dev.sigstack.gate.testing.TestPolicies;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -12,7 +13,6 @@ import dev.sigstack.gate.oci.RegistryClient;
 import dev.sigstack.gate.oci.SignatureLayer;
 import dev.sigstack.gate.oci.TestRegistry;
 import dev.sigstack.gate.policy.GateConfig;
-import dev.sigstack.gate.policy.Policies;
 import dev.sigstack.gate.testing.Cosign;
 import dev.sigstack.gate.testing.MapEnvironment;
 import dev.sigstack.gate.testing.Predicates;
@@ -129,8 +129,7 @@ class GateBenchmark {
                             data: |
                               predicate: runDetails: builder: id: =~"^https://ci\\\\.internal/builders/"
                     """.formatted(reg.host(), ISSUER);
-            List<CompiledPolicy> ps = Policies.loadAll(policy, GateConfig.defaults(), "cosign-system").stream()
-                    .map(l -> CompiledPolicy.compile(l.policy())).toList();
+            List<CompiledPolicy> ps = TestPolicies.compile(policy);
             MapEnvironment env = new MapEnvironment().trustRoot(new TrustedMaterial("internal", "1", List.of(ca.root),
                     List.of(ca.ctKey.getPublic()), List.of(rekor.getPublic()), List.of()), true);
             PolicyEngine engine = new PolicyEngine(new RegistryClient(RegistryClient.Options.defaults()),

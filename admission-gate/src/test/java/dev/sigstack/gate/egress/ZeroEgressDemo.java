@@ -1,5 +1,6 @@
 package dev.sigstack.gate.egress;
 
+import dev.sigstack.gate.testing.TestPolicies;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sigstack.gate.admission.AdmissionHandler;
 import dev.sigstack.gate.admission.AdmissionServer;
@@ -9,7 +10,6 @@ import dev.sigstack.gate.admission.GateSettings;
 import dev.sigstack.gate.oci.RegistryClient;
 import dev.sigstack.gate.oci.TestRegistry;
 import dev.sigstack.gate.policy.GateConfig;
-import dev.sigstack.gate.policy.Policies;
 import dev.sigstack.gate.testing.Cosign;
 import dev.sigstack.gate.testing.MapEnvironment;
 import dev.sigstack.gate.testing.TestTls;
@@ -64,8 +64,7 @@ public final class ZeroEgressDemo {
                           data: |
                     %s
                     """.formatted(reg.host(), Cosign.pem(signer.getPublic()).indent(12).stripTrailing());
-            List<CompiledPolicy> ps = Policies.loadAll(policy, GateConfig.defaults(), "cosign-system").stream()
-                    .map(l -> CompiledPolicy.compile(l.policy())).toList();
+            List<CompiledPolicy> ps = TestPolicies.compile(policy);
             PolicyEngine engine = new PolicyEngine(new RegistryClient(RegistryClient.Options.defaults()),
                     GateConfig::defaults, () -> ps, new MapEnvironment(), Clock.systemUTC(), Duration.ofMinutes(5));
             Cluster cluster = new Cluster() {

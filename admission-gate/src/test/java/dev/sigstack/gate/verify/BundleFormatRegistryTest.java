@@ -1,5 +1,6 @@
 package dev.sigstack.gate.verify;
 
+import dev.sigstack.gate.testing.TestPolicies;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -12,7 +13,6 @@ import dev.sigstack.gate.oci.Manifest;
 import dev.sigstack.gate.oci.RegistryClient;
 import dev.sigstack.gate.oci.TestRegistry;
 import dev.sigstack.gate.policy.GateConfig;
-import dev.sigstack.gate.policy.Policies;
 import dev.sigstack.gate.testing.Cosign;
 import dev.sigstack.gate.testing.MapEnvironment;
 import dev.sigstack.gate.testing.TestCa;
@@ -119,8 +119,7 @@ class BundleFormatRegistryTest {
                     keyless:
                       identities: [{issuer: https://oidc.internal, subjectRegExp: '@refs/heads/(main|hotfix/.+)$'}]
                 """.formatted(reg.host());
-        List<CompiledPolicy> ps = Policies.loadAll(policy, GateConfig.defaults(), "cosign-system").stream()
-                .map(l -> CompiledPolicy.compile(l.policy())).toList();
+        List<CompiledPolicy> ps = TestPolicies.compile(policy);
         MapEnvironment env = new MapEnvironment().trustRoot(new TrustedMaterial("internal", "1", List.of(CA.root),
                 List.of(CA.ctKey.getPublic()), List.of(REKOR.getPublic()), List.of()), true);
         return new PolicyEngine(new RegistryClient(RegistryClient.Options.defaults()), GateConfig::defaults,

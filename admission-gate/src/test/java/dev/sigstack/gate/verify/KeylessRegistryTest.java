@@ -1,12 +1,12 @@
 package dev.sigstack.gate.verify;
 
+import dev.sigstack.gate.testing.TestPolicies;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sigstack.gate.oci.RegistryClient;
 import dev.sigstack.gate.oci.SignatureLayer;
 import dev.sigstack.gate.oci.TestRegistry;
 import dev.sigstack.gate.policy.GateConfig;
-import dev.sigstack.gate.policy.Policies;
 import dev.sigstack.gate.testing.Cosign;
 import dev.sigstack.gate.testing.MapEnvironment;
 import dev.sigstack.gate.testing.TestCa;
@@ -49,8 +49,7 @@ class KeylessRegistryTest {
     }
 
     static PolicyEngine engine(String policyYaml, TrustedMaterial tm) {
-        List<CompiledPolicy> ps = Policies.loadAll(policyYaml, GateConfig.defaults(), "cosign-system").stream()
-                .map(l -> CompiledPolicy.compile(l.policy())).toList();
+        List<CompiledPolicy> ps = TestPolicies.compile(policyYaml);
         MapEnvironment env = new MapEnvironment().trustRoot(tm, true);
         return new PolicyEngine(new RegistryClient(RegistryClient.Options.defaults()), GateConfig::defaults, () -> ps,
                 env, Clock.systemUTC(), Duration.ofMinutes(5));

@@ -1,5 +1,6 @@
 package dev.sigstack.gate.verify;
 
+import dev.sigstack.gate.testing.TestPolicies;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -37,8 +38,7 @@ class PolicyMatchTest {
             """;
 
     static PolicyEngine engine(String yaml) {
-        List<CompiledPolicy> ps = Policies.loadAll(yaml, GateConfig.defaults(), "cosign-system").stream()
-                .map(l -> CompiledPolicy.compile(l.policy())).toList();
+        List<CompiledPolicy> ps = TestPolicies.compile(yaml);
         return new PolicyEngine(new RegistryClient(RegistryClient.Options.defaults()),
                 () -> new GateConfig(GateConfig.NoMatchPolicy.ALLOW, true, false), () -> ps, new MapEnvironment(),
                 Clock.systemUTC(), Duration.ofMinutes(1));

@@ -1,5 +1,6 @@
 package dev.sigstack.gate.verify;
 
+import dev.sigstack.gate.testing.TestPolicies;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -419,8 +420,7 @@ class StackSignedRegistryTest {
     }
 
     static PolicyEngine engineWith(TrustedMaterial tm, String policy) {
-        List<CompiledPolicy> ps = Policies.loadAll(policy, GateConfig.defaults(), "cosign-system").stream()
-                .map(l -> CompiledPolicy.compile(l.policy())).toList();
+        List<CompiledPolicy> ps = TestPolicies.compile(policy);
         return new PolicyEngine(new RegistryClient(RegistryClient.Options.defaults()), GateConfig::defaults,
                 () -> ps, new MapEnvironment().trustRoot(tm, true), Clock.systemUTC(), Duration.ofMinutes(5));
     }

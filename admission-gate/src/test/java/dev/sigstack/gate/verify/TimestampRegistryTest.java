@@ -1,12 +1,12 @@
 package dev.sigstack.gate.verify;
 
+import dev.sigstack.gate.testing.TestPolicies;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sigstack.gate.oci.RegistryClient;
 import dev.sigstack.gate.oci.SignatureLayer;
 import dev.sigstack.gate.oci.TestRegistry;
 import dev.sigstack.gate.policy.GateConfig;
-import dev.sigstack.gate.policy.Policies;
 import dev.sigstack.gate.testing.Cosign;
 import dev.sigstack.gate.testing.MapEnvironment;
 import dev.sigstack.gate.testing.TestCa;
@@ -54,8 +54,7 @@ class TimestampRegistryTest {
                       identities: [{issuer: https://oidc.internal, subject: "%s"}]
                     rfc3161timestamp: {trustRootRef: internal}
                 """.formatted(reg.host(), SUBJECT);
-        List<CompiledPolicy> ps = Policies.loadAll(policy, GateConfig.defaults(), "cosign-system").stream()
-                .map(l -> CompiledPolicy.compile(l.policy())).toList();
+        List<CompiledPolicy> ps = TestPolicies.compile(policy);
         MapEnvironment env = new MapEnvironment().trustRoot(new TrustedMaterial("internal", "1", List.of(CA.root),
                 List.of(CA.ctKey.getPublic()), List.of(), List.of(TSA.leaf, TSA.root)), true);
         return new PolicyEngine(new RegistryClient(RegistryClient.Options.defaults()), GateConfig::defaults, () -> ps,

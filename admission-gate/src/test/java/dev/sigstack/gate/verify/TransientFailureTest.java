@@ -1,12 +1,12 @@
 package dev.sigstack.gate.verify;
 
+import dev.sigstack.gate.testing.TestPolicies;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.sigstack.gate.oci.RegistryClient;
 import dev.sigstack.gate.policy.GateConfig;
-import dev.sigstack.gate.policy.Policies;
 import dev.sigstack.gate.testing.Cosign;
 import dev.sigstack.gate.testing.MapEnvironment;
 import java.net.InetSocketAddress;
@@ -44,8 +44,7 @@ class TransientFailureTest {
                           data: |
                     %s
                     """.formatted(host, Cosign.pem(Cosign.ecKey().getPublic()).indent(12).stripTrailing());
-            List<CompiledPolicy> ps = Policies.loadAll(policy, GateConfig.defaults(), "cosign-system").stream()
-                    .map(l -> CompiledPolicy.compile(l.policy())).toList();
+            List<CompiledPolicy> ps = TestPolicies.compile(policy);
             PolicyEngine e = new PolicyEngine(new RegistryClient(RegistryClient.Options.defaults()),
                     GateConfig::defaults, () -> ps, new MapEnvironment(), Clock.systemUTC(), Duration.ofMinutes(5));
             String img = host + "/team/app@sha256:" + "d".repeat(64);
