@@ -12,14 +12,14 @@ import java.util.Iterator;
 import java.util.Map;
 
 /** hashedrekord v0.0.1 proposed entries as a Rekor client submits them, and the 201 answers of the v1 API. */
-final class HashedRekords {
+public final class HashedRekords {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private HashedRekords() {
     }
 
     /** The proposed entry for {@code artifact} signed by {@code submitter} (its public key PEM in the entry). */
-    static byte[] proposed(KeyPair submitter, byte[] pem, byte[] artifact) {
+    public static byte[] proposed(KeyPair submitter, byte[] pem, byte[] artifact) {
         ObjectNode o = JSON.createObjectNode();
         o.put("apiVersion", "0.0.1");
         o.put("kind", "hashedrekord");

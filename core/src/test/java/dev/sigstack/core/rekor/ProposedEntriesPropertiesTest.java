@@ -1,11 +1,8 @@
 package dev.sigstack.core.rekor;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sigstack.core.testing.Hostile;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
-import java.util.Base64;
 import java.util.List;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -20,26 +17,12 @@ import net.jqwik.api.Provide;
  * and arbitrary bytes.
  */
 class ProposedEntriesPropertiesTest {
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final List<byte[]> SAMPLES = samples();
 
     static String intoto(KeyPair kp) {
         byte[] payload = "{\"_type\":\"https://in-toto.io/Statement/v1\",\"subject\":[{\"name\":\"a\",\"digest\":{\"sha256\":\"ab\"}}]}"
                 .getBytes(StandardCharsets.UTF_8);
-        String payloadB64 = Base64.getEncoder().encodeToString(payload);
-        String sigB64 = Base64.getEncoder().encodeToString(TestKeys.sign(kp, Dsse.pae(Dsse.IN_TOTO_PAYLOAD_TYPE, payload)));
-        ObjectNode o = JSON.createObjectNode();
-        o.put("apiVersion", "0.0.2");
-        o.put("kind", "intoto");
-        ObjectNode content = o.putObject("spec").putObject("content");
-        ObjectNode env = content.putObject("envelope");
-        env.put("payloadType", Dsse.IN_TOTO_PAYLOAD_TYPE);
-        env.put("payload", Base64.getEncoder().encodeToString(payloadB64.getBytes(StandardCharsets.UTF_8)));
-        ObjectNode s = env.putArray("signatures").addObject();
-        s.put("sig", Base64.getEncoder().encodeToString(sigB64.getBytes(StandardCharsets.UTF_8)));
-        s.put("publicKey", Base64.getEncoder().encodeToString(TestKeys.pem(kp)));
-        content.putObject("hash").put("algorithm", "sha256").put("value", "cd".repeat(32));
-        return o.toString();
+        return ProposedEntriesTest.intoto(kp, payload).toString();
     }
 
     private static List<byte[]> samples() {

@@ -232,10 +232,8 @@ final class ProposedEntriesTest {
 
     // --- intoto 0.0.2 ---
 
-    @Test
-    void canonicalize_intotoV002_keepsSignaturesDropsPayloadAddsPayloadHash() throws Exception {
-        KeyPair kp = TestKeys.p256();
-        byte[] payload = "{\"_type\":\"https://in-toto.io/Statement/v1\",\"subject\":[]}".getBytes(StandardCharsets.UTF_8);
+    /** An intoto 0.0.2 proposed entry: {@code payload} in a DSSE envelope signed by {@code kp}. */
+    static ObjectNode intoto(KeyPair kp, byte[] payload) {
         String payloadB64 = Base64.getEncoder().encodeToString(payload);
         String sigB64 = Base64.getEncoder().encodeToString(TestKeys.sign(kp, Dsse.pae(Dsse.IN_TOTO_PAYLOAD_TYPE, payload)));
         ObjectNode o = JSON.createObjectNode();
@@ -249,6 +247,15 @@ final class ProposedEntriesTest {
         s.put("sig", Base64.getEncoder().encodeToString(sigB64.getBytes(StandardCharsets.UTF_8)));
         s.put("publicKey", Base64.getEncoder().encodeToString(TestKeys.pem(kp)));
         content.putObject("hash").put("algorithm", "sha256").put("value", "cd".repeat(32));
+        return o;
+    }
+
+    @Test
+    void canonicalize_intotoV002_keepsSignaturesDropsPayloadAddsPayloadHash() throws Exception {
+        KeyPair kp = TestKeys.p256();
+        byte[] payload = "{\"_type\":\"https://in-toto.io/Statement/v1\",\"subject\":[]}".getBytes(StandardCharsets.UTF_8);
+        ObjectNode o = intoto(kp, payload);
+        ObjectNode s = (ObjectNode) o.path("spec").path("content").path("envelope").path("signatures").get(0);
 
         CanonicalEntry e = canonicalize(o.toString());
         JsonNode stored = JSON.readTree(e.body()).path("spec").path("content");

@@ -23,8 +23,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
 import java.time.Duration;
-import java.util.Base64;
-import java.util.HexFormat;
 import java.util.List;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -72,17 +70,7 @@ class RekorEntriesPropertiesTest {
     }
 
     private static byte[] v1Sample(KeyPair kp, byte[] pem) {
-        byte[] artifact = "props artifact".getBytes(StandardCharsets.UTF_8);
-        var o = JSON.createObjectNode();
-        o.put("apiVersion", "0.0.1");
-        o.put("kind", "hashedrekord");
-        var spec = o.putObject("spec");
-        spec.putObject("data").putObject("hash").put("algorithm", "sha256")
-                .put("value", HexFormat.of().formatHex(TestKeys.sha256(artifact)));
-        var sig = spec.putObject("signature");
-        sig.put("content", Base64.getEncoder().encodeToString(TestKeys.sign(kp, artifact)));
-        sig.putObject("publicKey").put("content", Base64.getEncoder().encodeToString(pem));
-        return o.toString().getBytes(StandardCharsets.UTF_8);
+        return dev.sigstack.tlog.HashedRekords.proposed(kp, pem, "props artifact".getBytes(StandardCharsets.UTF_8));
     }
 
     private static byte[] v2Sample() throws Exception {

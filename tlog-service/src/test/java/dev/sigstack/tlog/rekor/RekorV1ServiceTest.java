@@ -101,16 +101,7 @@ final class RekorV1ServiceTest {
     }
 
     private static String hashedRekord(KeyPair kp, byte[] pem, byte[] artifact) {
-        ObjectNode o = JSON.createObjectNode();
-        o.put("apiVersion", "0.0.1");
-        o.put("kind", "hashedrekord");
-        ObjectNode spec = o.putObject("spec");
-        spec.putObject("data").putObject("hash").put("algorithm", "sha256")
-                .put("value", HexFormat.of().formatHex(TestKeys.sha256(artifact)));
-        ObjectNode sig = spec.putObject("signature");
-        sig.put("content", Base64.getEncoder().encodeToString(TestKeys.sign(kp, artifact)));
-        sig.putObject("publicKey").put("content", Base64.getEncoder().encodeToString(pem));
-        return o.toString();
+        return new String(dev.sigstack.tlog.HashedRekords.proposed(kp, pem, artifact), StandardCharsets.UTF_8);
     }
 
     private static String freshEntry() {
