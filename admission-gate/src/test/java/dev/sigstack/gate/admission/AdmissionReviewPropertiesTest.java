@@ -8,10 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sigstack.core.testing.Hostile;
-import dev.sigstack.gate.oci.RegistryClient;
-import dev.sigstack.gate.policy.GateConfig;
 import dev.sigstack.gate.testing.Cosign;
-import dev.sigstack.gate.testing.MapEnvironment;
 import dev.sigstack.gate.testing.TestTls;
 import dev.sigstack.gate.verify.CompiledPolicy;
 import dev.sigstack.gate.verify.PolicyEngine;
@@ -20,7 +17,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -64,20 +60,9 @@ class AdmissionReviewPropertiesTest {
 
     @BeforeContainer
     static void start() throws Exception {
-        String policy = """
-                apiVersion: policy.sigstore.dev/v1beta1
-                kind: ClusterImagePolicy
-                metadata: {name: site-signed}
-                spec:
-                  images: [{glob: "%s/**"}]
-                  authorities:
-                  - key:
-                      data: |
-                %s
-                """.formatted(REG, Cosign.pem(Cosign.ecKey().getPublic()).indent(8).stripTrailing());
+        String policy = TestPolicies.keyPolicy("site-signed", REG + "/**", Cosign.ecKey().getPublic());
         List<CompiledPolicy> ps = TestPolicies.compile(policy);
-        PolicyEngine engine = new PolicyEngine(new RegistryClient(RegistryClient.Options.defaults()),
-                GateConfig::defaults, () -> ps, new MapEnvironment(), Clock.systemUTC(), Duration.ofMinutes(5));
+        PolicyEngine engine = TestPolicies.engine(ps);
         tls = new TestTls();
         GateMetrics metrics = new GateMetrics();
         GateSettings settings = new GateSettings(GateSettings.Mutation.OFF, "policy.sigstore.dev/include",

@@ -8,11 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
-import dev.sigstack.gate.oci.RegistryClient;
 import dev.sigstack.gate.oci.TestRegistry;
-import dev.sigstack.gate.policy.GateConfig;
 import dev.sigstack.gate.testing.Cosign;
-import dev.sigstack.gate.testing.MapEnvironment;
 import dev.sigstack.gate.testing.TestTls;
 import dev.sigstack.gate.verify.CompiledPolicy;
 import dev.sigstack.gate.verify.PolicyEngine;
@@ -23,8 +20,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
-import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -80,20 +75,9 @@ class AdmissionServerTest {
         signed = reg.host() + "/app/web@" + d;
         signedTag = reg.host() + "/app/web:v1";
         unsigned = reg.host() + "/app/tool@" + reg.pushImage("app/tool", "v1");
-        String policy = """
-                apiVersion: policy.sigstore.dev/v1beta1
-                kind: ClusterImagePolicy
-                metadata: {name: site-signed}
-                spec:
-                  images: [{glob: "%s/app/**"}]
-                  authorities:
-                  - key:
-                      data: |
-                %s
-                """.formatted(reg.host(), Cosign.pem(SIGNER.getPublic()).indent(8).stripTrailing());
+        String policy = TestPolicies.keyPolicy("site-signed", reg.host() + "/app/**", SIGNER.getPublic());
         List<CompiledPolicy> ps = TestPolicies.compile(policy);
-        PolicyEngine engine = new PolicyEngine(new RegistryClient(RegistryClient.Options.defaults()),
-                GateConfig::defaults, () -> ps, new MapEnvironment(), Clock.systemUTC(), Duration.ofMinutes(5));
+        PolicyEngine engine = TestPolicies.engine(ps);
         alerts = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         alerts.createContext("/alert", ex -> {
             ALERTS.add(new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));

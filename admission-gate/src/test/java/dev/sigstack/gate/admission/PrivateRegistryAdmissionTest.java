@@ -7,19 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.sigstack.gate.oci.RegistryClient;
 import dev.sigstack.gate.oci.RegistryCredentials;
 import dev.sigstack.gate.oci.TestRegistry;
-import dev.sigstack.gate.policy.GateConfig;
 import dev.sigstack.gate.testing.Cosign;
-import dev.sigstack.gate.testing.MapEnvironment;
 import dev.sigstack.gate.verify.CompiledPolicy;
 import dev.sigstack.gate.verify.PolicyEngine;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
 import java.security.SecureRandom;
-import java.time.Clock;
-import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -40,20 +35,9 @@ class PrivateRegistryAdmissionTest {
             String d = reg.pushImage("corp/app", "1.0");
             Cosign.push(reg, "corp/app", d, ".sig", List.of(Cosign.signatureLayer(reg.host() + "/corp/app", d,
                     signer.getPrivate(), Map.of())));
-            String policy = """
-                    apiVersion: policy.sigstore.dev/v1beta1
-                    kind: ClusterImagePolicy
-                    metadata: {name: corp}
-                    spec:
-                      images: [{glob: "%s/corp/**"}]
-                      authorities:
-                      - key:
-                          data: |
-                    %s
-                    """.formatted(reg.host(), Cosign.pem(signer.getPublic()).indent(12).stripTrailing());
+            String policy = TestPolicies.keyPolicy("corp", reg.host() + "/corp/**", signer.getPublic());
             List<CompiledPolicy> ps = TestPolicies.compile(policy);
-            PolicyEngine engine = new PolicyEngine(new RegistryClient(RegistryClient.Options.defaults()),
-                    GateConfig::defaults, () -> ps, new MapEnvironment(), Clock.systemUTC(), Duration.ofMinutes(5));
+            PolicyEngine engine = TestPolicies.engine(ps);
             Cluster cluster = new Cluster() {
                 @Override
                 public RegistryCredentials pullSecrets(String namespace, List<String> names) {

@@ -7,11 +7,8 @@ import dev.sigstack.gate.admission.AdmissionServer;
 import dev.sigstack.gate.admission.Cluster;
 import dev.sigstack.gate.admission.GateMetrics;
 import dev.sigstack.gate.admission.GateSettings;
-import dev.sigstack.gate.oci.RegistryClient;
 import dev.sigstack.gate.oci.TestRegistry;
-import dev.sigstack.gate.policy.GateConfig;
 import dev.sigstack.gate.testing.Cosign;
-import dev.sigstack.gate.testing.MapEnvironment;
 import dev.sigstack.gate.testing.TestTls;
 import dev.sigstack.gate.verify.CompiledPolicy;
 import dev.sigstack.gate.verify.PolicyEngine;
@@ -23,8 +20,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.security.KeyPair;
-import java.time.Clock;
-import java.time.Duration;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -53,20 +48,9 @@ public final class ZeroEgressDemo {
             Cosign.push(reg, "app/web", d, ".sig", List.of(Cosign.signatureLayer(reg.host() + "/app/web", d,
                     signer.getPrivate(), Map.of())));
             String unsigned = reg.host() + "/app/tool@" + reg.pushImage("app/tool", "v1");
-            String policy = """
-                    apiVersion: policy.sigstore.dev/v1beta1
-                    kind: ClusterImagePolicy
-                    metadata: {name: site-signed}
-                    spec:
-                      images: [{glob: "%s/app/**"}]
-                      authorities:
-                      - key:
-                          data: |
-                    %s
-                    """.formatted(reg.host(), Cosign.pem(signer.getPublic()).indent(12).stripTrailing());
+            String policy = TestPolicies.keyPolicy("site-signed", reg.host() + "/app/**", signer.getPublic());
             List<CompiledPolicy> ps = TestPolicies.compile(policy);
-            PolicyEngine engine = new PolicyEngine(new RegistryClient(RegistryClient.Options.defaults()),
-                    GateConfig::defaults, () -> ps, new MapEnvironment(), Clock.systemUTC(), Duration.ofMinutes(5));
+            PolicyEngine engine = TestPolicies.engine(ps);
             Cluster cluster = new Cluster() {
                 @Override
                 public Map<String, String> namespaceLabels(String namespace) {

@@ -5,13 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.net.httpserver.HttpServer;
-import dev.sigstack.gate.oci.RegistryClient;
-import dev.sigstack.gate.policy.GateConfig;
 import dev.sigstack.gate.testing.Cosign;
-import dev.sigstack.gate.testing.MapEnvironment;
 import java.net.InetSocketAddress;
-import java.time.Clock;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -33,20 +28,9 @@ class TransientFailureTest {
         s.start();
         try {
             String host = "127.0.0.1:" + s.getAddress().getPort();
-            String policy = """
-                    apiVersion: policy.sigstore.dev/v1beta1
-                    kind: ClusterImagePolicy
-                    metadata: {name: p}
-                    spec:
-                      images: [{glob: "%s/**"}]
-                      authorities:
-                      - key:
-                          data: |
-                    %s
-                    """.formatted(host, Cosign.pem(Cosign.ecKey().getPublic()).indent(12).stripTrailing());
+            String policy = TestPolicies.keyPolicy("p", host + "/**", Cosign.ecKey().getPublic());
             List<CompiledPolicy> ps = TestPolicies.compile(policy);
-            PolicyEngine e = new PolicyEngine(new RegistryClient(RegistryClient.Options.defaults()),
-                    GateConfig::defaults, () -> ps, new MapEnvironment(), Clock.systemUTC(), Duration.ofMinutes(5));
+            PolicyEngine e = TestPolicies.engine(ps);
             String img = host + "/team/app@sha256:" + "d".repeat(64);
             String first = e.validate(img, ResourceContext.pod("p")).toString();
             assertTrue(first.contains("failed to fetch signatures") && first.contains("HTTP 503"), first);
