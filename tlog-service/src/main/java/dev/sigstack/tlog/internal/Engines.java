@@ -12,13 +12,6 @@ import java.util.List;
 
 /** Opens the store and the engines over it; the public face is {@link dev.sigstack.tlog.TlogDatabase}. */
 public final class Engines implements AutoCloseable {
-    /**
-     * The pool's socket timeout on PostgreSQL: a statement whose connection is black-holed fails after this long
-     * instead of after the kernel's TCP retransmission timeout (about 15 minutes), so the request waiting for it is
-     * answered. Every statement of the write and read paths takes milliseconds; migrations run without it.
-     */
-    static final Duration SOCKET_TIMEOUT = Duration.ofSeconds(30);
-
     private final HikariDataSource dataSource;
     private final JdbcLogStore store;
     private final String jdbcUrl;
@@ -75,7 +68,11 @@ public final class Engines implements AutoCloseable {
             // so a standby's takeover and first writes never wait for the kernel to notice the holder is gone.
             cfg.setConnectionInitSql("SET plan_cache_mode = force_custom_plan; "
                     + "SET idle_in_transaction_session_timeout = " + leaseTtl.toMillis() / 4);
-            cfg.addDataSourceProperty("socketTimeout", Long.toString(SOCKET_TIMEOUT.toSeconds()));
+            // The pool's socket timeout: a statement whose connection is black-holed fails after the lease's time to
+            // live (at least 10 s) instead of the kernel's TCP retransmission timeout (about 15 minutes), so the
+            // request waiting for it is answered. Statements of the write and read paths take milliseconds;
+            // migrations run without it.
+            cfg.addDataSourceProperty("socketTimeout", Long.toString(socketTimeout(leaseTtl).toSeconds()));
             cfg.addDataSourceProperty("connectTimeout", "10");
         }
         HikariDataSource ds = new HikariDataSource(cfg);
@@ -87,6 +84,11 @@ public final class Engines implements AutoCloseable {
             ds.close();
             throw e;
         }
+    }
+
+    /** The pool's socket timeout on PostgreSQL for a lease time to live. */
+    static Duration socketTimeout(Duration leaseTtl) {
+        return Duration.ofSeconds(Math.max(10, (leaseTtl.toMillis() + 999) / 1000));
     }
 
     /** The pool (tests look at how its connections are set up). */

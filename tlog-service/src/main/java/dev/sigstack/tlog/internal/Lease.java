@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.function.BooleanSupplier;
+import java.util.function.LongSupplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
@@ -66,6 +67,7 @@ final class Lease implements BooleanSupplier, JdbcLogStore.Fence, AutoCloseable 
     private final long validNanos;
     private final int timeoutMillis;
     private final Thread poller;
+    private final LongSupplier nanoClock;
     /** The fencing token this process holds, 0 for none. */
     private volatile long epoch;
     /** {@link System#nanoTime} until which this process counts itself the holder. */
@@ -78,6 +80,13 @@ final class Lease implements BooleanSupplier, JdbcLogStore.Fence, AutoCloseable 
      * @param jdbcUrl the URL the lease opens its own connection with (PostgreSQL)
      */
     Lease(DataSource dataSource, Dialect dialect, String jdbcUrl, String log, String selfUrl, Duration ttl) {
+        this(dataSource, dialect, jdbcUrl, log, selfUrl, ttl, System::nanoTime);
+    }
+
+    /** With the monotonic clock this process reads for its own idea of the lease (tests stop it to play a pause). */
+    Lease(DataSource dataSource, Dialect dialect, String jdbcUrl, String log, String selfUrl, Duration ttl,
+            LongSupplier nanoClock) {
+        this.nanoClock = nanoClock;
         if (ttl.compareTo(Duration.ofSeconds(2)) < 0) {
             throw new IllegalArgumentException("the lease time to live must be at least 2 s, not " + ttl);
         }
@@ -113,7 +122,7 @@ final class Lease implements BooleanSupplier, JdbcLogStore.Fence, AutoCloseable 
         if (dialect == Dialect.H2) {
             return !closed;
         }
-        return !closed && epoch != 0 && System.nanoTime() - validUntil < 0;
+        return !closed && epoch != 0 && nanoClock.getAsLong() - validUntil < 0;
     }
 
     /** The fencing token this process holds now, 0 for none (tests). */
@@ -216,7 +225,7 @@ final class Lease implements BooleanSupplier, JdbcLogStore.Fence, AutoCloseable 
         Connection c = null;
         try {
             c = connection();
-            long sent = System.nanoTime();
+            long sent = nanoClock.getAsLong();
             c.setAutoCommit(false);
             long newEpoch = 0;
             // free: released, expired, or its holder's lease session is gone (a killed holder: no need to wait for
@@ -264,7 +273,7 @@ final class Lease implements BooleanSupplier, JdbcLogStore.Fence, AutoCloseable 
         try (PreparedStatement ps = connection().prepareStatement("UPDATE leases SET expires_at = clock_timestamp() "
                 + "+ ? * INTERVAL '1 millisecond', holder_pid = pg_backend_pid() "
                 + "WHERE log = ? AND holder_id = ? AND epoch = ? AND expires_at > clock_timestamp()")) {
-            long sent = System.nanoTime();
+            long sent = nanoClock.getAsLong();
             ps.setLong(1, ttlMillis);
             ps.setString(2, log);
             ps.setString(3, holderId);
