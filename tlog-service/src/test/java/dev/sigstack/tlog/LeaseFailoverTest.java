@@ -168,8 +168,15 @@ final class LeaseFailoverTest {
                 Writers toStandby = new Writers("standby", 4, () -> s);
                 toStandby.awaitCreated(20, Duration.ofSeconds(60));
                 toStandby.stop(Duration.ofSeconds(40));
-                // the old holder's requests end (its statements hit the pool's socket timeout); none succeeds
-                toHolder.stop(Duration.ofSeconds(Engines.defaultLeaseTtl().toSeconds() + 35));
+                // the old holder's requests in flight at the cut end (its statements hit the pool's socket timeout),
+                // and each writer sends it at least one more, which it must refuse: it no longer sequences
+                long more = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+                while (toHolder.outcomes().stream().filter(o -> o.sentNanos() > cut).count() < 4) {
+                    assertTrue(System.nanoTime() < more, () -> "the cut-off holder answered no request sent after the "
+                            + "cut within 60 s: " + statuses(toHolder.outcomes()));
+                    Thread.sleep(50);
+                }
+                toHolder.stop(Duration.ofSeconds(40));
                 List<Outcome> fromHolder = toHolder.outcomes();
                 List<Outcome> afterCut = fromHolder.stream().filter(o -> o.sentNanos() > cut).toList();
                 assertTrue(afterCut.stream().noneMatch(o -> o.status() == 201),
@@ -180,10 +187,12 @@ final class LeaseFailoverTest {
                 List<Outcome> all = new ArrayList<>(fromHolder);
                 all.addAll(toStandby.outcomes());
                 audit(s, verifier, all, db);
+                List<Outcome> inFlight = fromHolder.stream().filter(o -> o.sentNanos() < cut && o.doneNanos() > cut)
+                        .toList();
                 System.out.printf("black hole: holder stopped sequencing %d ms and the standby took over %d ms after the "
-                        + "cut (ttl %s); %d 201s from the holder, %d after the cut; holder's answers after the cut: %s; "
-                        + "%d 201s from the new holder%n", droppedMs, takeoverMs, ttl,
-                        fromHolder.stream().filter(o -> o.status() == 201).count(), afterCut.size(),
+                        + "cut (ttl %s); %d 201s from the holder before the cut; its answers to requests in flight at "
+                        + "the cut: %s; to requests sent after the cut: %s; %d 201s from the new holder%n", droppedMs,
+                        takeoverMs, ttl, fromHolder.stream().filter(o -> o.status() == 201).count(), statuses(inFlight),
                         statuses(afterCut), toStandby.created());
             } finally {
                 proxy.close(); // ends the black-holed connections, so that the holder closes at once
