@@ -66,7 +66,8 @@ final class LeaseFailoverTest {
                         byte[] artifact = (tag + "/" + id + "/" + seq).getBytes(StandardCharsets.UTF_8);
                         long sent = System.nanoTime();
                         try {
-                            HashedRekords.Created created = c.createEntry(HashedRekords.proposed(submitter, pem, artifact));
+                            HashedRekords.Created created =
+                                    c.createEntry(HashedRekords.proposed(submitter, pem, artifact));
                             outcomes.add(new Outcome(c.base(), 201, created, sent, System.nanoTime()));
                         } catch (LogClient.AppendRejected e) {
                             outcomes.add(new Outcome(c.base(), e.status, null, sent, System.nanoTime()));
@@ -182,16 +183,16 @@ final class LeaseFailoverTest {
                 assertTrue(afterCut.stream().noneMatch(o -> o.status() == 201),
                         () -> "the cut-off holder acknowledged a write sent after the cut: " + afterCut);
                 assertTrue(fromHolder.stream().allMatch(o -> Set.of(201, 500, 503, -1).contains(o.status())),
-                        () -> "answers other than 201/500/503/timeout: " + fromHolder.stream().map(Outcome::status).toList());
+                        () -> "answers other than 201/500/503/timeout: " + statuses(fromHolder));
 
                 List<Outcome> all = new ArrayList<>(fromHolder);
                 all.addAll(toStandby.outcomes());
                 audit(s, verifier, all, db);
                 List<Outcome> inFlight = fromHolder.stream().filter(o -> o.sentNanos() < cut && o.doneNanos() > cut)
                         .toList();
-                System.out.printf("black hole: holder stopped sequencing %d ms and the standby took over %d ms after the "
-                        + "cut (ttl %s); %d 201s from the holder before the cut; its answers to requests in flight at "
-                        + "the cut: %s; to requests sent after the cut: %s; %d 201s from the new holder%n", droppedMs,
+                System.out.printf("black hole: holder stopped sequencing %d ms and the standby took over %d ms "
+                        + "after the cut (ttl %s); %d 201s from the holder; its answers to requests in flight at the "
+                        + "cut: %s; to requests sent after the cut: %s; %d 201s from the new holder%n", droppedMs,
                         takeoverMs, ttl, fromHolder.stream().filter(o -> o.status() == 201).count(), statuses(inFlight),
                         statuses(afterCut), toStandby.created());
             } finally {

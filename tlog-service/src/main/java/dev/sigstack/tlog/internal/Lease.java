@@ -73,6 +73,7 @@ final class Lease implements BooleanSupplier, JdbcLogStore.Fence, AutoCloseable 
     /** {@link System#nanoTime} until which this process counts itself the holder. */
     private volatile long validUntil;
     private Connection connection; // poller thread (and close)
+    private boolean rowCreated; // poller thread
     private volatile boolean closed;
 
     /**
@@ -105,7 +106,6 @@ final class Lease implements BooleanSupplier, JdbcLogStore.Fence, AutoCloseable 
             validUntil = Long.MAX_VALUE;
             poller = null;
         } else {
-            createRow();
             acquire();
             poller = Thread.ofPlatform().name("lease-" + log).daemon().start(this::poll);
         }
@@ -206,11 +206,13 @@ final class Lease implements BooleanSupplier, JdbcLogStore.Fence, AutoCloseable 
         }
     }
 
+    /** Creates the log's lease row (free) unless it exists; acquire() calls it again until it has worked once. */
     private synchronized void createRow() {
         try (PreparedStatement ps = connection().prepareStatement(
                 "INSERT INTO leases (log, holder_url) VALUES (?, '') ON CONFLICT (log) DO NOTHING")) {
             ps.setString(1, log);
             ps.executeUpdate();
+            rowCreated = true;
         } catch (SQLException e) {
             LOG.log(Level.WARNING, "creating the lease row of " + log + " failed; retrying", e);
             dropConnection();
@@ -221,6 +223,9 @@ final class Lease implements BooleanSupplier, JdbcLogStore.Fence, AutoCloseable 
     private synchronized void acquire() {
         if (closed) {
             return;
+        }
+        if (!rowCreated) {
+            createRow();
         }
         Connection c = null;
         try {

@@ -41,11 +41,13 @@ final class LeaseTest {
                 assertTrue(holder.getAsBoolean(), "the first lease is free");
                 long token = holder.epoch();
                 store.fence(LOG, holder);
-                assertEquals(0, store.sequence(LOG, List.of(entry("before")), 1)[0], "the holder writes while it holds");
+                assertEquals(0, store.sequence(LOG, List.of(entry("before")), 1)[0],
+                        "the holder writes while it holds");
 
                 proxy.blackHole();
                 long cut = System.nanoTime();
-                try (Lease standby = new Lease(engines.dataSource(), Dialect.POSTGRES, db, LOG, "http://standby", TTL)) {
+                try (Lease standby = new Lease(engines.dataSource(), Dialect.POSTGRES, db, LOG, "http://standby",
+                        TTL)) {
                     long tookOver = awaitHeld(standby, Duration.ofSeconds(10));
                     long ms = (tookOver - cut) / 1_000_000;
                     System.out.printf("standby took over %d ms after the holder was cut off (ttl %s)%n", ms, TTL);
@@ -81,7 +83,8 @@ final class LeaseTest {
                 write.setAutoCommit(false);
                 holder.check(write); // a sequencing transaction has passed its fence, and then the holder stalls
                 proxy.blackHole();
-                try (Lease standby = new Lease(engines.dataSource(), Dialect.POSTGRES, db, LOG, "http://standby", TTL)) {
+                try (Lease standby = new Lease(engines.dataSource(), Dialect.POSTGRES, db, LOG, "http://standby",
+                        TTL)) {
                     Thread.sleep(TTL.toMillis() * 2);
                     assertFalse(standby.getAsBoolean(), "no takeover while the holder's fenced transaction is open");
                     try (PreparedStatement ps = write.prepareStatement(
@@ -94,6 +97,38 @@ final class LeaseTest {
                     assertEquals(1, nextIndex(db));
                 }
             }
+        }
+    }
+
+    @Test
+    void pool_transactionLeftOpenByAStalledHolder_serverEndsItAfterAQuarterOfTheTtl() throws Exception {
+        String db = Databases.postgres();
+        try (Engines engines = Engines.open(db, 2, "", TTL);
+                Connection c = engines.dataSource().getConnection()) {
+            JdbcLogStore store = new JdbcLogStore(engines.dataSource(), Dialect.POSTGRES);
+            store.ensureLog(LOG, Rfc6962.emptyRoot(), "empty");
+            c.setAutoCommit(false);
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT next_index FROM log_sequence WHERE log = ? FOR UPDATE")) {
+                ps.setString(1, LOG);
+                ps.executeQuery().close(); // holds the sequencer's row lock, then the holder stalls
+            }
+            long stalled = System.nanoTime();
+            // another process's sequencer gets the row once the server has ended the stalled transaction
+            try (Connection other = DriverManager.getConnection(db)) {
+                other.setAutoCommit(false);
+                try (PreparedStatement ps = other.prepareStatement(
+                        "SELECT next_index FROM log_sequence WHERE log = ? FOR UPDATE")) {
+                    ps.setString(1, LOG);
+                    ps.executeQuery().close();
+                }
+                long waitedMs = (System.nanoTime() - stalled) / 1_000_000;
+                System.out.printf("the stalled transaction's row lock was free after %d ms (ttl %s)%n", waitedMs, TTL);
+                assertTrue(waitedMs < TTL.toMillis(), "the server ended the stalled transaction: " + waitedMs + " ms");
+                other.rollback();
+            }
+            assertThrows(SQLException.class, () -> c.createStatement().executeQuery("SELECT 1"),
+                    "the stalled holder's session was ended");
         }
     }
 
