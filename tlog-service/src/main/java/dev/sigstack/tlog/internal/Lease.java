@@ -39,7 +39,7 @@ import javax.sql.DataSource;
  *   <li>An open transaction of a frozen holder would keep that lock: the pool's connections set
  *       {@code idle_in_transaction_session_timeout} (see {@link Engines}), so the server ends it.</li>
  *   <li>The lease talks to the database on its own connection (not a pooled one), with connect, login and
- *       network timeouts of {@code ttl/4} and a {@code lock_timeout}: a black-holed connection fails in bounded
+ *       network timeouts of {@code ttl/4} and a {@code lock_timeout} of {@code ttl/8}: a black-holed connection fails in bounded
  *       time and is then thrown away, never handed to anyone else.</li>
  * </ul>
  *
@@ -181,7 +181,8 @@ final class Lease implements BooleanSupplier, JdbcLogStore.Fence, AutoCloseable 
                 c.setNetworkTimeout(Runnable::run, timeoutMillis);
                 c.setAutoCommit(true);
                 try (Statement s = c.createStatement()) {
-                    s.execute("SET lock_timeout = " + timeoutMillis);
+                    // shorter than the network timeout: a lock wait ends with the server's error, not a dead socket
+                    s.execute("SET lock_timeout = " + timeoutMillis / 2);
                     s.execute("SET idle_in_transaction_session_timeout = " + timeoutMillis);
                 }
             } catch (SQLException e) {
