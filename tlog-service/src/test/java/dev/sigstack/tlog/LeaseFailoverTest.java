@@ -163,7 +163,8 @@ final class LeaseFailoverTest {
                 long droppedMs = (holderDropped - cut) / 1_000_000;
                 assertTrue(holderDropped != 0 && holderDropped <= tookOver,
                         "the old holder stopped sequencing before the standby took over");
-                assertTrue(takeoverMs <= ttl.toMillis() + 2000, "takeover within the ttl and a poll: " + takeoverMs);
+                assertTrue(takeoverMs <= ttl.toMillis() + 3000,
+                        "takeover within the ttl, a poll and 2 s for a loaded machine: " + takeoverMs);
                 assertTrue(takeoverMs <= TARGET.toMillis(), "takeover within the 30 s target: " + takeoverMs);
 
                 Writers toStandby = new Writers("standby", 4, () -> s);
@@ -224,7 +225,8 @@ final class LeaseFailoverTest {
             long frozen = System.nanoTime();
             long tookOver = awaitHeld(standby, ttl.plusSeconds(10));
             long takeoverMs = (tookOver - frozen) / 1_000_000;
-            assertTrue(takeoverMs <= ttl.toMillis() + 2000, "takeover within the ttl and a poll: " + takeoverMs);
+            assertTrue(takeoverMs <= ttl.toMillis() + 3000,
+                    "takeover within the ttl, a poll and 2 s for a loaded machine: " + takeoverMs);
 
             // the log goes on at the new holder; then everything is integrated and the store is at rest
             Writers toStandby = new Writers("standby", 2, () -> s);
