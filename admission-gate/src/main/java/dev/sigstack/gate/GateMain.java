@@ -1,5 +1,6 @@
 package dev.sigstack.gate;
 
+import dev.sigstack.core.logging.Logs;
 import dev.sigstack.core.pem.Pem;
 import dev.sigstack.gate.admission.AdmissionHandler;
 import dev.sigstack.gate.admission.AdmissionServer;
@@ -38,6 +39,7 @@ import picocli.CommandLine.Option;
         description = "sigstack admission gate: ClusterImagePolicy enforcement against the site's internal root.")
 public final class GateMain implements Runnable {
     public static void main(String[] args) {
+        Logs.configure();
         System.exit(new CommandLine(new GateMain()).execute(args));
     }
 

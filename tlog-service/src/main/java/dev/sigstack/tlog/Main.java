@@ -1,7 +1,7 @@
 package dev.sigstack.tlog;
 
+import dev.sigstack.core.logging.Logs;
 import io.helidon.config.Config;
-import io.helidon.logging.common.LogConfig;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -14,7 +14,7 @@ public final class Main {
     }
 
     public static void main(String[] args) throws Exception {
-        LogConfig.configureRuntime();
+        Logs.configure();
         Config config = Config.create();
         TlogServer server = start(config, null);
         Runtime.getRuntime().addShutdownHook(new Thread(server::close));
