@@ -51,12 +51,12 @@ class AdmissionServerTest {
 
     static final class FakeCluster implements Cluster {
         @Override
-        public Map<String, String> namespaceLabels(String namespace) {
-            return switch (namespace) {
+        public java.util.Optional<Map<String, String>> namespaceLabels(String namespace) {
+            return java.util.Optional.of(switch (namespace) {
                 case "prod", "audit" -> Map.of("policy.sigstore.dev/include", "true");
                 case "emergency" -> Map.of("sigstack.dev/break-glass", "true");
                 default -> Map.of();
-            };
+            });
         }
 
         @Override
