@@ -240,7 +240,7 @@ public final class KubeState implements Environment, Cluster, Supplier<List<Comp
     }
 
     /** How long a live namespace read may take: well inside the webhook's timeout (10 s by default). */
-    static final java.time.Duration LIVE_READ_DEADLINE = java.time.Duration.ofSeconds(2);
+    static final java.time.Duration LIVE_READ_DEADLINE = java.time.Duration.ofSeconds(3);
     /** Live namespace reads in flight or waiting; more are refused (the review is then refused, fail closed). */
     static final int LIVE_READ_QUEUE = 64;
     private final ExecutorService liveReads = new ThreadPoolExecutor(4, 4, 30, TimeUnit.SECONDS,
