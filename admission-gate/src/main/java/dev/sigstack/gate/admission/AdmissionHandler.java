@@ -24,8 +24,9 @@ import java.util.Objects;
  *
  * <p>Scope: a request the API server sent is enforced unless its namespace is known to be outside the webhooks'
  * {@link GateSettings#namespaceSelector()} (or break-glass). The informer's view is trusted to say "in scope"; a
- * namespace it has not seen, or says is out of scope, is read from the API server, and when that read fails either,
- * the request is refused. {@link #webhooks()} is the one list of paths and rules the chart must register.
+ * namespace it has not seen, or says is out of scope, is read from the API server; a namespace the informer never saw
+ * and the API server cannot tell about in time is refused. {@link #webhooks()} is the one list of paths and rules the
+ * chart must register.
  */
 public final class AdmissionHandler {
     /** One {@code rules[]} entry of a webhook registration (admissionregistration.k8s.io/v1 RuleWithOperations). */

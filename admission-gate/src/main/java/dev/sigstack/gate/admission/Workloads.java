@@ -50,16 +50,6 @@ final class Workloads {
         return k == null ? null : k.podSpec();
     }
 
-    /** The path segments to the pod spec of a core or workload kind by name alone (any group). */
-    static List<String> podSpecPath(String kind) {
-        for (Kind k : KINDS) {
-            if (k.kind().equals(kind)) {
-                return k.podSpec();
-            }
-        }
-        return null;
-    }
-
     static JsonNode at(JsonNode obj, List<String> path) {
         JsonNode n = obj;
         for (String p : path) {
