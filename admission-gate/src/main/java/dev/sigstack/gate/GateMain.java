@@ -6,6 +6,7 @@ import dev.sigstack.gate.admission.AdmissionHandler;
 import dev.sigstack.gate.admission.AdmissionServer;
 import dev.sigstack.gate.admission.GateMetrics;
 import dev.sigstack.gate.admission.GateSettings;
+import dev.sigstack.gate.admission.NamespaceSelector;
 import dev.sigstack.gate.admission.PolicyAdmission;
 import dev.sigstack.gate.kube.KubeState;
 import dev.sigstack.gate.oci.RegistryClient;
@@ -70,6 +71,9 @@ public final class GateMain implements Runnable {
         String mutation;
         @Option(names = "--include-label", defaultValue = "policy.sigstore.dev/include")
         String includeLabel;
+        @Option(names = "--namespace-selector", description = "the enforcing webhooks' namespaceSelector as JSON, as "
+                + "the chart registers it (default: the include label In [\"true\"])")
+        String namespaceSelector;
         @Option(names = "--break-glass-label", defaultValue = "sigstack.dev/break-glass")
         String breakGlassLabel;
         @Option(names = "--break-glass-webhook", description = "URL receiving a JSON alert per break-glass pod")
@@ -112,7 +116,9 @@ public final class GateMain implements Runnable {
             state.start();
             GateMetrics metrics = new GateMetrics();
             GateSettings settings = new GateSettings(GateSettings.Mutation.valueOf(mutation.toUpperCase(
-                    java.util.Locale.ROOT)), includeLabel, breakGlassLabel, breakGlassWebhook);
+                    java.util.Locale.ROOT)), includeLabel, breakGlassLabel, breakGlassWebhook,
+                    namespaceSelector == null ? NamespaceSelector.optIn(includeLabel)
+                            : NamespaceSelector.parse(namespaceSelector));
             try (AdmissionServer server = AdmissionServer.start(host, port, key, chain,
                     new AdmissionHandler(engine, state, settings, metrics), new PolicyAdmission(state::config, namespace),
                     metrics)) {

@@ -7,11 +7,14 @@ import java.util.Objects;
  * Webhook settings.
  *
  * @param mutation which kinds the mutating path pins to digests
- * @param includeLabel the namespace label (value {@code true}) that opts a namespace in
+ * @param includeLabel the namespace label (value {@code true}) that opts a namespace in, with the default selector
  * @param breakGlassLabel the namespace label (value {@code true}) that marks a break-glass namespace
  * @param breakGlassWebhook where break-glass alerts are POSTed, or null
+ * @param namespaceSelector the enforcing webhooks' namespaceSelector, as the chart registers it: a request from a
+ *     namespace it selects is enforced, and one from a namespace the gate has not seen is read from the API server
  */
-public record GateSettings(Mutation mutation, String includeLabel, String breakGlassLabel, URI breakGlassWebhook) {
+public record GateSettings(Mutation mutation, String includeLabel, String breakGlassLabel, URI breakGlassWebhook,
+        NamespaceSelector namespaceSelector) {
     /** Tag-to-digest mutation scope. */
     public enum Mutation { OFF, PODS, ALL }
 
@@ -19,6 +22,12 @@ public record GateSettings(Mutation mutation, String includeLabel, String breakG
         Objects.requireNonNull(mutation, "mutation");
         Objects.requireNonNull(includeLabel, "includeLabel");
         Objects.requireNonNull(breakGlassLabel, "breakGlassLabel");
+        Objects.requireNonNull(namespaceSelector, "namespaceSelector");
+    }
+
+    /** With policy-controller's opt-in selector: {@code includeLabel In ["true"]}. */
+    public GateSettings(Mutation mutation, String includeLabel, String breakGlassLabel, URI breakGlassWebhook) {
+        this(mutation, includeLabel, breakGlassLabel, breakGlassWebhook, NamespaceSelector.optIn(includeLabel));
     }
 
     /** policy-controller's include label, mutation of all kinds, break-glass label {@code sigstack.dev/break-glass}. */
