@@ -188,6 +188,25 @@ class TufClientKeysTest {
     assertEquals(2, t.timestamp().version());
   }
 
+  /**
+   * The timestamp role had two keys (threshold 1); one was compromised and fast-forwarded the client to v1000.
+   * Root v2 only removes it (the other key stays): that is a rotation too, and v1000 must be dropped.
+   */
+  @Test
+  void refresh_oneOfTwoTimestampKeysRemoved_fastForwardedTimestampDropped() throws Exception {
+    Repo repo = new Repo();
+    TufSigner compromised = signer();
+    Map<String, List<TufSigner>> roles = repo.roles();
+    roles.put("timestamp", List.of(compromised, repo.timestampKey));
+    repo.root1 = sign(root(1, roles, 1), repo.rootKey);
+    byte[] forged = sign(timestamp(1000, 1), compromised);
+    repo.files.put("2.root.json", sign(root(2, repo.roles(), 1), repo.rootKey));
+    repo.publish(2, 1);
+
+    TufClient.Trusted t = repo.client(forged, null).refresh();
+    assertEquals(2, t.timestamp().version());
+  }
+
   /** Without a rotation, the same fast-forwarded timestamp is still trusted: the rollback check stands. */
   @Test
   void refresh_noRotation_fastForwardedTimestampStillPinsVersion() throws Exception {
