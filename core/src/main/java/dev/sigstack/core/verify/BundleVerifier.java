@@ -375,25 +375,15 @@ public final class BundleVerifier {
             throw new BundleVerificationException.InsufficientScts(ctlogThreshold, 0,
                     "the embedded SCT list is malformed: " + e.getMessage());
         }
+        java.util.Set<String> verifiedLogs = new java.util.HashSet<>(); // as sigstore-go: distinct logs count
         List<String> reasons = new ArrayList<>();
-        int verified = verifiedSctKeys(leafHolder, issuerHolder, scts, trustedRoot.getCtlogsList(), reasons);
-        if (verified < ctlogThreshold) {
-            throw new BundleVerificationException.InsufficientScts(ctlogThreshold, verified, String.join("; ", reasons));
-        }
-    }
-
-    /**
-     * How many distinct CT log keys have a verifying SCT over the leaf. As sigstore-go, distinct logs count; and a log
-     * is its key, not its log ID: an SCT's signature does not cover the log ID, so a trusted root that lists one key
-     * under two log IDs would otherwise let one SCT, copied under the other ID, count twice.
-     */
-    static int verifiedSctKeys(X509CertificateHolder leafHolder, X509CertificateHolder issuerHolder, List<Sct> scts,
-            List<TransparencyLogInstance> ctlogs, List<String> reasons) {
-        java.util.Set<String> verifiedKeys = new java.util.HashSet<>();
         for (Sct sct : scts) {
             String id = HexFormat.of().formatHex(sct.logId());
+            if (verifiedLogs.contains(id)) {
+                continue;
+            }
             TransparencyLogInstance log = null;
-            for (TransparencyLogInstance c : ctlogs) {
+            for (TransparencyLogInstance c : trustedRoot.getCtlogsList()) {
                 if (Arrays.equals(c.getLogId().getKeyId().toByteArray(), sct.logId())) {
                     log = c;
                     break;
@@ -411,17 +401,15 @@ public final class BundleVerifier {
             }
             try {
                 PublicKey logKey = PublicKeyMaterial.publicKeyFromSpki(log.getPublicKey().getRawBytes().toByteArray());
-                String key = HexFormat.of().formatHex(logKey.getEncoded());
-                if (verifiedKeys.contains(key)) {
-                    continue; // this log's key has counted already, under this or another log ID
-                }
                 SctVerifier.verify(sct, Precertificates.embeddedEntry(leafHolder, issuerHolder), logKey);
-                verifiedKeys.add(key);
+                verifiedLogs.add(id);
             } catch (GeneralSecurityException | SctVerificationException | RuntimeException e) {
                 reasons.add("SCT from " + log.getBaseUrl() + ": " + e.getMessage());
             }
         }
-        return verifiedKeys.size();
+        if (verifiedLogs.size() < ctlogThreshold) {
+            throw new BundleVerificationException.InsufficientScts(ctlogThreshold, verifiedLogs.size(), String.join("; ", reasons));
+        }
     }
 
     private static FulcioIdentity checkIdentity(X509Certificate leaf, VerificationPolicy.Identity policy)
