@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 
 /**
  * What an export needs to know about the site beyond its TUF repository: internal URLs, the CI
@@ -219,11 +218,12 @@ public record Site(String name, String namespace, URI fulcio, URI rekor, URI tuf
     }
   }
 
+  /** RE2 (RE2/J): the gate compiles {@code subjectRegExp} and the CUE {@code =~} of {@code builderIdRegExp} so. */
   private static void compiles(String regex, String field) {
     try {
-      Pattern.compile(regex);
-    } catch (PatternSyntaxException e) {
-      throw new IllegalArgumentException(field + " is not a regular expression: " + e.getDescription());
+      com.google.re2j.Pattern.compile(regex);
+    } catch (com.google.re2j.PatternSyntaxException e) {
+      throw new IllegalArgumentException(field + " is not a regular expression (RE2 syntax): " + e.getMessage());
     }
   }
 

@@ -574,10 +574,10 @@ public final class PolicyEngine {
         return matchAttestations(cp, index, a, statements);
     }
 
-    /** Exact, or a policy-controller regexp (Go {@code MatchString}: a match anywhere). */
+    /** Exact, or a policy-controller regexp (RE2, Go {@code MatchString}: a match anywhere; core's matcher). */
     private static VerificationPolicy.Matcher matcher(String exact, String regexp) {
         if (regexp != null && !regexp.isEmpty()) {
-            return VerificationPolicy.Matcher.regexp("(?s).*(?:" + regexp + ").*");
+            return VerificationPolicy.Matcher.regexp(regexp);
         }
         return VerificationPolicy.Matcher.exact(exact);
     }

@@ -99,7 +99,8 @@ class GateBenchmark {
         Cosign.Layer att = Cosign.attestationLayer(st, eph.getPrivate(), Map.of());
         Map<String, String> aann = new LinkedHashMap<>(att.annotations());
         aann.put(SignatureLayer.ANN_CERTIFICATE, pem);
-        aann.put(SignatureLayer.ANN_BUNDLE, Cosign.rekorBundle(rekor, Cosign.intotoEntry(st), t.getEpochSecond() + 6,
+        aann.put(SignatureLayer.ANN_BUNDLE, Cosign.rekorBundle(rekor, Cosign.intotoEntry(st,
+                Cosign.envelopeSignature(att), pem), t.getEpochSecond() + 6,
                 2));
         Cosign.push(reg, repo, d, ".att", List.of(new Cosign.Layer(att.mediaType(), att.blob(), aann)));
         return reg.host() + "/" + repo + "@" + d;
