@@ -6,6 +6,7 @@ import dev.sigstack.tlog.internal.Engines;
 import dev.sigstack.tlog.ct.CtLog;
 import dev.sigstack.tlog.ct.CtLogService;
 import dev.sigstack.tlog.internal.KeyFiles;
+import dev.sigstack.tlog.internal.RequestBodies;
 import dev.sigstack.tlog.rekor.RekorLimits;
 import dev.sigstack.tlog.rekor.RekorV1Service;
 import dev.sigstack.tlog.rekor.RekorV2Service;
@@ -26,6 +27,7 @@ import io.helidon.webserver.observe.metrics.MetricsObserver;
 import io.helidon.health.HealthCheckResponse;
 import io.helidon.health.HealthCheckType;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -175,9 +177,13 @@ public final class TlogServer implements AutoCloseable {
         try {
             Engines.Handle handle = engines.openLog(origin(config, key.getPublic()), signer);
             registerMetrics(handle);
+            long maxBody = maxRequestBytes(config, extraRouting);
             var b = WebServer.builder()
                     .host(config.host())
                     .port(config.port())
+                    // counted over chunked bodies too; larger ones are refused before or while they are read
+                    .maxPayloadSize(maxBody)
+                    .directHandlers(RequestBodies.tooLargeAsJson(maxBody, limit -> tooLargeJson(config.api(), limit)))
                     .addFeature(ObserveFeature.builder()
                             .addObserver(HealthObserver.builder()
                                     .details(true) // treeSize and sequencer: which replica holds the lease
@@ -189,7 +195,8 @@ public final class TlogServer implements AutoCloseable {
                                     .build())
                             .addObserver(MetricsObserver.create())
                             .build())
-                    .routing(r -> routing(r, handle, key, witnesses(config), apiRouting(config, extraRouting)));
+                    .routing(r -> routing(r, handle, key, witnesses(config), apiRouting(config, extraRouting),
+                            maxBody));
             if (config.tls() != null) {
                 b.tls(config.tls());
             }
@@ -204,6 +211,28 @@ public final class TlogServer implements AutoCloseable {
             engines.close();
             throw e;
         }
+    }
+
+    /**
+     * The server's body limit: the largest body an endpoint it serves accepts. Rekor v1 and v2 take
+     * {@link RekorLimits#maxRequestBytes()} (and so does a server with extra routes, such as the Rekor APIs
+     * registered by an embedder), the CT log {@link CtLogService#MAX_BODY}, a tiles-only log its cosignatures'
+     * {@link CosignatureService#MAX_BODY}. Endpoints with smaller limits enforce them as they read.
+     */
+    static long maxRequestBytes(Config config, RoutingExtension extra) {
+        return switch (config.api()) {
+            case REKOR_V1, REKOR_V2 -> RekorLimits.DEFAULTS.maxRequestBytes();
+            case CT -> extra == null ? CtLogService.MAX_BODY : RekorLimits.DEFAULTS.maxRequestBytes();
+            case TILES_ONLY -> extra == null ? CosignatureService.MAX_BODY : RekorLimits.DEFAULTS.maxRequestBytes();
+        };
+    }
+
+    /** A 413 in the error model of the server's API: grpc-gateway's for Rekor v2, Rekor's for the others. */
+    private static String tooLargeJson(Api api, long limit) {
+        if (api == Api.REKOR_V2) {
+            return "{\"code\":8,\"message\":\"" + RequestBodies.message(limit) + "\",\"details\":[]}";
+        }
+        return RequestBodies.rekorError(limit);
     }
 
     private static RoutingExtension apiRouting(Config config, RoutingExtension extra) {
@@ -234,7 +263,7 @@ public final class TlogServer implements AutoCloseable {
     }
 
     static void routing(HttpRouting.Builder r, Engines.Handle handle, KeyPair key,
-            List<dev.sigstack.core.note.NoteVerifier> witnesses, RoutingExtension extra) {
+            List<dev.sigstack.core.note.NoteVerifier> witnesses, RoutingExtension extra, long maxBody) {
         io.helidon.metrics.api.Timer latency = Metrics.globalRegistry().getOrCreate(
                 io.helidon.metrics.api.Timer.builder("tlog_write_latency")
                         .description("time to answer a write (POST), including sequencing"));
@@ -245,7 +274,7 @@ public final class TlogServer implements AutoCloseable {
             }
             // Standbys serve reads; writes go to the process that holds the sequencing lease.
             if (!handle.holdsLease()) {
-                forward(handle.leaseHolderUrl(), req, res);
+                forward(handle.leaseHolderUrl(), req, res, maxBody);
                 return;
             }
             long start = System.nanoTime();
@@ -264,20 +293,49 @@ public final class TlogServer implements AutoCloseable {
 
     private static final HttpClient FORWARD = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
+    /** The largest answer a standby relays from the holder (an entry with its proof is a few KiB). */
+    static final int MAX_FORWARDED_ANSWER = 4 << 20;
+
+    /**
+     * Relays a write to the holder of the lease. The body is read up to the server's limit (the holder enforces its
+     * endpoint's own) and sent with its length; the holder's answer is read up to {@link #MAX_FORWARDED_ANSWER}.
+     */
     private static void forward(String holder, io.helidon.webserver.http.ServerRequest req,
-            io.helidon.webserver.http.ServerResponse res) {
+            io.helidon.webserver.http.ServerResponse res, long maxBody) {
         if (holder == null || holder.isBlank()) {
             unavailable(res, "no replica holds the sequencing lease; retry");
             return;
         }
+        byte[] body;
         try {
-            byte[] body = req.content().hasEntity() ? req.content().as(byte[].class) : new byte[0];
+            body = RequestBodies.read(req, maxBody);
+        } catch (RequestBodies.TooLargeException e) {
+            RequestBodies.closeAfter(res);
+            res.status(Status.REQUEST_ENTITY_TOO_LARGE_413).header(io.helidon.http.HeaderValues.CONTENT_TYPE_JSON)
+                    .send(RequestBodies.rekorError(maxBody));
+            return;
+        } catch (IOException e) {
+            res.status(Status.BAD_REQUEST_400).header(io.helidon.http.HeaderValues.CONTENT_TYPE_JSON)
+                    .send("{\"code\":400,\"message\":\"cannot read request body\"}");
+            return;
+        }
+        try {
             String query = req.query().rawValue();
             URI target = URI.create(holder + req.path().rawPath() + (query.isEmpty() ? "" : "?" + query));
             HttpRequest.Builder fb = HttpRequest.newBuilder(target).timeout(Duration.ofSeconds(30))
                     .POST(HttpRequest.BodyPublishers.ofByteArray(body));
             req.headers().contentType().ifPresent(ct -> fb.header("Content-Type", ct.text()));
-            HttpResponse<byte[]> answer = FORWARD.send(fb.build(), HttpResponse.BodyHandlers.ofByteArray());
+            HttpResponse<InputStream> answer = FORWARD.send(fb.build(), HttpResponse.BodyHandlers.ofInputStream());
+            byte[] answerBody;
+            try (InputStream in = answer.body()) {
+                answerBody = in.readNBytes(MAX_FORWARDED_ANSWER + 1);
+            }
+            if (answerBody.length > MAX_FORWARDED_ANSWER) {
+                LOG.warning("the sequencing replica answered a forwarded write with more than "
+                        + MAX_FORWARDED_ANSWER + " bytes; not relayed");
+                unavailable(res, "the sequencing replica's answer is too large to relay; retry");
+                return;
+            }
             res.status(Status.create(answer.statusCode()));
             answer.headers().map().forEach((name, values) -> {
                 String n = name.toLowerCase(java.util.Locale.ROOT);
@@ -286,7 +344,7 @@ public final class TlogServer implements AutoCloseable {
                     res.header(name, values.toArray(String[]::new));
                 }
             });
-            res.send(answer.body());
+            res.send(answerBody);
         } catch (IOException e) {
             unavailable(res, "the sequencing replica is unreachable; retry");
         } catch (InterruptedException e) {
