@@ -71,8 +71,9 @@ public interface LogEngine extends AutoCloseable {
 
     /**
      * The index keys of an entry that the log stores: in order, without duplicates, without empty keys, keys
-     * longer than {@link #MAX_INDEX_KEY_CHARS} or keys holding U+0000 (PostgreSQL text cannot hold it), and at most
-     * {@link #MAX_INDEX_KEYS} of them.
+     * longer than {@link #MAX_INDEX_KEY_CHARS}, keys holding U+0000 (PostgreSQL text cannot hold it) or an unpaired
+     * surrogate (not Unicode: the PostgreSQL driver writes each as '?', so two such keys became one and the batch
+     * failed on the duplicate), and at most {@link #MAX_INDEX_KEYS} of them.
      */
     static List<String> indexableKeys(List<String> keys) {
         if (keys == null || keys.isEmpty()) {
@@ -83,11 +84,16 @@ public interface LogEngine extends AutoCloseable {
             if (out.size() >= MAX_INDEX_KEYS) {
                 break;
             }
-            if (k != null && !k.isEmpty() && k.length() <= MAX_INDEX_KEY_CHARS && k.indexOf(0) < 0) {
+            if (k != null && !k.isEmpty() && k.length() <= MAX_INDEX_KEY_CHARS && k.indexOf(0) < 0 && unicode(k)) {
                 out.add(k);
             }
         }
         return List.copyOf(out);
+    }
+
+    /** Whether {@code s} is well-formed UTF-16: every surrogate is half of a pair. */
+    private static boolean unicode(String s) {
+        return s.codePoints().noneMatch(c -> c >= Character.MIN_SURROGATE && c <= Character.MAX_SURROGATE);
     }
 
     /**
