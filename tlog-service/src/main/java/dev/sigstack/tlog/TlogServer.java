@@ -27,7 +27,6 @@ import io.helidon.webserver.observe.metrics.MetricsObserver;
 import io.helidon.health.HealthCheckResponse;
 import io.helidon.health.HealthCheckType;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -295,10 +294,13 @@ public final class TlogServer implements AutoCloseable {
 
     /** The largest answer a standby relays from the holder (an entry with its proof is a few KiB). */
     static final int MAX_FORWARDED_ANSWER = 4 << 20;
+    /** How long a standby waits for the holder's whole answer to a forwarded write, body included. */
+    static final Duration FORWARD_DEADLINE = Duration.ofSeconds(30);
 
     /**
      * Relays a write to the holder of the lease. The body is read up to the server's limit (the holder enforces its
-     * endpoint's own) and sent with its length; the holder's answer is read up to {@link #MAX_FORWARDED_ANSWER}.
+     * endpoint's own) and sent with its length; the holder's whole answer must arrive within
+     * {@link #FORWARD_DEADLINE} and hold at most {@link #MAX_FORWARDED_ANSWER} bytes.
      */
     private static void forward(String holder, io.helidon.webserver.http.ServerRequest req,
             io.helidon.webserver.http.ServerResponse res, long maxBody) {
@@ -325,17 +327,30 @@ public final class TlogServer implements AutoCloseable {
             HttpRequest.Builder fb = HttpRequest.newBuilder(target).timeout(Duration.ofSeconds(30))
                     .POST(HttpRequest.BodyPublishers.ofByteArray(body));
             req.headers().contentType().ifPresent(ct -> fb.header("Content-Type", ct.text()));
-            HttpResponse<InputStream> answer = FORWARD.send(fb.build(), HttpResponse.BodyHandlers.ofInputStream());
-            byte[] answerBody;
-            try (InputStream in = answer.body()) {
-                answerBody = in.readNBytes(MAX_FORWARDED_ANSWER + 1);
-            }
-            if (answerBody.length > MAX_FORWARDED_ANSWER) {
-                LOG.warning("the sequencing replica answered a forwarded write with more than "
-                        + MAX_FORWARDED_ANSWER + " bytes; not relayed");
-                unavailable(res, "the sequencing replica's answer is too large to relay; retry");
+            // HttpRequest.timeout ends with the answer's headers; the deadline here covers its body too
+            java.util.concurrent.CompletableFuture<HttpResponse<byte[]>> call =
+                    FORWARD.sendAsync(fb.build(), info -> upTo(MAX_FORWARDED_ANSWER));
+            HttpResponse<byte[]> answer;
+            try {
+                answer = call.get(FORWARD_DEADLINE.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.TimeoutException e) {
+                call.cancel(true);
+                unavailable(res, "the sequencing replica did not answer in time; retry");
                 return;
+            } catch (java.util.concurrent.ExecutionException e) {
+                Throwable cause = e.getCause();
+                while (cause != null && !(cause instanceof AnswerTooLarge)) {
+                    cause = cause.getCause();
+                }
+                if (cause != null) {
+                    LOG.warning("the sequencing replica answered a forwarded write with more than "
+                            + MAX_FORWARDED_ANSWER + " bytes; not relayed");
+                    unavailable(res, "the sequencing replica's answer is too large to relay; retry");
+                    return;
+                }
+                throw new IOException(e.getCause());
             }
+            byte[] answerBody = answer.body();
             res.status(Status.create(answer.statusCode()));
             answer.headers().map().forEach((name, values) -> {
                 String n = name.toLowerCase(java.util.Locale.ROOT);
@@ -351,6 +366,67 @@ public final class TlogServer implements AutoCloseable {
             Thread.currentThread().interrupt();
             res.status(Status.SERVICE_UNAVAILABLE_503).send();
         }
+    }
+
+    /** The holder's answer went over {@link #MAX_FORWARDED_ANSWER}. */
+    private static final class AnswerTooLarge extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        AnswerTooLarge() {
+            super("answer over " + MAX_FORWARDED_ANSWER + " bytes");
+        }
+    }
+
+    /**
+     * A body subscriber that collects at most {@code limit} bytes and fails with {@link AnswerTooLarge} (cancelling
+     * the transfer) beyond. Hand-written: {@code BodySubscribers.limiting} is JDK 25, and the project builds for
+     * Java 21.
+     */
+    private static HttpResponse.BodySubscriber<byte[]> upTo(int limit) {
+        return new HttpResponse.BodySubscriber<>() {
+            private final java.util.concurrent.CompletableFuture<byte[]> body =
+                    new java.util.concurrent.CompletableFuture<>();
+            private final java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+            private java.util.concurrent.Flow.Subscription subscription;
+
+            @Override
+            public java.util.concurrent.CompletionStage<byte[]> getBody() {
+                return body;
+            }
+
+            @Override
+            public void onSubscribe(java.util.concurrent.Flow.Subscription s) {
+                subscription = s;
+                s.request(Long.MAX_VALUE);
+            }
+
+            @Override
+            public void onNext(List<java.nio.ByteBuffer> items) {
+                for (java.nio.ByteBuffer b : items) {
+                    if (body.isDone()) {
+                        return;
+                    }
+                    if (out.size() + (long) b.remaining() > limit) {
+                        subscription.cancel();
+                        body.completeExceptionally(new AnswerTooLarge());
+                        return;
+                    }
+                    byte[] bytes = new byte[b.remaining()];
+                    b.get(bytes);
+                    out.write(bytes, 0, bytes.length);
+                }
+            }
+
+            @Override
+            public void onError(Throwable t) {
+                body.completeExceptionally(t);
+            }
+
+            @Override
+            public void onComplete() {
+                body.complete(out.toByteArray());
+            }
+        };
     }
 
     /**

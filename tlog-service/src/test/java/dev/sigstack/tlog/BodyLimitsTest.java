@@ -129,6 +129,77 @@ final class BodyLimitsTest {
         }
     }
 
+    /**
+     * A standby bounds what it relays back too: a holder whose answer is over 4 MiB, or whose answer stops
+     * mid-body, gets the client a 503 with the error JSON (the latter within the 30 s forwarding deadline), never
+     * an unbounded buffer or a thread held for good.
+     */
+    @Test
+    void standby_holderAnswersTooMuchOrStalls_503ErrorJson() throws Exception {
+        String url = Databases.postgres();
+        try (ServerSocket fake = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            java.util.concurrent.atomic.AtomicBoolean stall = new java.util.concurrent.atomic.AtomicBoolean();
+            Thread holderStandIn = Thread.ofPlatform().daemon().start(() -> serveFakeHolder(fake, stall));
+            TlogServer.Config base = TlogServer.Config.defaults(dir.resolve("fake-holder")).withHostname("limits.test")
+                    .withApi(TlogServer.Api.REKOR_V1).withJdbcUrl(url);
+            // the lease holder advertises the stand-in's URL: the standby forwards writes there
+            try (TlogServer holder = TlogServer.start(base.withSelfUrl("http://127.0.0.1:" + fake.getLocalPort()), null);
+                    TlogServer standby = TlogServer.start(base, null)) {
+                assertTrue(holder.holdsLease());
+                byte[] body = "{}".getBytes(StandardCharsets.UTF_8);
+                Answer big = post(standby.port(), "/api/v1/log/entries", body);
+                assertEquals(503, big.status, big.body);
+                assertEquals("the sequencing replica's answer is too large to relay; retry",
+                        JSON.readTree(big.body).path("message").asText());
+                stall.set(true);
+                long t0 = System.nanoTime();
+                Answer stalled = post(standby.port(), "/api/v1/log/entries", body);
+                long seconds = (System.nanoTime() - t0) / 1_000_000_000L;
+                assertEquals(503, stalled.status, stalled.body);
+                assertEquals("the sequencing replica did not answer in time; retry",
+                        JSON.readTree(stalled.body).path("message").asText());
+                assertTrue(seconds >= 29 && seconds < 45, "answered after " + seconds + " s");
+            } finally {
+                holderStandIn.interrupt();
+            }
+        }
+    }
+
+    /**
+     * Stands in for a holder: reads each request, then answers 201 with a 5 MiB body, or (while {@code stall}) with
+     * the headers of a 1,000-byte body of which it sends 10 bytes and then nothing.
+     */
+    private static void serveFakeHolder(ServerSocket fake, java.util.concurrent.atomic.AtomicBoolean stall) {
+        while (!fake.isClosed()) {
+            try {
+                Socket s = fake.accept();
+                Thread.ofPlatform().daemon().start(() -> {
+                    try (s) {
+                        InputStream in = s.getInputStream();
+                        int length = 0;
+                        for (String h = line(in); !h.isEmpty(); h = line(in)) {
+                            if (h.toLowerCase(Locale.ROOT).startsWith("content-length:")) {
+                                length = Integer.parseInt(h.substring(15).trim());
+                            }
+                        }
+                        in.readNBytes(length);
+                        OutputStream out = s.getOutputStream();
+                        int size = stall.get() ? 1000 : 5 << 20;
+                        out.write(("HTTP/1.1 201 Created\r\nContent-Type: application/json\r\nContent-Length: " + size
+                                + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                        out.write(new byte[stall.get() ? 10 : size]);
+                        out.flush();
+                        Thread.sleep(60_000); // never sends the rest; the standby must give up first
+                    } catch (IOException | InterruptedException e) {
+                        // the standby closed, or the test ended
+                    }
+                });
+            } catch (IOException e) {
+                return;
+            }
+        }
+    }
+
     private static void assertTooLarge(Answer a, TlogServer.Api api, long limit) throws IOException {
         assertEquals(413, a.status, a.body);
         assertTrue(a.headers.getOrDefault("content-type", "").startsWith("application/json"), a.headers.toString());
