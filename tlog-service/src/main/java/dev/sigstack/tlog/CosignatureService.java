@@ -45,7 +45,6 @@ final class CosignatureService implements HttpService {
         try {
             body = RequestBodies.read(req, MAX_BODY); // Content-Length or chunked: never more than MAX_BODY + 1 held
         } catch (RequestBodies.TooLargeException e) {
-            RequestBodies.closeAfter(res);
             error(res, Status.REQUEST_ENTITY_TOO_LARGE_413, e.getMessage());
             return;
         } catch (java.io.IOException e) {

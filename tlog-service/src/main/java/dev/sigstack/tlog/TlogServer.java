@@ -312,7 +312,6 @@ public final class TlogServer implements AutoCloseable {
         try {
             body = RequestBodies.read(req, maxBody);
         } catch (RequestBodies.TooLargeException e) {
-            RequestBodies.closeAfter(res);
             res.status(Status.REQUEST_ENTITY_TOO_LARGE_413).header(io.helidon.http.HeaderValues.CONTENT_TYPE_JSON)
                     .send(RequestBodies.rekorError(maxBody));
             return;

@@ -215,7 +215,7 @@ final class BodyLimitsTest {
     private static Answer post(int port, String path, byte[] body) throws IOException {
         try (Socket s = new Socket()) {
             s.connect(new InetSocketAddress("127.0.0.1", port), 5000);
-            s.setSoTimeout(30_000);
+            s.setSoTimeout(90_000); // beyond the standby's 30 s forwarding deadline
             OutputStream out = s.getOutputStream();
             out.write(("POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
                     + "Content-Length: " + body.length + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));

@@ -60,7 +60,6 @@ public final class CtLogService implements HttpService {
                 body = RequestBodies.read(req, MAX_BODY); // Content-Length or chunked: at most MAX_BODY + 1 held
             } catch (RequestBodies.TooLargeException e) {
                 // Rekor's error model, as every log server of the stack answers a body over its limit
-                RequestBodies.closeAfter(res);
                 res.status(Status.REQUEST_ENTITY_TOO_LARGE_413);
                 res.header(HeaderNames.CONTENT_TYPE, "application/json");
                 res.send(RequestBodies.rekorError(MAX_BODY));

@@ -7,7 +7,6 @@ import io.helidon.http.RequestException;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.DirectHandlers;
 import io.helidon.webserver.http.ServerRequest;
-import io.helidon.webserver.http.ServerResponse;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -16,6 +15,10 @@ import java.nio.charset.StandardCharsets;
  * Request bodies read up to a limit, with a {@code Content-Length} or chunked: no more than the limit plus one byte
  * is ever held. The server's own limit ({@code maxPayloadSize}, which Helidon also counts over chunks) bounds
  * everything; an endpoint with a smaller limit reads through here.
+ *
+ * <p>A refused request's connection is not closed by the endpoint: after the 413 the server reads and drops the
+ * rest of the body (up to its own limit, then it closes). Closing at once reset the connection under a client that
+ * was still sending, which then saw "no bytes" instead of the 413 (RekorEntriesPropertiesTest caught it).
  */
 public final class RequestBodies {
     private RequestBodies() {
@@ -70,14 +73,6 @@ public final class RequestBodies {
             }
             throw new IOException(e.getMessage(), e);
         }
-    }
-
-    /**
-     * Marks a refused request's answer so that the server closes the connection instead of reading (and dropping)
-     * the rest of the body up to its own limit.
-     */
-    public static void closeAfter(ServerResponse res) {
-        res.header(HeaderValues.CONNECTION_CLOSE);
     }
 
     /**

@@ -4,7 +4,7 @@ import dev.sigstack.tlog.internal.RequestBodies;
 import io.helidon.webserver.http.ServerRequest;
 import java.io.IOException;
 
-/** Reads request bodies up to a limit (Content-Length or chunked); beyond it, Rekor's 413 and the connection closed. */
+/** Reads request bodies up to a limit (Content-Length or chunked); beyond it, Rekor's 413. */
 final class Bodies {
     private Bodies() {
     }
@@ -14,8 +14,7 @@ final class Bodies {
         try {
             body = RequestBodies.read(req, limit);
         } catch (RequestBodies.TooLargeException e) {
-            // closed: the server would otherwise read and drop the rest of the body, up to its own limit
-            throw new ApiError(413, e.getMessage()).header("Connection", "close");
+            throw new ApiError(413, e.getMessage());
         } catch (IOException e) {
             throw ApiError.badRequest("cannot read request body: " + e.getMessage());
         }
