@@ -122,7 +122,8 @@ public final class CaServer implements AutoCloseable {
         WebServer web = WebServer.builder()
             .host(config.host())
             .port(port)
-            .maxPayloadSize(SigningCertService.MAX_BODY_BYTES)
+            .maxPayloadSize(SigningCertService.MAX_BODY_BYTES) // counted over chunked bodies too
+            .directHandlers(SigningCertService.tooLargeHandlers())
             .addFeature(ObserveFeature.builder().addObserver(HealthObserver.builder().details(true).build())
                 .addObserver(MetricsObserver.create()).build())
             .routing(r -> routing(r, signing, bundle, tsa, finalDev))

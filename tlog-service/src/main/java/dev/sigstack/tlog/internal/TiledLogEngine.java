@@ -201,17 +201,26 @@ final class TiledLogEngine implements LogEngine {
                         throw new Lease.LeaseLostException("this replica lost the sequencing lease of " + origin);
                     }
                     long now = clock.millis();
-                    long[] result = store.sequence(origin, entries, now);
+                    long[] result = new long[batch.size()];
+                    Exception[] refused = new Exception[batch.size()];
+                    sequenceApart(entries, 0, entries.size(), now, result, refused);
                     Map.Entry<Long, byte[]> oldest = recent.firstEntry(); // (size() would walk the map)
                     for (int i = 0; i < batch.size(); i++) {
-                        if (result[i] >= 0 && (oldest == null || result[i] - oldest.getKey() < MAX_RECENT)) {
+                        if (refused[i] == null && result[i] >= 0
+                                && (oldest == null || result[i] - oldest.getKey() < MAX_RECENT)) {
                             recent.put(result[i], entries.get(i).leafData());
                         }
                     }
+                    long added = 0;
                     for (int i = 0; i < batch.size(); i++) {
-                        batch.get(i).result().complete(new long[] {result[i], now});
+                        if (refused[i] != null) {
+                            batch.get(i).result().completeExceptionally(refused[i]);
+                        } else {
+                            batch.get(i).result().complete(new long[] {result[i], now});
+                            added += result[i] >= 0 ? 1 : 0;
+                        }
                     }
-                    appended.addAndGet(Arrays.stream(result).filter(r -> r >= 0).count());
+                    appended.addAndGet(added);
                     synchronized (work) {
                         workPending = true;
                         work.notifyAll(); // wake the integrator (and only it)
@@ -225,6 +234,56 @@ final class TiledLogEngine implements LogEngine {
                 return;
             }
         }
+    }
+
+    /**
+     * Sequences {@code entries[from, to)} in one transaction, filling {@code result} as {@link JdbcLogStore#sequence}
+     * does. When the store refuses the transaction because of what an entry holds (a data or constraint error), one
+     * hostile entry must not fail the honest ones sequenced with it: the two halves are sequenced apart, down to
+     * the entry the store refuses alone, whose failure goes to {@code refused}. Halving costs about 2 log2(n)
+     * transactions for one such entry in a batch of n; retrying one by one would cost n. Any other failure (the
+     * store is unreachable, a lease was lost) is no entry's doing and fails the whole range, as before.
+     */
+    private void sequenceApart(List<NewEntry> entries, int from, int to, long now, long[] result, Exception[] refused)
+            throws SQLException {
+        try {
+            long[] r = store.sequence(origin, entries.subList(from, to), now);
+            System.arraycopy(r, 0, result, from, r.length);
+        } catch (SQLException | RuntimeException e) {
+            if (!causedByAnEntry(e)) {
+                throw e;
+            }
+            if (to - from == 1) {
+                LOG.log(Level.WARNING, "the store refused one entry; the others of its batch are sequenced", e);
+                refused[from] = e;
+                return;
+            }
+            int mid = (from + to) >>> 1;
+            sequenceApart(entries, from, mid, now, result, refused);
+            sequenceApart(entries, mid, to, now, result, refused);
+        }
+    }
+
+    /**
+     * Whether a failed sequencing transaction may be due to an entry's content: SQLSTATE class 22 (data exception,
+     * such as a value too long) or 23 (integrity constraint violation), anywhere in the chain, or an unchecked
+     * exception (a driver that cannot encode a value).
+     */
+    static boolean causedByAnEntry(Throwable e) {
+        if (e instanceof RuntimeException) {
+            return true;
+        }
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException s) {
+                for (SQLException n = s; n != null; n = n.getNextException()) {
+                    String state = n.getSQLState();
+                    if (state != null && (state.startsWith("22") || state.startsWith("23"))) {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
     }
 
     private void integrateLoop() {
