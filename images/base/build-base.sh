@@ -15,6 +15,7 @@ set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(cd "$here/../.." && pwd)
 out=${1:-$root/images/target/base}
+mkdir -p "$out" && out=$(cd "$out" && pwd) # absolute: the downloads run in a subshell inside it
 lock=${SIGSTACK_LOCK_DIR:-$here} # packages.lock and modules.lock
 . "$root/scripts/jdk.sh"
 sigstack_find_jdk >/dev/null || exit 1
