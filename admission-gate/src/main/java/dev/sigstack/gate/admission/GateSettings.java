@@ -1,6 +1,7 @@
 package dev.sigstack.gate.admission;
 
 import java.net.URI;
+import java.time.Duration;
 import java.util.Objects;
 
 /**
@@ -10,8 +11,14 @@ import java.util.Objects;
  * @param includeLabel the namespace label (value {@code true}) that opts a namespace in
  * @param breakGlassLabel the namespace label (value {@code true}) that marks a break-glass namespace
  * @param breakGlassWebhook where break-glass alerts are POSTed, or null
+ * @param reviewTimeout the longest a review may take: past it the review is answered, refused (fail closed), while
+ *        the verification goes on in the background; below the webhook's {@code timeoutSeconds}
  */
-public record GateSettings(Mutation mutation, String includeLabel, String breakGlassLabel, URI breakGlassWebhook) {
+public record GateSettings(Mutation mutation, String includeLabel, String breakGlassLabel, URI breakGlassWebhook,
+        Duration reviewTimeout) {
+    /** The default review deadline: 2 s under the webhook's default {@code timeoutSeconds} of 10. */
+    public static final Duration REVIEW_TIMEOUT = Duration.ofSeconds(8);
+
     /** Tag-to-digest mutation scope. */
     public enum Mutation { OFF, PODS, ALL }
 
@@ -19,6 +26,15 @@ public record GateSettings(Mutation mutation, String includeLabel, String breakG
         Objects.requireNonNull(mutation, "mutation");
         Objects.requireNonNull(includeLabel, "includeLabel");
         Objects.requireNonNull(breakGlassLabel, "breakGlassLabel");
+        Objects.requireNonNull(reviewTimeout, "reviewTimeout");
+        if (reviewTimeout.isNegative() || reviewTimeout.isZero()) {
+            throw new IllegalArgumentException("reviewTimeout must be positive");
+        }
+    }
+
+    /** With the default review deadline. */
+    public GateSettings(Mutation mutation, String includeLabel, String breakGlassLabel, URI breakGlassWebhook) {
+        this(mutation, includeLabel, breakGlassLabel, breakGlassWebhook, REVIEW_TIMEOUT);
     }
 
     /** policy-controller's include label, mutation of all kinds, break-glass label {@code sigstack.dev/break-glass}. */

@@ -3,7 +3,13 @@ package dev.sigstack.gate.oci;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Finds cosign's signatures, attestations and Sigstore bundles for an image digest. */
+/**
+ * Finds cosign's signatures, attestations and Sigstore bundles for an image digest, within the client's limits: at
+ * most {@code maxLayers} layers per {@code .sig} / {@code .att} manifest (cosign's {@code maxAllowedSigsOrAtts}),
+ * {@code maxReferrers} bundles per digest, {@code maxBlobBytes} per layer and {@code maxTotalBytes} per look-up. The
+ * sizes the manifest declares are checked before any layer is read, and each layer is read only up to its declared
+ * size, so an image over a limit costs the gate one manifest GET and is refused with a message naming the limit.
+ */
 public final class CosignArtifacts {
     /** The Sigstore bundle artifact type cosign uses for OCI 1.1 referrers. */
     public static final String BUNDLE_ARTIFACT_TYPE = "application/vnd.dev.sigstore.bundle.v0.3+json";
@@ -42,14 +48,23 @@ public final class CosignArtifacts {
 
     /** Sigstore bundle JSON documents attached as referrers of the digest. */
     public List<byte[]> bundles(Location at, String digest, RegistryCredentials creds) throws RegistryException {
+        RegistryClient.Options o = client.options();
+        List<Descriptor> referrers = client.referrers(at.registry(), at.repository(), digest, BUNDLE_ARTIFACT_TYPE,
+                creds);
+        if (referrers.size() > o.maxReferrers()) {
+            throw new RegistryException(at.registry() + "/" + at.repository() + "@" + digest + " has "
+                    + referrers.size() + " Sigstore bundle referrers, more than the limit of " + o.maxReferrers()
+                    + " (--max-referrers); refused without reading them", 0);
+        }
+        Budget budget = new Budget(o.maxTotalBytes(), at, "the bundles of " + digest);
         List<byte[]> out = new ArrayList<>();
-        for (Descriptor d : client.referrers(at.registry(), at.repository(), digest, BUNDLE_ARTIFACT_TYPE, creds)) {
+        for (Descriptor d : referrers) {
             Manifest m = client.manifest(at.registry(), at.repository(), d.digest(), creds);
-            for (Descriptor layer : m.layers()) {
-                if (layer.mediaType().equals(BUNDLE_ARTIFACT_TYPE) || layer.mediaType().startsWith(
-                        "application/vnd.dev.sigstore.bundle")) {
-                    out.add(client.blob(at.registry(), at.repository(), layer.digest(), creds));
-                }
+            List<Descriptor> layers = m.layers().stream().filter(l -> l.mediaType().equals(BUNDLE_ARTIFACT_TYPE)
+                    || l.mediaType().startsWith("application/vnd.dev.sigstore.bundle")).toList();
+            budget.declare(layers, o);
+            for (Descriptor layer : layers) {
+                out.add(budget.read(client, layer, creds));
             }
         }
         return out;
@@ -65,14 +80,67 @@ public final class CosignArtifacts {
             }
             throw e;
         }
+        RegistryClient.Options o = client.options();
+        if (m.layers().size() > o.maxLayers()) {
+            throw new RegistryException(at.registry() + "/" + at.repository() + ":" + tag + " lists "
+                    + m.layers().size() + " layers, more than the limit of " + o.maxLayers()
+                    + " (--max-attachments); refused without reading them", 0);
+        }
+        Budget budget = new Budget(o.maxTotalBytes(), at, tag);
+        budget.declare(m.layers(), o);
         List<SignatureLayer> out = new ArrayList<>();
         for (Descriptor layer : m.layers()) {
-            byte[] blob = client.blob(at.registry(), at.repository(), layer.digest(), creds);
+            byte[] blob = budget.read(client, layer, creds);
             var a = layer.annotations();
             out.add(new SignatureLayer(layer.mediaType(), layer.digest(), blob, a.get(SignatureLayer.ANN_SIGNATURE),
                     a.get(SignatureLayer.ANN_CERTIFICATE), a.get(SignatureLayer.ANN_CHAIN),
                     a.get(SignatureLayer.ANN_BUNDLE), a.get(SignatureLayer.ANN_TIMESTAMP)));
         }
         return out;
+    }
+
+    /** The bytes one look-up may still read. */
+    private static final class Budget {
+        private final long total;
+        private final Location at;
+        private final String what;
+        private long declared;
+        private long left;
+
+        Budget(long total, Location at, String what) {
+            this.total = total;
+            this.left = total;
+            this.at = at;
+            this.what = what;
+        }
+
+        /** Refuses layers whose declared sizes pass the per-layer or the total limit, before reading any. */
+        void declare(List<Descriptor> layers, RegistryClient.Options o) throws RegistryException {
+            for (Descriptor d : layers) {
+                if (d.size() > o.maxBlobBytes()) {
+                    throw new RegistryException(where() + ": layer " + d.digest() + " declares " + d.size()
+                            + " bytes, more than the limit of " + o.maxBlobBytes() + " bytes per layer "
+                            + "(--max-layer-bytes); refused without reading it", 0);
+                }
+                declared += Math.max(d.size(), 0);
+                if (declared > total) {
+                    throw new RegistryException(where() + ": the layers declare more than " + total
+                            + " bytes in all, the limit per look-up (--max-total-bytes); refused without reading "
+                            + "them", 0);
+                }
+            }
+        }
+
+        /** A layer, read up to its declared size and within what is left. */
+        byte[] read(RegistryClient client, Descriptor d, RegistryCredentials creds) throws RegistryException {
+            long limit = Math.min(left, d.size() >= 0 ? d.size() : client.options().maxBlobBytes());
+            byte[] b = client.blob(at.registry(), at.repository(), d.digest(), limit, creds);
+            left -= b.length;
+            return b;
+        }
+
+        private String where() {
+            return at.registry() + "/" + at.repository() + " " + what;
+        }
     }
 }
