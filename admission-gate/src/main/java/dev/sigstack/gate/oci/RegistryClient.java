@@ -362,7 +362,7 @@ public final class RegistryClient {
         throw new RegistryException("too many redirects from " + uri, 0);
     }
 
-    private URI redirect(URI from, String location) throws RegistryException {
+    URI redirect(URI from, String location) throws RegistryException {
         URI next;
         try {
             next = from.resolve(new URI(location));
