@@ -99,6 +99,9 @@ public final class GateMain implements Runnable {
         @Option(names = "--max-total-bytes", defaultValue = "67108864", description = "most bytes one look-up of "
                 + "an image's signatures, attestations or bundles reads")
         long maxTotalBytes;
+        @Option(names = "--max-in-flight-bytes", defaultValue = "134217728", description = "most signature, "
+                + "attestation and bundle bytes all concurrent look-ups hold; bound it well under the heap")
+        long maxInFlightBytes;
         @Option(names = "--client-ca", description = "PEM CA bundle: require a client certificate issued by it (the "
                 + "API server's webhook client certificate); without it any client that reaches the port may "
                 + "send reviews")
@@ -130,7 +133,7 @@ public final class GateMain implements Runnable {
             KubeState state = new KubeState(kube, namespace, defaultTrustRoot);
             RegistryClient registry = new RegistryClient(new RegistryClient.Options(plainHttp, registryTls,
                     registryTimeout, 4L << 20, maxLayerBytes, maxAttachments, maxReferrers, maxTotalBytes,
-                    realmHosts));
+                    realmHosts, maxInFlightBytes));
             List<X509Certificate> clientCas = clientCa == null ? List.of()
                     : Pem.readCertificates(Files.readString(clientCa));
             if (clientCa != null && clientCas.isEmpty()) {

@@ -56,15 +56,16 @@ public final class CosignArtifacts {
                     + referrers.size() + " Sigstore bundle referrers, more than the limit of " + o.maxReferrers()
                     + " (--max-referrers); refused without reading them", 0);
         }
-        Budget budget = new Budget(o.maxTotalBytes(), at, "the bundles of " + digest);
         List<byte[]> out = new ArrayList<>();
-        for (Descriptor d : referrers) {
-            Manifest m = client.manifest(at.registry(), at.repository(), d.digest(), creds);
-            List<Descriptor> layers = m.layers().stream().filter(l -> l.mediaType().equals(BUNDLE_ARTIFACT_TYPE)
-                    || l.mediaType().startsWith("application/vnd.dev.sigstore.bundle")).toList();
-            budget.declare(layers, o);
-            for (Descriptor layer : layers) {
-                out.add(budget.read(client, layer, creds));
+        try (Budget budget = new Budget(client, at, "the bundles of " + digest)) {
+            for (Descriptor d : referrers) {
+                Manifest m = client.manifest(at.registry(), at.repository(), d.digest(), creds);
+                List<Descriptor> layers = m.layers().stream().filter(l -> l.mediaType().equals(BUNDLE_ARTIFACT_TYPE)
+                        || l.mediaType().startsWith("application/vnd.dev.sigstore.bundle")).toList();
+                budget.declare(layers);
+                for (Descriptor layer : layers) {
+                    out.add(budget.read(layer, creds));
+                }
             }
         }
         return out;
@@ -86,36 +87,45 @@ public final class CosignArtifacts {
                     + m.layers().size() + " layers, more than the limit of " + o.maxLayers()
                     + " (--max-attachments); refused without reading them", 0);
         }
-        Budget budget = new Budget(o.maxTotalBytes(), at, tag);
-        budget.declare(m.layers(), o);
         List<SignatureLayer> out = new ArrayList<>();
-        for (Descriptor layer : m.layers()) {
-            byte[] blob = budget.read(client, layer, creds);
-            var a = layer.annotations();
-            out.add(new SignatureLayer(layer.mediaType(), layer.digest(), blob, a.get(SignatureLayer.ANN_SIGNATURE),
-                    a.get(SignatureLayer.ANN_CERTIFICATE), a.get(SignatureLayer.ANN_CHAIN),
-                    a.get(SignatureLayer.ANN_BUNDLE), a.get(SignatureLayer.ANN_TIMESTAMP)));
+        try (Budget budget = new Budget(client, at, tag)) {
+            budget.declare(m.layers());
+            for (Descriptor layer : m.layers()) {
+                byte[] blob = budget.read(layer, creds);
+                var a = layer.annotations();
+                out.add(new SignatureLayer(layer.mediaType(), layer.digest(), blob,
+                        a.get(SignatureLayer.ANN_SIGNATURE), a.get(SignatureLayer.ANN_CERTIFICATE),
+                        a.get(SignatureLayer.ANN_CHAIN), a.get(SignatureLayer.ANN_BUNDLE),
+                        a.get(SignatureLayer.ANN_TIMESTAMP)));
+            }
         }
         return out;
     }
 
-    /** The bytes one look-up may still read. */
-    private static final class Budget {
-        private final long total;
+    /** The bytes one look-up may still read, and its share of the bytes all look-ups may hold. */
+    private static final class Budget implements AutoCloseable {
+        private final RegistryClient client;
+        private final RegistryClient.Options o;
         private final Location at;
         private final String what;
+        private final List<AutoCloseable> reservations = new ArrayList<>();
         private long declared;
         private long left;
 
-        Budget(long total, Location at, String what) {
-            this.total = total;
-            this.left = total;
+        Budget(RegistryClient client, Location at, String what) {
+            this.client = client;
+            this.o = client.options();
+            this.left = o.maxTotalBytes();
             this.at = at;
             this.what = what;
         }
 
-        /** Refuses layers whose declared sizes pass the per-layer or the total limit, before reading any. */
-        void declare(List<Descriptor> layers, RegistryClient.Options o) throws RegistryException {
+        /**
+         * Refuses layers whose declared sizes pass the per-layer or the total limit, before reading any; then waits
+         * for room for them among all look-ups.
+         */
+        void declare(List<Descriptor> layers) throws RegistryException {
+            long reserve = 0;
             for (Descriptor d : layers) {
                 if (d.size() > o.maxBlobBytes()) {
                     throw new RegistryException(where() + ": layer " + d.digest() + " declares " + d.size()
@@ -123,17 +133,19 @@ public final class CosignArtifacts {
                             + "(--max-layer-bytes); refused without reading it", 0);
                 }
                 declared += Math.max(d.size(), 0);
-                if (declared > total) {
-                    throw new RegistryException(where() + ": the layers declare more than " + total
+                if (declared > o.maxTotalBytes()) {
+                    throw new RegistryException(where() + ": the layers declare more than " + o.maxTotalBytes()
                             + " bytes in all, the limit per look-up (--max-total-bytes); refused without reading "
                             + "them", 0);
                 }
+                reserve += d.size() >= 0 ? d.size() : o.maxBlobBytes();
             }
+            reservations.add(client.reserve(Math.min(reserve, o.maxTotalBytes()), where()));
         }
 
         /** A layer, read up to its declared size and within what is left. */
-        byte[] read(RegistryClient client, Descriptor d, RegistryCredentials creds) throws RegistryException {
-            long limit = Math.min(left, d.size() >= 0 ? d.size() : client.options().maxBlobBytes());
+        byte[] read(Descriptor d, RegistryCredentials creds) throws RegistryException {
+            long limit = Math.min(left, d.size() >= 0 ? d.size() : o.maxBlobBytes());
             byte[] b = client.blob(at.registry(), at.repository(), d.digest(), limit, creds);
             left -= b.length;
             return b;
@@ -141,6 +153,17 @@ public final class CosignArtifacts {
 
         private String where() {
             return at.registry() + "/" + at.repository() + " " + what;
+        }
+
+        @Override
+        public void close() {
+            for (AutoCloseable r : reservations) {
+                try {
+                    r.close();
+                } catch (Exception e) {
+                    throw new IllegalStateException(e); // a release does not fail
+                }
+            }
         }
     }
 }

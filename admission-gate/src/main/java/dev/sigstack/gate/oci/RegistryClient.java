@@ -61,16 +61,20 @@ public final class RegistryClient {
      *        bundles of one digest) may read
      * @param realmHosts hosts (or host:port) besides the registry's own host that may receive credentials as the
      *        realm of a bearer challenge
+     * @param maxInFlightBytes most signature, attestation and bundle bytes all concurrent look-ups may hold; a
+     *        look-up waits (up to {@code timeout}) for room, then is refused
      */
     public record Options(Set<String> plainHttpHosts, SSLContext sslContext, Duration timeout,
             long maxManifestBytes, long maxBlobBytes, int maxLayers, int maxReferrers, long maxTotalBytes,
-            Set<String> realmHosts) {
+            Set<String> realmHosts, long maxInFlightBytes) {
         /** Default cap on layers per signature or attestation manifest: cosign's {@code maxAllowedSigsOrAtts}. */
         public static final int MAX_LAYERS = 100;
         /** Default cap on referrers per digest. */
         public static final int MAX_REFERRERS = 100;
         /** Default cap on the bytes of one look-up: 64 MiB. */
         public static final long MAX_TOTAL_BYTES = 64L << 20;
+        /** Default cap on the bytes of all concurrent look-ups: 128 MiB (the chart's pod has 512 MiB). */
+        public static final long MAX_IN_FLIGHT_BYTES = 128L << 20;
 
         public Options {
             plainHttpHosts = Set.copyOf(plainHttpHosts);
@@ -81,13 +85,17 @@ public final class RegistryClient {
                     || maxLayers <= 0 || maxReferrers <= 0 || maxTotalBytes <= 0) {
                 throw new IllegalArgumentException("registry limits and timeout must be positive");
             }
+            if (maxInFlightBytes < maxTotalBytes || maxTotalBytes < maxBlobBytes) {
+                throw new IllegalArgumentException("registry limits: need bytes per layer <= bytes per look-up <= "
+                        + "bytes in flight");
+            }
         }
 
         /** With the default layer, referrer and total limits and no extra realm hosts. */
         public Options(Set<String> plainHttpHosts, SSLContext sslContext, Duration timeout, long maxManifestBytes,
                 long maxBlobBytes) {
             this(plainHttpHosts, sslContext, timeout, maxManifestBytes, maxBlobBytes, MAX_LAYERS, MAX_REFERRERS,
-                    MAX_TOTAL_BYTES, Set.of());
+                    Math.max(MAX_TOTAL_BYTES, maxBlobBytes), Set.of(), Math.max(MAX_IN_FLIGHT_BYTES, maxBlobBytes));
         }
 
         /** Loopback over HTTP, 10 s deadline, 4 MiB manifests, 32 MiB blobs, 100 layers, 100 referrers, 64 MiB. */
@@ -96,27 +104,28 @@ public final class RegistryClient {
         }
 
         /** These options with other limits. */
-        public Options withLimits(int layers, int referrers, long blobBytes, long totalBytes) {
+        public Options withLimits(int layers, int referrers, long blobBytes, long totalBytes, long inFlightBytes) {
             return new Options(plainHttpHosts, sslContext, timeout, maxManifestBytes, blobBytes, layers, referrers,
-                    totalBytes, realmHosts);
+                    totalBytes, realmHosts, inFlightBytes);
         }
 
         /** These options with another deadline per request. */
         public Options withTimeout(Duration t) {
             return new Options(plainHttpHosts, sslContext, t, maxManifestBytes, maxBlobBytes, maxLayers,
-                    maxReferrers, maxTotalBytes, realmHosts);
+                    maxReferrers, maxTotalBytes, realmHosts, maxInFlightBytes);
         }
 
         /** These options with bearer realm hosts besides the registries' own. */
         public Options withRealmHosts(Set<String> hosts) {
             return new Options(plainHttpHosts, sslContext, timeout, maxManifestBytes, maxBlobBytes, maxLayers,
-                    maxReferrers, maxTotalBytes, hosts);
+                    maxReferrers, maxTotalBytes, hosts, maxInFlightBytes);
         }
     }
 
     private final HttpClient http;
     private final Options options;
     private final Map<String, String> tokens = new ConcurrentHashMap<>();
+    private final java.util.concurrent.Semaphore inFlightKib;
 
     /** A client with the given options. */
     public RegistryClient(Options options) {
@@ -127,6 +136,27 @@ public final class RegistryClient {
             b.sslContext(options.sslContext());
         }
         this.http = b.build();
+        this.inFlightKib = new java.util.concurrent.Semaphore((int) Math.min(Integer.MAX_VALUE,
+                options.maxInFlightBytes() >> 10), true);
+    }
+
+    /**
+     * Room for {@code bytes} of payload among all concurrent look-ups, waited for up to {@code timeout}; released by
+     * closing it once the look-up's payloads are handed over.
+     */
+    AutoCloseable reserve(long bytes, String what) throws RegistryException {
+        int kib = (int) Math.min(Integer.MAX_VALUE, (bytes + 1023) >> 10);
+        try {
+            if (!inFlightKib.tryAcquire(kib, options.timeout().toNanos(), TimeUnit.NANOSECONDS)) {
+                throw new RegistryException(what + ": the gate is already reading " + (options.maxInFlightBytes()
+                        >> 20) + " MiB of signatures (--max-in-flight-bytes) and found no room within "
+                        + options.timeout().toMillis() + " ms; refused, try again", 0);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RegistryException(what + ": interrupted", e);
+        }
+        return () -> inFlightKib.release(kib);
     }
 
     /** The settings and limits. */
