@@ -137,7 +137,7 @@ public final class RegistryClient {
         }
         this.http = b.build();
         this.inFlightKib = new java.util.concurrent.Semaphore((int) Math.min(Integer.MAX_VALUE,
-                options.maxInFlightBytes() >> 10), true);
+                options.maxInFlightBytes() >> 10)); // not fair: a small look-up passes waiting large ones
     }
 
     /**
@@ -495,7 +495,8 @@ public final class RegistryClient {
         private final long limit;
         private final long declared;
         private final CompletableFuture<byte[]> result = new CompletableFuture<>();
-        private java.io.ByteArrayOutputStream out;
+        private byte[] buf;
+        private int size;
         private Flow.Subscription subscription;
 
         BoundedBody(long limit, long declared) {
@@ -516,7 +517,8 @@ public final class RegistryClient {
                 result.completeExceptionally(new TooLarge());
                 return;
             }
-            out = new java.io.ByteArrayOutputStream(declared >= 0 ? (int) declared : 8192);
+            // With a Content-Length the body is read into one array of that size (no copy at the end).
+            buf = new byte[declared >= 0 ? (int) declared : (int) Math.min(limit, 8192)];
             s.request(Long.MAX_VALUE);
         }
 
@@ -527,27 +529,30 @@ public final class RegistryClient {
             }
             for (ByteBuffer b : items) {
                 int n = b.remaining();
-                if (out.size() + (long) n > limit) {
+                if (size + (long) n > limit) {
                     subscription.cancel();
-                    out = null;
+                    buf = null;
                     result.completeExceptionally(new TooLarge());
                     return;
                 }
-                byte[] chunk = new byte[n];
-                b.get(chunk);
-                out.write(chunk, 0, n);
+                if (size + n > buf.length) {
+                    buf = java.util.Arrays.copyOf(buf, (int) Math.min(limit, Math.max(size + n, 2L * buf.length)));
+                }
+                b.get(buf, size, n);
+                size += n;
             }
         }
 
         @Override
         public void onError(Throwable t) {
+            buf = null;
             result.completeExceptionally(t);
         }
 
         @Override
         public void onComplete() {
             if (!result.isDone()) {
-                result.complete(out.toByteArray());
+                result.complete(size == buf.length ? buf : java.util.Arrays.copyOf(buf, size));
             }
         }
     }
