@@ -49,6 +49,8 @@ import org.junit.jupiter.api.Test;
 class GateHeapTest {
     static final String XMX = "-Xmx384m"; // the chart: 512Mi limit, MaxRAMPercentage=75
     static final ObjectMapper JSON = new ObjectMapper();
+    static final Path STDERR = Path.of(System.getProperty("java.io.tmpdir"), "gate-heap-probe-" + ProcessHandle
+            .current().pid() + ".err");
 
     static String review(String image) {
         return """
@@ -151,6 +153,7 @@ class GateHeapTest {
                 if (!child.waitFor(10, TimeUnit.SECONDS)) {
                     child.destroyForcibly();
                 }
+                java.nio.file.Files.deleteIfExists(STDERR);
             }
         }
     }
@@ -162,7 +165,9 @@ class GateHeapTest {
                 return l;
             }
         }
-        throw new java.io.EOFException("the gate exited before printing " + prefix);
+        String err = java.nio.file.Files.readString(STDERR);
+        throw new java.io.EOFException("the gate exited before printing " + prefix + "; its stderr ends: "
+                + err.substring(Math.max(0, err.length() - 500)));
     }
 
     static Process startChild(String registry, String pem, long inFlight) throws Exception {
@@ -170,7 +175,7 @@ class GateHeapTest {
         return new ProcessBuilder(java, XMX, "-XX:+ExitOnOutOfMemoryError", "-cp",
                 System.getProperty("java.class.path"), HeapProbeGate.class.getName(), registry,
                 Base64.getEncoder().encodeToString(pem.getBytes(StandardCharsets.UTF_8)), Long.toString(inFlight))
-                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+                .redirectError(STDERR.toFile()).start();
     }
 
     static SSLContext trusting(String certB64) throws Exception {
