@@ -41,10 +41,10 @@ import org.junit.jupiter.api.Test;
  * its AdmissionConfiguration kubeconfig) gets a review answered; anyone else fails at the TLS handshake, before the
  * handler sees a byte.
  */
-class ClientCertificateTest {
+public class ClientCertificateTest {
     static final ObjectMapper JSON = new ObjectMapper();
 
-    static X509Certificate issue(String subject, KeyPair key, String issuer, KeyPair issuerKey, boolean ca)
+    public static X509Certificate issue(String subject, KeyPair key, String issuer, KeyPair issuerKey, boolean ca)
             throws Exception {
         Instant now = Instant.now();
         X509v3CertificateBuilder b = new X509v3CertificateBuilder(new X500Name(issuer), BigInteger.valueOf(
@@ -56,7 +56,7 @@ class ClientCertificateTest {
     }
 
     /** A client trusting the gate's certificate and presenting {@code cert}, or no certificate when null. */
-    static HttpClient client(TestTls gate, KeyPair key, List<X509Certificate> chain) throws Exception {
+    public static HttpClient client(TestTls gate, KeyPair key, List<X509Certificate> chain) throws Exception {
         KeyStore trust = KeyStore.getInstance("PKCS12");
         trust.load(null, null);
         trust.setCertificateEntry("gate", gate.cert);
@@ -75,7 +75,7 @@ class ClientCertificateTest {
         return HttpClient.newBuilder().sslContext(ctx).connectTimeout(Duration.ofSeconds(5)).build();
     }
 
-    static HttpResponse<String> post(HttpClient c, int port) throws Exception {
+    public static HttpResponse<String> post(HttpClient c, int port) throws Exception {
         String review = """
                 {"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","request":{"uid":"u-1",
                  "kind":{"group":"","version":"v1","kind":"Pod"},"namespace":"prod","operation":"CREATE",
