@@ -124,6 +124,7 @@ public final class RegistryClient {
 
     private final HttpClient http;
     private final Options options;
+    private static final int MAX_TOKENS = 1024;
     private final Map<String, String> tokens = new ConcurrentHashMap<>();
     private final java.util.concurrent.Semaphore inFlightKib;
 
@@ -157,6 +158,11 @@ public final class RegistryClient {
             throw new RegistryException(what + ": interrupted", e);
         }
         return () -> inFlightKib.release(kib);
+    }
+
+    /** Bearer tokens cached. */
+    int tokenCount() {
+        return tokens.size();
     }
 
     /** The settings and limits. */
@@ -277,6 +283,11 @@ public final class RegistryClient {
             if (auth != null) {
                 r = exchange(uri, accept, auth, limit, deadline);
                 if (auth.startsWith("Bearer ")) {
+                    if (tokens.size() >= MAX_TOKENS) {
+                        // Repository names come from pods: bound the cache. Clearing costs one token exchange per
+                        // repository afterwards; an LRU would save little for a cache this small.
+                        tokens.clear();
+                    }
                     tokens.put(tokenKey, auth);
                 }
             }

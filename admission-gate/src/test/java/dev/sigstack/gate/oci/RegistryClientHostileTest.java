@@ -95,6 +95,30 @@ class RegistryClientHostileTest {
     }
 
     @Test
+    void manifest_manyRepositoryNames_tokenCacheStaysBounded() throws Exception {
+        try (StandIn reg = new StandIn(ex -> {
+            if (ex.getRequestURI().getPath().equals("/token")) {
+                StandIn.send(ex, 200, "application/json", "{\"token\":\"t\"}");
+            } else if ("Bearer t".equals(ex.getRequestHeaders().getFirst("Authorization"))) {
+                StandIn.send(ex, 404, "application/json", "{}");
+            } else {
+                ex.getResponseHeaders().add("WWW-Authenticate", "Bearer realm=\"http://" + ex.getLocalAddress()
+                        .getHostString() + ":" + ex.getLocalAddress().getPort() + "/token\"");
+                StandIn.send(ex, 401, "application/json", "{}");
+            }
+        })) {
+            RegistryClient c = client(Duration.ofSeconds(5));
+            for (int i = 0; i < 1100; i++) {
+                RegistryException e = assertThrows(RegistryException.class,
+                        () -> c.manifest(reg.host(), "pods/choose-" + Math.random(), "v1",
+                                RegistryCredentials.anonymous()));
+                assertEquals(404, e.status(), e.getMessage());
+            }
+            assertTrue(c.tokenCount() <= 1024, "tokens cached: " + c.tokenCount());
+        }
+    }
+
+    @Test
     void manifest_bearerRealmNotHttp_refused() throws Exception {
         try (StandIn reg = challenging("file:///etc/passwd")) {
             RegistryException e = assertThrows(RegistryException.class, () -> client(Duration.ofSeconds(5))
