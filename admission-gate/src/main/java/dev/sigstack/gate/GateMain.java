@@ -1,10 +1,12 @@
 package dev.sigstack.gate;
 
+import dev.sigstack.core.logging.Logs;
 import dev.sigstack.core.pem.Pem;
 import dev.sigstack.gate.admission.AdmissionHandler;
 import dev.sigstack.gate.admission.AdmissionServer;
 import dev.sigstack.gate.admission.GateMetrics;
 import dev.sigstack.gate.admission.GateSettings;
+import dev.sigstack.gate.admission.NamespaceSelector;
 import dev.sigstack.gate.admission.PolicyAdmission;
 import dev.sigstack.gate.kube.KubeState;
 import dev.sigstack.gate.oci.RegistryClient;
@@ -38,6 +40,7 @@ import picocli.CommandLine.Option;
         description = "sigstack admission gate: ClusterImagePolicy enforcement against the site's internal root.")
 public final class GateMain implements Runnable {
     public static void main(String[] args) {
+        Logs.configure();
         System.exit(new CommandLine(new GateMain()).execute(args));
     }
 
@@ -68,6 +71,9 @@ public final class GateMain implements Runnable {
         String mutation;
         @Option(names = "--include-label", defaultValue = "policy.sigstore.dev/include")
         String includeLabel;
+        @Option(names = "--namespace-selector", description = "the enforcing webhooks' namespaceSelector as JSON, as "
+                + "the chart registers it (default: the include label In [\"true\"])")
+        String namespaceSelector;
         @Option(names = "--break-glass-label", defaultValue = "sigstack.dev/break-glass")
         String breakGlassLabel;
         @Option(names = "--break-glass-webhook", description = "URL receiving a JSON alert per break-glass pod")
@@ -144,7 +150,9 @@ public final class GateMain implements Runnable {
             state.start();
             GateMetrics metrics = new GateMetrics();
             GateSettings settings = new GateSettings(GateSettings.Mutation.valueOf(mutation.toUpperCase(
-                    java.util.Locale.ROOT)), includeLabel, breakGlassLabel, breakGlassWebhook, reviewTimeout);
+                    java.util.Locale.ROOT)), includeLabel, breakGlassLabel, breakGlassWebhook,
+                    namespaceSelector == null ? NamespaceSelector.optIn(includeLabel)
+                            : NamespaceSelector.parse(namespaceSelector), reviewTimeout);
             try (AdmissionServer server = AdmissionServer.start(host, port, key, chain, clientCas,
                     new AdmissionHandler(engine, state, settings, metrics), new PolicyAdmission(state::config, namespace),
                     metrics)) {

@@ -196,6 +196,12 @@ class HelmChartsTest {
               "caBundle must be the CA of the serving certificate Secret");
           int timeout = w.get("timeoutSeconds").asInt();
           assertTrue(timeout >= 1 && timeout <= 30, "timeoutSeconds must be 1..30, got " + timeout);
+          if (w.get("name").asText().equals("validating.clusterimagepolicy.sigstore.dev")) {
+            // Cluster-scoped policy resources (/validate-policy): no namespaceSelector.
+            assertEquals("Fail", w.get("failurePolicy").asText());
+            assertTrue(w.get("rules").toString().contains("clusterimagepolicies"));
+            continue;
+          }
           JsonNode sel = w.get("namespaceSelector");
           if (w.get("name").asText().equals("breakglass-audit.sigstack.dev")) {
             assertEquals("Ignore", w.get("failurePolicy").asText(), "the audit webhook never blocks");
@@ -230,13 +236,17 @@ class HelmChartsTest {
     assertEquals("sigstack-break-glass", ns.at("/metadata/name").asText());
     Map<String, String> labels = YAML.convertValue(ns.at("/metadata/labels"), Map.class);
     assertEquals("true", labels.get("sigstack.dev/break-glass"));
-    JsonNode webhooks = ofKind(docs, "ValidatingWebhookConfiguration").get(0).get("webhooks");
-    assertEquals(2, webhooks.size());
-    assertFalse(selects(webhooks.get(0).get("namespaceSelector"), labels), "enforcement skips break-glass");
-    assertTrue(selects(webhooks.get(1).get("namespaceSelector"), labels), "the audit webhook sees break-glass");
-    assertFalse(selects(webhooks.get(1).get("namespaceSelector"), Map.of("policy.sigstore.dev/include", "true")),
+    List<JsonNode> webhooks = new ArrayList<>();
+    ofKind(docs, "ValidatingWebhookConfiguration").get(0).get("webhooks").forEach(webhooks::add);
+    JsonNode enforcing = webhooks.stream().filter(w -> w.at("/clientConfig/service/path").asText().equals("/validate")
+        && !w.get("name").asText().equals("breakglass-audit.sigstack.dev")).findFirst().orElseThrow();
+    JsonNode audit = webhooks.stream().filter(w -> w.get("name").asText().equals("breakglass-audit.sigstack.dev"))
+        .findFirst().orElseThrow();
+    assertFalse(selects(enforcing.get("namespaceSelector"), labels), "enforcement skips break-glass");
+    assertTrue(selects(audit.get("namespaceSelector"), labels), "the audit webhook sees break-glass");
+    assertFalse(selects(audit.get("namespaceSelector"), Map.of("policy.sigstore.dev/include", "true")),
         "audit and enforcement select disjoint namespaces");
-    assertFalse(selects(webhooks.get(1).get("namespaceSelector"), Map.of()));
+    assertFalse(selects(audit.get("namespaceSelector"), Map.of()));
     JsonNode rb = ofKind(docs, "RoleBinding").stream()
         .filter(r -> r.at("/metadata/namespace").asText().equals("sigstack-break-glass")).findFirst().orElseThrow();
     assertEquals("Group", rb.at("/subjects/0/kind").asText());

@@ -270,8 +270,8 @@ final class StandaloneGate implements AutoCloseable {
     /** No API server: every namespace is opted in, and Events are log lines. */
     private static final class AllNamespaces implements Cluster {
         @Override
-        public Map<String, String> namespaceLabels(String namespace) {
-            return Map.of(GateSettings.defaults().includeLabel(), "true");
+        public java.util.Optional<Map<String, String>> namespaceLabels(String namespace) {
+            return java.util.Optional.of(Map.of(GateSettings.defaults().includeLabel(), "true"));
         }
 
         @Override

@@ -71,10 +71,13 @@ public final class TlogServer implements AutoCloseable {
      * @param ctRoots for {@link Api#CT}: the CA certificates whose chains the CT log accepts
      * @param witnessKeys cosignature/v1 verifier keys ({@code name+hash+base64}) of the witnesses whose
      *     cosignatures the log accepts and serves
+     * @param leaseTtl on PostgreSQL, how long the sequencing lease outlives its holder's last renewal: a standby
+     *     takes over within about this long when the holder is frozen or cut off (default 20 s, at least 2 s)
      */
     public record Config(String hostname, String jdbcUrl, Path keyFile, String host, int port, String selfUrl, Tls tls,
-            int poolSize, Api api, List<X509Certificate> ctRoots, List<String> witnessKeys) {
+            int poolSize, Api api, List<X509Certificate> ctRoots, List<String> witnessKeys, Duration leaseTtl) {
         public Config {
+            leaseTtl = leaseTtl == null ? Engines.defaultLeaseTtl() : leaseTtl;
             if (hostname == null || hostname.isBlank() || hostname.contains(":") || hostname.contains("/")) {
                 throw new IllegalArgumentException("tlog hostname must be a bare hostname (no scheme, no port)");
             }
@@ -88,47 +91,62 @@ public final class TlogServer implements AutoCloseable {
 
         public static Config defaults(Path dataDir) {
             return new Config("localhost", "jdbc:h2:file:" + dataDir.resolve("tlog").toAbsolutePath(),
-                    dataDir.resolve("tlog-key.pem"), "127.0.0.1", 0, null, null, 16, Api.TILES_ONLY, null, null);
+                    dataDir.resolve("tlog-key.pem"), "127.0.0.1", 0, null, null, 16, Api.TILES_ONLY, null, null, null);
         }
 
         public Config withPort(int p) {
-            return new Config(hostname, jdbcUrl, keyFile, host, p, selfUrl, tls, poolSize, api, ctRoots, witnessKeys);
+            return new Config(hostname, jdbcUrl, keyFile, host, p, selfUrl, tls, poolSize, api, ctRoots, witnessKeys,
+                    leaseTtl);
         }
 
         public Config withHost(String h) {
-            return new Config(hostname, jdbcUrl, keyFile, h, port, selfUrl, tls, poolSize, api, ctRoots, witnessKeys);
+            return new Config(hostname, jdbcUrl, keyFile, h, port, selfUrl, tls, poolSize, api, ctRoots, witnessKeys,
+                    leaseTtl);
         }
 
         public Config withHostname(String h) {
-            return new Config(h, jdbcUrl, keyFile, host, port, selfUrl, tls, poolSize, api, ctRoots, witnessKeys);
+            return new Config(h, jdbcUrl, keyFile, host, port, selfUrl, tls, poolSize, api, ctRoots, witnessKeys,
+                    leaseTtl);
         }
 
         public Config withJdbcUrl(String u) {
-            return new Config(hostname, u, keyFile, host, port, selfUrl, tls, poolSize, api, ctRoots, witnessKeys);
+            return new Config(hostname, u, keyFile, host, port, selfUrl, tls, poolSize, api, ctRoots, witnessKeys,
+                    leaseTtl);
         }
 
         public Config withSelfUrl(String u) {
-            return new Config(hostname, jdbcUrl, keyFile, host, port, u, tls, poolSize, api, ctRoots, witnessKeys);
+            return new Config(hostname, jdbcUrl, keyFile, host, port, u, tls, poolSize, api, ctRoots, witnessKeys,
+                    leaseTtl);
         }
 
         public Config withTls(Tls t) {
-            return new Config(hostname, jdbcUrl, keyFile, host, port, selfUrl, t, poolSize, api, ctRoots, witnessKeys);
+            return new Config(hostname, jdbcUrl, keyFile, host, port, selfUrl, t, poolSize, api, ctRoots,
+                    witnessKeys, leaseTtl);
         }
 
         public Config withKeyFile(Path k) {
-            return new Config(hostname, jdbcUrl, k, host, port, selfUrl, tls, poolSize, api, ctRoots, witnessKeys);
+            return new Config(hostname, jdbcUrl, k, host, port, selfUrl, tls, poolSize, api, ctRoots, witnessKeys,
+                    leaseTtl);
         }
 
         public Config withApi(Api a) {
-            return new Config(hostname, jdbcUrl, keyFile, host, port, selfUrl, tls, poolSize, a, ctRoots, witnessKeys);
+            return new Config(hostname, jdbcUrl, keyFile, host, port, selfUrl, tls, poolSize, a, ctRoots,
+                    witnessKeys, leaseTtl);
         }
 
         public Config withWitnessKeys(List<String> keys) {
-            return new Config(hostname, jdbcUrl, keyFile, host, port, selfUrl, tls, poolSize, api, ctRoots, keys);
+            return new Config(hostname, jdbcUrl, keyFile, host, port, selfUrl, tls, poolSize, api, ctRoots, keys,
+                    leaseTtl);
+        }
+
+        public Config withLeaseTtl(Duration ttl) {
+            return new Config(hostname, jdbcUrl, keyFile, host, port, selfUrl, tls, poolSize, api, ctRoots, witnessKeys,
+                    ttl);
         }
 
         public Config withCtRoots(List<X509Certificate> roots) {
-            return new Config(hostname, jdbcUrl, keyFile, host, port, selfUrl, tls, poolSize, api, roots, witnessKeys);
+            return new Config(hostname, jdbcUrl, keyFile, host, port, selfUrl, tls, poolSize, api, roots,
+                    witnessKeys, leaseTtl);
         }
     }
 
@@ -171,7 +189,8 @@ public final class TlogServer implements AutoCloseable {
             throws IOException, GeneralSecurityException, SQLException {
         KeyPair key = KeyFiles.loadOrCreateEcdsa(config.keyFile());
         NoteSigner signer = NoteKeys.ecdsaSigner(config.hostname(), key.getPrivate(), key.getPublic());
-        Engines engines = Engines.open(config.jdbcUrl(), config.poolSize(), config.selfUrl());
+        Engines engines = Engines.open(config.jdbcUrl(), config.poolSize(), config.selfUrl(),
+                config.leaseTtl());
         try {
             Engines.Handle handle = engines.openLog(origin(config, key.getPublic()), signer);
             registerMetrics(handle);

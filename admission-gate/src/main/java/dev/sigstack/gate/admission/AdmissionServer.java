@@ -58,7 +58,7 @@ public final class AdmissionServer implements AutoCloseable {
                 .routing(r -> {
                     routing(r, handler, metrics);
                     if (policies != null) {
-                        r.post("/validate-policy", (req, res) -> review(req, res, policies::validate));
+                        r.post(AdmissionHandler.VALIDATE_POLICY, (req, res) -> review(req, res, policies::validate));
                     }
                 })
                 .build().start();
@@ -69,8 +69,8 @@ public final class AdmissionServer implements AutoCloseable {
     }
 
     static void routing(HttpRouting.Builder r, AdmissionHandler handler, GateMetrics metrics) {
-        r.post("/validate", (req, res) -> review(req, res, handler::validate));
-        r.post("/mutate", (req, res) -> review(req, res, handler::mutate));
+        r.post(AdmissionHandler.VALIDATE, (req, res) -> review(req, res, handler::validate));
+        r.post(AdmissionHandler.MUTATE, (req, res) -> review(req, res, handler::mutate));
         r.get("/metrics", (req, res) -> {
             res.header(HeaderNames.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
             res.send(metrics.scrape());

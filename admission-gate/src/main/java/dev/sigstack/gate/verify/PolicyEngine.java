@@ -47,8 +47,10 @@ import java.util.function.Supplier;
  * Decides one image against the current policies, with policy-controller's semantics: every matching policy must
  * pass (AND), a policy passes when at least one of its authorities does (OR) and its {@code spec.policy} holds, an
  * image that no policy matches follows {@code no-match-policy}, and a policy in {@code mode: warn} turns its failure
- * into a warning. Outcomes are cached by (image digest, policy revision, trust-root and secret version) with a TTL;
- * concurrent requests for the same key share one verification, and registry look-ups are shared by all authorities.
+ * into a warning. Outcomes are cached in a {@link VerdictCache} keyed on every input in full (image digest and
+ * repository, policy revision, trust-root and secret version, namespace, pull credentials, and the workload itself for
+ * policies that read it), bounded by entries and bytes, with a TTL; concurrent requests for the same key share one
+ * verification, and registry look-ups are shared by all authorities.
  */
 public final class PolicyEngine {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -60,7 +62,7 @@ public final class PolicyEngine {
     private final Environment env;
     private final Clock clock;
     private final Duration ttl;
-    private final Map<String, Cached<PolicyOutcome>> outcomes = new ConcurrentHashMap<>();
+    private final VerdictCache outcomes;
     private final AtomicLong cacheHits = new AtomicLong();
     private final AtomicLong verifications = new AtomicLong();
     private final AtomicLong registryLookups = new AtomicLong();
@@ -85,6 +87,17 @@ public final class PolicyEngine {
      */
     public PolicyEngine(RegistryClient registry, Supplier<GateConfig> config, Supplier<List<CompiledPolicy>> policies,
             Environment env, Clock clock, Duration ttl) {
+        this(registry, config, policies, env, clock, ttl, VerdictCache.DEFAULT_MAX_ENTRIES,
+                VerdictCache.DEFAULT_MAX_BYTES);
+    }
+
+    /**
+     * @param maxVerdicts how many verdicts the cache keeps at most
+     * @param maxVerdictBytes how many bytes of keys and verdicts it keeps at most
+     */
+    public PolicyEngine(RegistryClient registry, Supplier<GateConfig> config, Supplier<List<CompiledPolicy>> policies,
+            Environment env, Clock clock, Duration ttl, long maxVerdicts, long maxVerdictBytes) {
+        this.outcomes = new VerdictCache(clock, ttl, maxVerdicts, maxVerdictBytes);
         this.registry = Objects.requireNonNull(registry, "registry");
         this.artifacts = new CosignArtifacts(registry);
         this.config = config;
@@ -111,7 +124,7 @@ public final class PolicyEngine {
 
     /** Drops every cached outcome (policies, trust roots or secrets changed). */
     public void invalidate() {
-        outcomes.clear();
+        outcomes.invalidateAll();
     }
 
     /**
@@ -172,17 +185,17 @@ public final class PolicyEngine {
         // outcome cache keeps verified results).
         Map<String, Cached<Object>> lookups = new ConcurrentHashMap<>();
         for (CompiledPolicy p : matching) {
-            String key = digest + "|" + pinned.repositoryName() + "|" + p.revision() + "|" + env.version() + "|"
-                    + ctx.namespace() + "|" + ctx.pullCredentials().fingerprint() + "|"
-                    + (needsContext(p) ? ctx.hashCode() : 0);
-            CompletableFuture<PolicyOutcome> f = cached(outcomes, key, cacheHits, () -> {
+            VerdictCache.Key key = new VerdictCache.Key(digest, pinned.repositoryName(), p.revision(),
+                    env.version(), ctx.namespace(), ctx.pullCredentials().fingerprint(),
+                    needsContext(p) ? context(ctx) : "");
+            CompletableFuture<PolicyOutcome> f = outcomes.get(key, cacheHits, () -> {
                 verifications.incrementAndGet();
                 return validatePolicy(pinned, p, ctx, lookups);
             });
             f.thenAccept(o -> {
                 if (o.transientFailure()) {
                     // A refusal caused by an unreachable registry is answered, not remembered.
-                    outcomes.computeIfPresent(key, (k, c) -> c.future() == f ? null : c);
+                    outcomes.forget(key, f);
                 }
             });
             all.add(f.thenAccept(o -> {
@@ -209,6 +222,21 @@ public final class PolicyEngine {
             errs = errs.also(Boolean.TRUE.equals(warnPolicies.get(e.getKey())) ? fe.at(FieldError.Level.WARNING) : fe);
         }
         return errs;
+    }
+
+    /** The parts of the workload a policy may read, in full: the cache compares them, not a hash of them. */
+    private static String context(ResourceContext ctx) {
+        return ctx.spec() + "\u0000" + ctx.objectMeta() + "\u0000" + ctx.typeMeta();
+    }
+
+    /** Verdicts cached now (after pending evictions). */
+    long cachedVerdicts() {
+        return outcomes.size();
+    }
+
+    /** Bytes of verdicts cached now, each counted at least at its floor. */
+    long cachedVerdictBytes() {
+        return outcomes.weight();
     }
 
     private static boolean needsContext(CompiledPolicy p) {

@@ -99,9 +99,9 @@ public class ClientCertificateTest {
         AtomicInteger reviews = new AtomicInteger();
         Cluster cluster = new Cluster() {
             @Override
-            public Map<String, String> namespaceLabels(String namespace) {
+            public java.util.Optional<Map<String, String>> namespaceLabels(String namespace) {
                 reviews.incrementAndGet();
-                return Map.of("policy.sigstore.dev/include", "true");
+                return java.util.Optional.of(Map.of("policy.sigstore.dev/include", "true"));
             }
 
             @Override

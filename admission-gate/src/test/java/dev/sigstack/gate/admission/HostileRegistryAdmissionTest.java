@@ -82,8 +82,8 @@ class HostileRegistryAdmissionTest {
                 Duration.ofMinutes(5));
         Cluster cluster = new Cluster() {
             @Override
-            public Map<String, String> namespaceLabels(String namespace) {
-                return Map.of("policy.sigstore.dev/include", "true");
+            public java.util.Optional<Map<String, String>> namespaceLabels(String namespace) {
+                return java.util.Optional.of(Map.of("policy.sigstore.dev/include", "true"));
             }
 
             @Override

@@ -159,6 +159,9 @@ final class TiledLogEngine implements LogEngine {
             Thread.currentThread().interrupt();
             throw new PushbackException("interrupted while sequencing", options.retryAfter());
         } catch (ExecutionException e) {
+            if (e.getCause() instanceof Lease.LeaseLostException) { // nothing was written: the client may retry
+                throw new PushbackException(e.getCause().getMessage(), options.retryAfter());
+            }
             throw new IllegalStateException("sequencing failed: " + e.getCause().getMessage(), e.getCause());
         }
         if (sequenced[0] < 0) {
@@ -194,6 +197,9 @@ final class TiledLogEngine implements LogEngine {
                 List<NewEntry> entries = new ArrayList<>(batch.size());
                 batch.forEach(p -> entries.add(p.entry()));
                 try {
+                    if (!isSequencer.getAsBoolean()) { // lost the lease while these waited: refuse, write nothing
+                        throw new Lease.LeaseLostException("this replica lost the sequencing lease of " + origin);
+                    }
                     long now = clock.millis();
                     long[] result = store.sequence(origin, entries, now);
                     Map.Entry<Long, byte[]> oldest = recent.firstEntry(); // (size() would walk the map)
