@@ -276,6 +276,31 @@ class HelmChartsTest {
     assertEquals(2, ofKind(noDns, "NetworkPolicy").get(0).at("/spec/egress").size());
   }
 
+  @Test
+  void template_gateApiServerAuth_clientCaAndIngressOnlyFromTheApiServer() throws Exception {
+    List<JsonNode> open = render("admission-gate", exported("admission-gate"), Map.of());
+    JsonNode ingress = ofKind(open, "NetworkPolicy").get(0).at("/spec/ingress/0");
+    assertFalse(ingress.has("from"), "without ingressCidrs any source may connect (documented): " + ingress);
+    JsonNode gate = ofKind(open, "Deployment").get(0).at("/spec/template/spec/containers/0");
+    assertFalse(gate.get("args").toString().contains("--client-ca"));
+    assertTrue(gate.get("args").toString().contains("\"--review-timeout=PT8.0S\""), gate.get("args").toString());
+    assertTrue(gate.get("args").toString().contains("\"--max-in-flight-bytes=134217728\""),
+        gate.get("args").toString());
+
+    String ca = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----";
+    List<JsonNode> closed = render("admission-gate", exported("admission-gate"), Map.of(
+        "apiServerAuth.clientCa", ca, "apiServerAuth.ingressCidrs[0]", "172.18.0.2/32",
+        "webhook.timeoutSeconds", 5));
+    JsonNode np = ofKind(closed, "NetworkPolicy").get(0).at("/spec/ingress/0");
+    assertEquals(1, np.get("from").size(), np.toString());
+    assertEquals("172.18.0.2/32", np.at("/from/0/ipBlock/cidr").asText());
+    JsonNode c = ofKind(closed, "Deployment").get(0).at("/spec/template/spec/containers/0");
+    assertTrue(c.get("args").toString().contains("\"--client-ca=/etc/sigstack/client-ca/ca.pem\""));
+    assertTrue(c.get("args").toString().contains("\"--review-timeout=PT4.0S\""), c.get("args").toString());
+    assertTrue(c.at("/readinessProbe").has("tcpSocket"), "kubelet has no client certificate: " + c);
+    assertTrue(ofKind(closed, "ConfigMap").stream().anyMatch(m -> m.at("/data/ca.pem").asText().contains("MIIB")));
+  }
+
   @ParameterizedTest
   @org.junit.jupiter.params.provider.CsvSource({"webhook.failurePolicy,Maybe", "webhook.timeoutSeconds,31",
       "policy.noMatchPolicy,permit", "registry.cidrs[0],registry.acme.internal", "podDisruptionBudget.maxUnavailable,0"})

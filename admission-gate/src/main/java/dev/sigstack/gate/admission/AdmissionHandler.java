@@ -17,6 +17,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Turns an AdmissionReview request into its response, for the validating and the mutating path. Thin: the policy
@@ -127,14 +131,15 @@ public final class AdmissionHandler {
         JsonNode review = parsed.review();
         Request req = parsed.request();
         try {
-            Decision d = decide(req);
+            Decision d = withinDeadline(() -> decide(req), () -> new Decision("denied", List.of(
+                    timedOut("verification")), List.of()));
             metrics.decision("validate", d.result(), System.nanoTime() - start);
             if (!req.dryRun() && !d.result().equals("skipped")) {
                 event(req, d);
             }
             return response(review, req.uid(), d.errors().isEmpty(), d.errors().isEmpty() ? null
                     : "validation failed: " + String.join("\n", d.errors()), d.warnings(), null);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | RegistryException e) {
             metrics.internalError();
             metrics.decision("validate", "error", System.nanoTime() - start);
             LOG.log(System.Logger.Level.ERROR, "admission " + req.uid() + " failed closed", e);
@@ -166,18 +171,9 @@ public final class AdmissionHandler {
                 metrics.decision("mutate", "skipped", System.nanoTime() - start);
                 return response(review, req.uid(), true, null, List.of(), null);
             }
-            ArrayNode patch = JSON.createArrayNode();
-            JsonNode spec = Workloads.at(req.object(), path);
-            String pointer = "/" + String.join("/", path);
-            for (Workloads.Image image : Workloads.images(spec, ephemeral)) {
-                ImageReference ref = ImageReference.parse(image.reference());
-                if (ref.isDigest()) {
-                    continue;
-                }
-                String digest = engine.resolveDigest(image.reference(), pullCredentials(req, spec));
-                patch.addObject().put("op", "replace").put("path", pointer + image.pointer())
-                        .put("value", ref.name() + "@" + digest);
-            }
+            ArrayNode patch = withinDeadline(() -> pins(req, path, ephemeral), () -> {
+                throw new IllegalStateException(timedOut("digest resolution"));
+            });
             metrics.decision("mutate", patch.isEmpty() ? "unchanged" : "patched", System.nanoTime() - start);
             return response(review, req.uid(), true, null, List.of(), patch.isEmpty() ? null : patch);
         } catch (RegistryException | RuntimeException e) {
@@ -186,6 +182,69 @@ public final class AdmissionHandler {
             return response(review, req.uid(), false, "failed to resolve image to a digest (fail closed): "
                     + e.getMessage(), List.of(), null);
         }
+    }
+
+    /** The JSON patch pinning the tags that a policy covers (the engine resolves nothing else). */
+    private ArrayNode pins(Request req, List<String> path, boolean ephemeral) throws RegistryException {
+        ArrayNode patch = JSON.createArrayNode();
+        JsonNode spec = Workloads.at(req.object(), path);
+        String pointer = "/" + String.join("/", path);
+        for (Workloads.Image image : Workloads.images(spec, ephemeral)) {
+            ImageReference ref = ImageReference.parse(image.reference());
+            if (ref.isDigest()) {
+                continue;
+            }
+            String digest = engine.resolveDigest(image.reference(), pullCredentials(req, spec));
+            if (digest != null) {
+                patch.addObject().put("op", "replace").put("path", pointer + image.pointer())
+                        .put("value", ref.name() + "@" + digest);
+            }
+        }
+        return patch;
+    }
+
+    /** Work that must finish within the review deadline. */
+    private interface Work<T> {
+        T run() throws RegistryException;
+    }
+
+    /**
+     * Runs {@code work} on a virtual thread and waits at most the review deadline; past it, {@code late} answers
+     * (refusing) and the work goes on in the background within the registry client's own deadlines, so a registry
+     * that hangs or trickles, or a verification this review waits on, never holds the answer past the webhook's
+     * timeout.
+     */
+    private <T> T withinDeadline(Work<T> work, Work<T> late) throws RegistryException {
+        CompletableFuture<T> f = new CompletableFuture<>();
+        Thread.ofVirtual().name("review").start(() -> {
+            try {
+                f.complete(work.run());
+            } catch (Throwable t) {
+                f.completeExceptionally(t);
+            }
+        });
+        try {
+            return f.get(settings.reviewTimeout().toNanos(), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            metrics.internalError();
+            return late.run();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RegistryException re) {
+                throw re;
+            }
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    private String timedOut(String what) {
+        return "image " + what + " did not finish within " + settings.reviewTimeout().toMillis() + " ms (a registry "
+                + "is slow or unreachable); refusing (fail closed)";
     }
 
     private boolean mutates(String kind) {
@@ -278,7 +337,7 @@ public final class AdmissionHandler {
         boolean requireDigest = mutates(req.kind());
         for (Workloads.Image image : Workloads.images(spec, ephemeral)) {
             FieldError e;
-            if (requireDigest && !digestPinned(image.reference())) {
+            if (requireDigest && !digestPinned(image.reference()) && engine.covered(image.reference())) {
                 e = FieldError.invalidValue(image.reference() + " must be an image digest", "image", "");
             } else {
                 e = engine.validate(image.reference(), ctx);

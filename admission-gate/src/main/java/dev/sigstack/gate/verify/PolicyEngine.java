@@ -63,7 +63,6 @@ public final class PolicyEngine {
     private final Clock clock;
     private final Duration ttl;
     private final VerdictCache outcomes;
-    private final Map<String, Cached<Object>> lookups = new ConcurrentHashMap<>();
     private final AtomicLong cacheHits = new AtomicLong();
     private final AtomicLong verifications = new AtomicLong();
     private final AtomicLong registryLookups = new AtomicLong();
@@ -126,13 +125,34 @@ public final class PolicyEngine {
     /** Drops every cached outcome (policies, trust roots or secrets changed). */
     public void invalidate() {
         outcomes.invalidateAll();
-        lookups.clear();
     }
 
-    /** The digest a reference points at (tags resolved through the registry). */
+    /**
+     * The digest a reference points at (tags resolved through the registry), or null when no policy's glob names the
+     * image: the gate contacts only registries that a policy names, so a pod cannot make it reach any address.
+     */
     public String resolveDigest(String image, RegistryCredentials pullCredentials) throws RegistryException {
         ImageReference ref = ImageReference.parse(image);
+        if (!covered(image)) {
+            return null;
+        }
         return registry.resolve(ref, pullCredentials);
+    }
+
+    /** True when some policy's glob matches the image (whatever its {@code match} selects). */
+    public boolean covered(String image) {
+        for (CompiledPolicy p : policies.get()) {
+            for (ImageGlob g : p.globs()) {
+                try {
+                    if (g.matches(image)) {
+                        return true;
+                    }
+                } catch (IllegalArgumentException e) {
+                    return false; // an unparsable image names no registry
+                }
+            }
+        }
+        return false;
     }
 
     /**
@@ -161,13 +181,16 @@ public final class PolicyEngine {
         Map<String, List<String>> failures = new TreeMap<>();
         Map<String, Boolean> warnPolicies = new LinkedHashMap<>();
         List<CompletableFuture<Void>> all = new ArrayList<>();
+        // Registry look-ups are shared by the policies of this decision only: payloads are never kept past it (the
+        // outcome cache keeps verified results).
+        Map<String, Cached<Object>> lookups = new ConcurrentHashMap<>();
         for (CompiledPolicy p : matching) {
             VerdictCache.Key key = new VerdictCache.Key(digest, pinned.repositoryName(), p.revision(),
                     env.version(), ctx.namespace(), ctx.pullCredentials().fingerprint(),
                     needsContext(p) ? context(ctx) : "");
             CompletableFuture<PolicyOutcome> f = outcomes.get(key, cacheHits, () -> {
                 verifications.incrementAndGet();
-                return validatePolicy(pinned, p, ctx);
+                return validatePolicy(pinned, p, ctx, lookups);
             });
             f.thenAccept(o -> {
                 if (o.transientFailure()) {
@@ -303,9 +326,10 @@ public final class PolicyEngine {
 
     // ---------------------------------------------------------------------------------------------------------
 
-    private PolicyOutcome validatePolicy(ImageReference ref, CompiledPolicy cp, ResourceContext ctx) {
+    private PolicyOutcome validatePolicy(ImageReference ref, CompiledPolicy cp, ResourceContext ctx,
+            Map<String, Cached<Object>> scope) {
         ClusterImagePolicy cip = cp.policy();
-        Lookups lookups = new Lookups(ref);
+        Lookups lookups = new Lookups(ref, scope);
         List<String> matched = new ArrayList<>();
         List<String> errors = new ArrayList<>();
         boolean transientFailure = false;
@@ -367,6 +391,10 @@ public final class PolicyEngine {
         ObjectNode out = JSON.createObjectNode();
         dev.sigstack.gate.oci.Manifest m = registry.manifest(ref, creds);
         if (m.isIndex()) {
+            if (m.manifests().size() > registry.options().maxReferrers()) {
+                throw new RegistryException(ref.name() + " is an index of " + m.manifests().size()
+                        + " manifests, more than the limit of " + registry.options().maxReferrers(), 0);
+            }
             com.fasterxml.jackson.databind.JsonNode idx = JSON.readTree(m.raw());
             for (com.fasterxml.jackson.databind.JsonNode d : idx.path("manifests")) {
                 dev.sigstack.gate.oci.Manifest child = registry.manifest(ref.registry(), ref.repository(),
@@ -694,12 +722,14 @@ public final class PolicyEngine {
         return creds;
     }
 
-    /** Registry look-ups for one image, shared by all authorities and, through the TTL cache, by all requests. */
+    /** Registry look-ups for one image, shared by all authorities and policies of one decision. */
     private final class Lookups {
         private final ImageReference ref;
+        private final Map<String, Cached<Object>> lookups;
 
-        Lookups(ImageReference ref) {
+        Lookups(ImageReference ref, Map<String, Cached<Object>> lookups) {
             this.ref = ref;
+            this.lookups = lookups;
         }
 
         @SuppressWarnings("unchecked")
