@@ -23,7 +23,7 @@ class IdentityExactnessTest {
 
     private static final IdentityConfig CI = ciConfig();
 
-    private static IdentityConfig ciConfig() {
+    static IdentityConfig ciConfig() {
         try {
             return IdentityConfig.read(("""
                 ci-issuer-metadata:

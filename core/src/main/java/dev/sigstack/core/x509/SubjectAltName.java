@@ -31,7 +31,8 @@ import org.bouncycastle.asn1.x509.GeneralNames;
  * a value must be printable ASCII ({@code 0x21}–{@code 0x7E}; Go's {@code x509.CreateCertificate} refuses
  * anything above {@code 0x7F} and {@code net/url} refuses control characters). The otherName username is a
  * UTF8String: any well-formed Unicode (a lone UTF-16 surrogate has no UTF-8 form and is refused). Reading is as
- * strict: IA5 bytes above {@code 0x7F} and malformed UTF-8 are refused, never decoded as Latin-1 or replaced.
+ * strict: IA5 bytes above {@code 0x7F} and malformed UTF-8 are refused, never decoded as Latin-1 or replaced. A URI
+ * must also be an absolute RFC 3986 URI (what the JDK's certificate parser requires).
  *
  * @param kind  which GeneralName form carries the identity
  * @param value the e-mail address, the URI, or for {@link Kind#OTHER_NAME} the {@code user!domain} string
@@ -57,6 +58,9 @@ public record SubjectAltName(Kind kind, String value) {
             throw new IllegalArgumentException("a subject alternative name must not be empty");
         }
         String problem = kind == Kind.OTHER_NAME ? utf8Problem(value) : ia5Problem(value);
+        if (problem == null && kind == Kind.URI) {
+            problem = uriProblem(value);
+        }
         if (problem != null) {
             throw new IllegalArgumentException("subject alternative name " + printable(value) + " cannot be encoded exactly as "
                 + (kind == Kind.OTHER_NAME ? "a UTF8String" : "an IA5String") + ": " + problem);
@@ -87,6 +91,22 @@ public record SubjectAltName(Kind kind, String value) {
             }
         }
         return null;
+    }
+
+    /**
+     * Why {@code s} is not an absolute RFC 3986 URI, or null if it is. Go keeps some characters RFC 3986 does not
+     * allow ({@code [ ]} in a path or fragment, anything in a query), and the JDK's certificate parser refuses a
+     * certificate whose URI SAN holds them: such a value is refused rather than issued unreadable.
+     */
+    static String uriProblem(String s) {
+        try {
+            if (new java.net.URI(s).getScheme() == null) {
+                return "a URI SAN must be absolute (have a scheme)";
+            }
+            return null;
+        } catch (java.net.URISyntaxException e) {
+            return "not an RFC 3986 URI (" + e.getReason() + " at index " + e.getIndex() + ")";
+        }
     }
 
     /** Why {@code s} has no exact UTF-8 form (a lone surrogate), or null if it has one. */
