@@ -54,7 +54,7 @@ class SecretFilesTest {
                     for (Path p : s.toList()) {
                         try {
                             String perms = PosixFilePermissions.toString(Files.getPosixFilePermissions(p));
-                            if (!perms.equals("rw-------")) {
+                            if (!perms.equals("rw-------") && seen.size() < 5) {
                                 seen.add(p.getFileName() + " " + perms);
                             }
                         } catch (java.io.IOException gone) {
