@@ -90,7 +90,7 @@ final class StandaloneGate implements AutoCloseable {
             KeyPair kp = g.generateKeyPair();
             tlsKey = kp.getPrivate();
             cert = ServingCertificates.selfSigned(kp, "sigstack-admission-gate", host, Duration.ofDays(365));
-            Files.writeString(keyFile, Pem.ecPrivateKey(kp));
+            dev.sigstack.core.secrets.SecretFiles.writeString(keyFile, Pem.ecPrivateKey(kp)); // owner-only, atomic
             Files.writeString(certFile, Pem.certificate(cert));
         }
 

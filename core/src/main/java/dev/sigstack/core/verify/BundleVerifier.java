@@ -412,13 +412,13 @@ public final class BundleVerifier {
         }
     }
 
-    private static FulcioIdentity checkIdentity(X509Certificate leaf, VerificationPolicy.Identity policy)
+    static FulcioIdentity checkIdentity(X509Certificate leaf, VerificationPolicy.Identity policy)
             throws BundleVerificationException {
         FulcioIdentity id;
         try {
             id = FulcioIdentity.of(leaf);
         } catch (InvalidFulcioExtensionException e) {
-            throw new BundleVerificationException.IdentityMismatch(policy.san().toString(), null);
+            throw new BundleVerificationException.IdentityMismatch(policy.san().toString(), "that cannot be read (" + e.getMessage() + ")");
         }
         if (!policy.san().matches(id.san().value())) {
             throw new BundleVerificationException.IdentityMismatch(policy.san().toString(), id.san().value());
