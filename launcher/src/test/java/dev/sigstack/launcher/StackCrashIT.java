@@ -1,5 +1,6 @@
 package dev.sigstack.launcher;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -82,6 +83,7 @@ final class StackCrashIT {
         Seen v2 = new Seen("Rekor v2");
         Seen ct = new Seen("CT log");
         List<byte[]> sctLeaves = new ArrayList<>();
+        List<byte[]> lastRoundScts = List.of();
         for (int round = 0; round <= KILLS; round++) {
             try (Launched stack = Launched.start(data, tmp.resolve("round" + round + ".log"))) {
                 Logs logs = new Logs(stack, data);
@@ -89,6 +91,7 @@ final class StackCrashIT {
                     v1.audit(logs.v1, logs.v1Verifier, stack);
                     v2.audit(logs.v2, logs.v2Verifier, stack);
                     auditScts(logs, sctLeaves, ct, stack);
+                    auditSctsThroughCtApi(logs, lastRoundScts);
                 }
                 if (round == KILLS) {
                     System.out.printf("%d kills: %d Rekor v1, %d Rekor v2 entries and %d SCTs acknowledged, all"
@@ -99,7 +102,7 @@ final class StackCrashIT {
                 }
                 Load load = new Load(logs, "r" + round).start();
                 load.awaitEach(3, Duration.ofSeconds(90), stack);
-                Thread.sleep(300 + random.nextInt(900));
+                Thread.sleep(1_000 + random.nextInt(2_000)); // sustained: the kill lands among many commits
                 int status = stack.kill();
                 assertEquals(137, status, "the launcher died of SIGKILL (128 + 9)");
                 load.stop();
@@ -107,6 +110,7 @@ final class StackCrashIT {
                 v1.acks.addAll(load.v1Acks);
                 v2.acks.addAll(load.v2Acks);
                 sctLeaves.addAll(load.sctLeaves);
+                lastRoundScts = List.copyOf(load.sctLeaves);
                 v1.checkpoints.addAll(load.checkpoints.get(0));
                 v2.checkpoints.addAll(load.checkpoints.get(1));
                 ct.checkpoints.addAll(load.checkpoints.get(2));
@@ -188,6 +192,25 @@ final class StackCrashIT {
         }
     }
 
+    /**
+     * The SCTs issued just before the last kill, through the RFC 6962 API: {@code get-proof-by-hash} finds each leaf,
+     * and {@code get-entries} at that index returns the same leaf (timestamp and precertificate).
+     */
+    private static void auditSctsThroughCtApi(Logs logs, List<byte[]> leaves) throws Exception {
+        long size = JSON.readTree(logs.ct.get("/ct/v1/get-sth")).get("tree_size").asLong();
+        for (byte[] leaf : leaves) {
+            String hash = URLEncoder.encode(Base64.getEncoder().encodeToString(Rfc6962.leafHash(leaf)),
+                    StandardCharsets.UTF_8);
+            byte[] proof = logs.ct.get("/ct/v1/get-proof-by-hash?hash=" + hash + "&tree_size=" + size);
+            assertTrue(proof != null, "get-proof-by-hash finds an issued SCT's leaf in the tree of " + size);
+            long i = JSON.readTree(proof).get("leaf_index").asLong();
+            JsonNode got = JSON.readTree(logs.ct.get("/ct/v1/get-entries?start=" + i + "&end=" + i)).get("entries");
+            assertEquals(1, got.size());
+            assertArrayEquals(leaf, Base64.getDecoder().decode(got.get(0).get("leaf_input").asText()),
+                    "get-entries at " + i + " returns the SCT's leaf");
+        }
+    }
+
     /** The three logs of one running stack, with their checkpoint verifiers (keys from the data directory). */
     private static final class Logs {
         final LogClient v1;
@@ -246,11 +269,13 @@ final class StackCrashIT {
         }
 
         Load start() {
-            for (int t = 0; t < 3; t++) {
+            for (int t = 0; t < 6; t++) {
                 int id = t;
                 threads.add(Thread.ofPlatform().daemon().name("v1-" + tag + "-" + t).start(() -> v1Loop(id)));
                 threads.add(Thread.ofPlatform().daemon().name("v2-" + tag + "-" + t).start(() -> v2Loop(id)));
-                threads.add(Thread.ofPlatform().daemon().name("ca-" + tag + "-" + t).start(() -> caLoop(id)));
+                if (t < 3) {
+                    threads.add(Thread.ofPlatform().daemon().name("ca-" + tag + "-" + t).start(() -> caLoop(id)));
+                }
             }
             threads.add(Thread.ofPlatform().daemon().name("checkpoints-" + tag).start(this::pollLoop));
             return this;
