@@ -74,6 +74,10 @@ final class H2WriteDelayBenchmark {
                         lastT = now;
                     }
                 }
+                if (done.get() > lastN) { // the last, shorter window
+                    windows.append(String.format(" %,d-%,d: %,.0f/s;", lastN, done.get(),
+                            (done.get() - lastN) / ((System.nanoTime() - lastT) / 1e9)));
+                }
                 double secs = (System.nanoTime() - start) / 1e9;
                 System.out.printf("WRITE_DELAY=%s: %,d entries in %.1f s = %,.0f/s; file %.1f MB;%s load %s%n", mode,
                         done.get(), secs, done.get() / secs, Files.size(dir.resolve("tlog.mv.db")) / 1e6, windows,
