@@ -86,7 +86,9 @@ final class StackCrashIT {
         List<byte[]> sctLeaves = new ArrayList<>();
         List<byte[]> lastRoundScts = List.of();
         for (int round = 0; round <= KILLS; round++) {
+            long t0 = System.nanoTime();
             try (Launched stack = Launched.start(data, tmp.resolve("round" + round + ".log"))) {
+                long t1 = System.nanoTime();
                 Logs logs = new Logs(stack, data);
                 if (round > 0) {
                     v1.audit(logs.v1, logs.v1Verifier, stack);
@@ -101,6 +103,7 @@ final class StackCrashIT {
                             v2.consistent(logs.v2, logs.v2Verifier), ct.consistent(logs.ct, logs.ctVerifier));
                     break;
                 }
+                long t2 = System.nanoTime();
                 Load load = new Load(logs, "r" + round).start();
                 load.awaitEach(3, Duration.ofSeconds(90), stack);
                 Thread.sleep(1_000 + random.nextInt(2_000)); // sustained: the kill lands among many commits
@@ -115,8 +118,10 @@ final class StackCrashIT {
                 v1.checkpoints.addAll(load.checkpoints.get(0));
                 v2.checkpoints.addAll(load.checkpoints.get(1));
                 ct.checkpoints.addAll(load.checkpoints.get(2));
-                System.out.printf("round %d: acknowledged %d v1, %d v2, %d SCTs; %d requests failed or cut off%n",
-                        round, load.v1Acks.size(), load.v2Acks.size(), load.sctLeaves.size(), load.failures.get());
+                System.out.printf("round %d: acknowledged %d v1, %d v2, %d SCTs; %d requests failed or cut off;"
+                        + " start-up %.1f s, audit %.1f s, load %.1f s%n", round, load.v1Acks.size(),
+                        load.v2Acks.size(), load.sctLeaves.size(), load.failures.get(), (t1 - t0) / 1e9,
+                        (t2 - t1) / 1e9, (System.nanoTime() - t2) / 1e9);
             }
         }
     }
