@@ -2,6 +2,7 @@ package dev.sigstack.tlog.internal;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.sigstack.core.h2.H2Urls;
 import dev.sigstack.core.note.NoteSigner;
 import dev.sigstack.tlog.LogEngine;
 import java.sql.SQLException;
@@ -50,7 +51,9 @@ public final class Engines implements AutoCloseable {
             throw new IllegalArgumentException("the lease time to live must be at least 2 s, not " + leaseTtl);
         }
         HikariConfig cfg = new HikariConfig();
-        cfg.setJdbcUrl(jdbcUrl);
+        // H2: WRITE_DELAY=0, so a commit is in the file before LogEngine.add returns and an acknowledged entry
+        // survives SIGKILL (H2's default writes commits up to 500 ms later); docs/operations.md#durability
+        cfg.setJdbcUrl(dialect == Dialect.H2 ? H2Urls.durable(jdbcUrl) : jdbcUrl);
         cfg.setMaximumPoolSize(poolSize);
         cfg.setMinimumIdle(Math.min(2, poolSize));
         cfg.setPoolName("tlog");
