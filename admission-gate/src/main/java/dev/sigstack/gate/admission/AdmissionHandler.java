@@ -98,10 +98,15 @@ public final class AdmissionHandler {
                 throw new IllegalArgumentException("not an AdmissionReview request (no request.uid)");
             }
             return new Request(r.path("uid").asText(), r.path("kind").path("kind").asText(""),
-                    r.path("kind").path("group").asText(""), r.path("kind").path("version").asText(""),
+                    text(r.path("kind").path("group")), r.path("kind").path("version").asText(""),
                     r.path("subResource").asText(""), r.path("namespace").asText(""),
                     r.path("operation").asText(""), r.path("object"), r.path("oldObject"),
                     r.path("dryRun").asBoolean(false), r.path("userInfo").path("username").asText(""));
+        }
+
+        /** A string field's text; "" for a missing or null one (Jackson's asText gives "null" for JSON null). */
+        private static String text(JsonNode n) {
+            return n.isTextual() ? n.asText() : "";
         }
 
         String name() {
@@ -299,6 +304,11 @@ public final class AdmissionHandler {
             return new Decision("skipped", List.of(), List.of());
         }
         List<String> path = Workloads.podSpecPath(req.group(), req.kind());
+        if (path == null && Workloads.podSpecKindInAnotherGroup(req.group(), req.kind())) {
+            // the API server sends the registered groups only: anything else is malformed, and fails closed
+            return new Decision("denied", List.of("request.kind: " + req.kind() + " in API group \""
+                    + req.group() + "\" is not a workload kind the gate knows; refused"), List.of());
+        }
         if (path == null) {
             return new Decision("skipped", List.of(), List.of());
         }

@@ -44,6 +44,14 @@ final class Workloads {
         return null;
     }
 
+    /**
+     * Whether a kind of this name carries a pod spec in some API group: a review that names it in another group (or
+     * none) is malformed, and refused rather than skipped, so a misspelt group never opens the gate.
+     */
+    static boolean podSpecKindInAnotherGroup(String group, String kind) {
+        return kind(group, kind) == null && KINDS.stream().anyMatch(k -> k.kind().equals(kind));
+    }
+
     /** The path segments to the pod spec, or null for a kind the gate does not check. */
     static List<String> podSpecPath(String group, String kind) {
         Kind k = kind(group, kind);

@@ -242,6 +242,19 @@ class AdmissionReviewPropertiesTest {
         post("/mutate", body);
     }
 
+    /**
+     * Found by validateAndMutate_mutatedReview_200ReviewOr400Json (seed -230494295718898960, 12 shrink steps): an
+     * UPDATE whose pod spec changed only in imagePullSecrets (null, was [s]) with the image under the unreachable
+     * registry unchanged.
+     */
+    @Example
+    void validate_updateChangingOnlyPullSecrets_imageUnderUnreachableRegistry_denied() {
+        byte[] body = ("{\"apiVersion\":\"admission.k8s.io/v1\",\"kind\":\"AdmissionReview\",\"request\":{\"uid\":\"705ab4f5-6393-11e8-b7cc-42010a800002\",\"kind\":{\"group\":null,\"version\":\"v1\",\"kind\":\"Deployment\"},\"resource\":{\"group\":\"apps\",\"version\":\"v1\",\"resource\":\"deployments\"},\"requestKind\":{\"group\":\"apps\",\"version\":\"v1\",\"kind\":\"Deployment\"},\"name\":\"x\",\"namespace\":\"prod\",\"operation\":\"UPDATE\",\"userInfo\":{\"username\":\"alice@example.com\",\"groups\":[\"system:authenticated\"]},\"object\":{\"apiVersion\":\"apps/v1\",\"kind\":\"Deployment\",\"metadata\":{\"name\":\"d\",\"labels\":{\"a\":\"b\"}},\"spec\":{\"template\":{\"metadata\":{\"labels\":{\"a\":\"b\"}},\"spec\":{\"imagePullSecrets\":null,\"initContainers\":[{\"name\":\"i\",\"image\":\"127.0.0.1:1/app@sha256:abababababababababababababababababababababababababababababababab\"}],\"containers\":[{\"name\":\"c\",\"image\":\"other/x@sha256:abababababababababababababababababababababababababababababababab\"}],\"ephemeralContainers\":[{\"name\":\"e\",\"image\":\"e/x@sha256:abababababababababababababababababababababababababababababababab\"}]}}}},\"oldObject\":{\"apiVersion\":\"apps/v1\",\"kind\":\"Deployment\",\"metadata\":{\"name\":\"d2\",\"labels\":{\"a\":\"b\"}},\"spec\":{\"template\":{\"metadata\":{\"labels\":{\"a\":\"b\"}},\"spec\":{\"imagePullSecrets\":[{\"name\":\"s\"}],\"initContainers\":[{\"name\":\"i\",\"image\":\"127.0.0.1:1/app@sha256:abababababababababababababababababababababababababababababababab\"}],\"containers\":[{\"name\":\"c\",\"image\":\"other/x@sha256:abababababababababababababababababababababababababababababababab\"}],\"ephemeralContainers\":[{\"name\":\"e\",\"image\":\"e/x@sha256:abababababababababababababababababababababababababababababababab\"}]}}}},\"dryRun\":false,\"options\":{\"apiVersion\":\"meta.k8s.io/v1\",\"kind\":\"CreateOptions\"}}}").getBytes(StandardCharsets.UTF_8);
+        assertTrue(mustDeny(body), "the oracle's premise");
+        JsonNode validated = post("/validate", body);
+        assertFalse(validated.path("response").path("allowed").asBoolean(true), validated.toString());
+    }
+
     /** The oracle's premise: the unmutated samples that carry an image under the registry are denied. */
     @Example
     void validate_samplesUnderUnreachableRegistry_denied() {
