@@ -229,6 +229,33 @@ class HelmChartsKubernetesTest {
     assertTrue(checked > 10, "only " + checked + " objects checked");
   }
 
+  /**
+   * npm kubernetes-models 5.x (installed by scripts/peers.sh into src/test/js, as the interop peers are): every
+   * object of every chart and value set, built as its model class and validated against the API's JSON schema
+   * (types, enums, required fields). Skips when Node or the package is missing.
+   */
+  @Test
+  void everyRenderedObject_validatesWithNpmKubernetesModels(@TempDir Path tmp) throws Exception {
+    Path js = Path.of("src/test/js");
+    assumeTrue(Files.isRegularFile(js.resolve("node_modules/kubernetes-models/package.json")),
+        "npm kubernetes-models not installed in " + js.toAbsolutePath() + " (scripts/peers.sh installs it)");
+    List<JsonNode> all = new ArrayList<>();
+    for (String chart : CHARTS) {
+      for (Map<String, Object> set : valueSets(chart)) {
+        all.addAll(render(chart, set));
+      }
+    }
+    Path file = tmp.resolve("objects.json");
+    JSON.writeValue(file.toFile(), all);
+    Process p = new ProcessBuilder("node", "validate-k8s.mjs", file.toAbsolutePath().toString())
+        .directory(js.toFile()).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS), "node did not finish");
+    assertEquals(0, p.exitValue(), out);
+    long monitors = all.stream().filter(d -> d.path("kind").asText().equals("ServiceMonitor")).count();
+    assertTrue(out.contains("validated " + (all.size() - monitors) + ","), out);
+  }
+
   @Test
   void umbrella_appliedToTheMockApiServer_readsBackEveryObject() throws Exception {
     List<JsonNode> docs = render("sigstack", valueSets("sigstack").get(2));

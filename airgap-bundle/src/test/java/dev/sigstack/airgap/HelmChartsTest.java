@@ -379,7 +379,9 @@ class HelmChartsTest {
     List<JsonNode> docs = render("ca-service", null, Map.of("pkcs11.enabled", true));
     String c = ofKind(docs, "Deployment").get(0).toString();
     assertTrue(c.contains("SIGSTACK_PKCS11_PIN") && c.contains("pkcs11.cfg"), c);
-    assertFalse(c.contains("SIGSTACK_CA_KEY_PASSWORD"), c);
+    // The CA key is in the token; the only file key left is the TSA's, with its password from the TSA Secret.
+    assertFalse(c.contains("sigstack-ca-key"), c);
+    assertTrue(c.contains("{\"name\":\"SIGSTACK_CA_KEY_PASSWORD\",\"valueFrom\":{\"secretKeyRef\":{\"name\":\"sigstack-tsa\""), c);
   }
 
   @Test
