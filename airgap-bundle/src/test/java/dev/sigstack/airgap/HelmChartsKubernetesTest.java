@@ -129,7 +129,20 @@ class HelmChartsKubernetesTest {
     return sets;
   }
 
+  /** Renders once per chart and value set: helm-java takes up to a second a render on this machine. */
+  static final Map<String, List<JsonNode>> RENDERED = new java.util.concurrent.ConcurrentHashMap<>();
+
   static List<JsonNode> render(String chart, Map<String, Object> set) throws Exception {
+    String key = chart + " " + set;
+    List<JsonNode> done = RENDERED.get(key);
+    if (done == null) {
+      done = renderNow(chart, set);
+      RENDERED.put(key, done);
+    }
+    return done;
+  }
+
+  static List<JsonNode> renderNow(String chart, Map<String, Object> set) throws Exception {
     TemplateCommand t = new Helm(charts.resolve(chart)).template().withName(NS).withNamespace(NS);
     if (chart.equals("sigstack") || chart.equals("admission-gate")) {
       // helm-java's template runs lookup against a cluster; the gate's keepExisting lookup is turned off.
@@ -148,7 +161,7 @@ class HelmChartsKubernetesTest {
         }
       }
     }
-    return docs;
+    return List.copyOf(docs);
   }
 
   static List<JsonNode> ofKind(List<JsonNode> docs, String kind) {
