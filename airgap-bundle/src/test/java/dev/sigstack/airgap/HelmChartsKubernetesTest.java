@@ -352,6 +352,8 @@ class HelmChartsKubernetesTest {
       String live = c.at("/livenessProbe/httpGet/path").asText();
       assertFalse(ready.isEmpty() || live.isEmpty(), c.toString());
       assertNotEquals(ready, live, chart + ": one path for both probes");
+      // Helidon's /observe/health is every check together (liveness included): readiness must be its own check.
+      assertFalse(live.startsWith(ready) || ready.startsWith(live), chart + ": " + ready + " includes " + live);
     }
   }
 
