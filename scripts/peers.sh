@@ -22,8 +22,9 @@ sigstack_install_packages() {
   fi
 }
 
-# Folders whose package.json lists Node peers for tests (sigstore-js, @sigstore/cli, tuf-js).
-SIGSTACK_NODE_DIRS="interop"
+# Folders whose package.json lists Node peers for tests (sigstore-js, @sigstore/cli, tuf-js; kubernetes-models for
+# the charts' schema check).
+SIGSTACK_NODE_DIRS="interop airgap-bundle/src/test/js"
 
 sigstack_peers_start() {
   local dir

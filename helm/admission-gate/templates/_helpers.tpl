@@ -93,3 +93,13 @@ goes to the audit webhook only).
 {{- end -}}
 {{- toJson $sel -}}
 {{- end -}}
+
+{{/* image: repository/name@digest when image.digest is set (it wins over the tag), else repository/name:tag. */}}
+{{- define "admission-gate.image" -}}
+{{- $repo := .Values.image.repository | default .Values.global.image.repository -}}
+{{- if .Values.image.digest -}}
+{{- printf "%s/%s@%s" $repo .Values.image.name .Values.image.digest -}}
+{{- else -}}
+{{- printf "%s/%s:%s" $repo .Values.image.name (.Values.image.tag | default .Values.global.image.tag) -}}
+{{- end -}}
+{{- end -}}

@@ -25,3 +25,18 @@ helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version }}
 {{- fail "ca-service: podDisruptionBudget.maxUnavailable must be at least 1, or no upgrade can evict a pod" -}}
 {{- end -}}
 {{- end -}}
+
+{{/* image: repository/name@digest when image.digest is set (it wins over the tag), else repository/name:tag. */}}
+{{- define "ca-service.image" -}}
+{{- $repo := .Values.image.repository | default .Values.global.image.repository -}}
+{{- if .Values.image.digest -}}
+{{- printf "%s/%s@%s" $repo .Values.image.name .Values.image.digest -}}
+{{- else -}}
+{{- printf "%s/%s:%s" $repo .Values.image.name (.Values.image.tag | default .Values.global.image.tag) -}}
+{{- end -}}
+{{- end -}}
+
+{{/* Ingress host: hostname, else the host of global.urls.fulcio. */}}
+{{- define "ca-service.host" -}}
+{{- .Values.hostname | default (urlParse .Values.global.urls.fulcio).host -}}
+{{- end -}}

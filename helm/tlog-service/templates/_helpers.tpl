@@ -27,3 +27,13 @@ helm.sh/chart: {{ printf "%s-%s" .root.Chart.Name .root.Chart.Version }}
 {{- fail "tlog-service: podDisruptionBudget.maxUnavailable must be at least 1, or no upgrade can evict a pod" -}}
 {{- end -}}
 {{- end -}}
+
+{{/* image: repository/name@digest when image.digest is set (it wins over the tag), else repository/name:tag. Called with the root. */}}
+{{- define "tlog-service.image" -}}
+{{- $repo := .Values.image.repository | default .Values.global.image.repository -}}
+{{- if .Values.image.digest -}}
+{{- printf "%s/%s@%s" $repo .Values.image.name .Values.image.digest -}}
+{{- else -}}
+{{- printf "%s/%s:%s" $repo .Values.image.name (.Values.image.tag | default .Values.global.image.tag) -}}
+{{- end -}}
+{{- end -}}

@@ -38,7 +38,8 @@ public final class Exporter {
   public static final String TLS_BUNDLE = "clients/tls-trust-bundle.pem";
   public static final String COMMANDS = "clients/COMMANDS.md";
   /** The charts whose values an export writes, with the umbrella chart first. */
-  public static final List<String> CHARTS = List.of("sigstack", "ca-service", "tlog-service", "admission-gate");
+  public static final List<String> CHARTS = List.of("sigstack", "ca-service", "tlog-service", "tuf-mirror", "log-monitor",
+      "admission-gate");
   /** The TUF target holding the CA chain (intermediate first), as tuf-repo-builder names it. */
   static final String CA_CHAIN_TARGET = "fulcio_v1.crt.pem";
 

@@ -176,6 +176,9 @@ final class SiteResources {
     v.set("global", global());
     v.set("ca-service", caValues());
     v.set("tlog-service", tlogValues());
+    v.set("tuf-mirror", F.objectNode().put("replicas", 2));
+    v.set("log-monitor", F.objectNode());
+    // The umbrella's own values.yaml sends break-glass admissions to this release's log-monitor.
     v.set("admission-gate", gateValues());
     return v;
   }
@@ -222,6 +225,8 @@ final class SiteResources {
     if (site.ciProvider() != null) {
       issuer.put("CIProvider", site.ciProvider());
     }
+    // The TSA key and chain every replica shares; tsa-chain.pem is the chain the TUF stack file names.
+    ca.putObject("tsa").put("secretName", "sigstack-tsa");
     if (site.caKey().keySecret() != null) {
       ca.putObject("caKey").put("secretName", site.caKey().keySecret());
     } else {

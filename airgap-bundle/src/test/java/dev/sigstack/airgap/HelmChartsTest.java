@@ -85,8 +85,10 @@ class HelmChartsTest {
   }
 
   static List<JsonNode> render(String chart, Path valuesFile, Map<String, Object> set) throws Exception {
-    TemplateCommand t = new Helm(charts.resolve(chart)).template().withName(NS).withNamespace(NS)
-        .set((chart.equals("sigstack") ? "admission-gate." : "") + "webhook.tls.keepExisting", false);
+    TemplateCommand t = new Helm(charts.resolve(chart)).template().withName(NS).withNamespace(NS);
+    if (chart.equals("sigstack") || chart.equals("admission-gate")) {
+      t = t.set((chart.equals("sigstack") ? "admission-gate." : "") + "webhook.tls.keepExisting", false);
+    }
     if (valuesFile != null) {
       t = t.withValuesFile(valuesFile);
     }
@@ -121,18 +123,20 @@ class HelmChartsTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"ca-service", "tlog-service", "admission-gate", "sigstack"})
+  @ValueSource(strings = {"ca-service", "tlog-service", "tuf-mirror", "log-monitor", "admission-gate", "sigstack"})
   void lint_chartDefaultsStrict_passes(String chart) {
     LintResult defaults = new Helm(charts.resolve(chart)).lint().strict().call();
     assertFalse(defaults.isFailed(), chart + ": " + defaults.getMessages());
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"ca-service", "tlog-service", "admission-gate", "sigstack"})
+  @ValueSource(strings = {"ca-service", "tlog-service", "tuf-mirror", "log-monitor", "admission-gate", "sigstack"})
   void template_defaultsAndExportedValues_renderEveryKind(String chart) throws Exception {
     Set<String> expected = switch (chart) {
       case "ca-service" -> Set.of("Deployment", "Service", "PodDisruptionBudget", "NetworkPolicy", "ConfigMap");
       case "tlog-service" -> Set.of("Deployment", "Service", "PodDisruptionBudget", "NetworkPolicy");
+      case "tuf-mirror" -> Set.of("Deployment", "Service", "PodDisruptionBudget", "NetworkPolicy", "PersistentVolumeClaim");
+      case "log-monitor" -> Set.of("Deployment", "Service", "NetworkPolicy", "PersistentVolumeClaim");
       default -> Set.of("Deployment", "Service", "PodDisruptionBudget", "NetworkPolicy", "ConfigMap",
           "CustomResourceDefinition", "ServiceAccount", "ClusterRole", "ClusterRoleBinding", "Role", "RoleBinding",
           "ValidatingWebhookConfiguration", "MutatingWebhookConfiguration", "Secret", "Namespace");
@@ -143,7 +147,8 @@ class HelmChartsTest {
       if (!chart.equals("sigstack")) {
         continue;
       }
-      assertEquals(4, ofKind(docs, "Deployment").size(), "the umbrella renders the CA, two logs and the gate");
+      assertEquals(6, ofKind(docs, "Deployment").size(),
+          "the umbrella renders the CA, two logs, the TUF mirror, the log monitor and the gate");
     }
   }
 
@@ -317,12 +322,14 @@ class HelmChartsTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"ca-service", "tlog-service", "admission-gate", "sigstack"})
+  @ValueSource(strings = {"ca-service", "tlog-service", "tuf-mirror", "admission-gate", "sigstack"})
   void template_pdbAndReplicas_consistentAndUpgradeable(String chart) throws Exception {
     for (Path v : new Path[] {null, exported(chart)}) {
       List<JsonNode> docs = render(chart, v, Map.of());
       List<JsonNode> pdbs = ofKind(docs, "PodDisruptionBudget");
-      List<JsonNode> deployments = ofKind(docs, "Deployment");
+      // The log monitor is one writer of its state volume (Recreate, one replica): no budget.
+      List<JsonNode> deployments = ofKind(docs, "Deployment").stream()
+          .filter(d -> !d.at("/metadata/name").asText().endsWith("log-monitor")).toList();
       assertEquals(deployments.size(), pdbs.size());
       for (JsonNode d : deployments) {
         int replicas = d.at("/spec/replicas").asInt();
@@ -337,6 +344,12 @@ class HelmChartsTest {
         JsonNode pod = d.at("/spec/template");
         JsonNode c = pod.at("/spec/containers/0");
         boolean gate = d.at("/metadata/name").asText().endsWith("admission-gate");
+        if (d.at("/metadata/name").asText().endsWith("tuf-mirror")) {
+          // Static files: ready once timestamp.json is there, alive while the first root is served.
+          assertEquals("/timestamp.json", c.at("/readinessProbe/httpGet/path").asText());
+          assertEquals("/1.root.json", c.at("/livenessProbe/httpGet/path").asText());
+          continue;
+        }
         // Helidon's observe endpoints for the services; the gate serves /healthz and /metrics itself.
         String health = gate ? "/healthz" : "/observe/health";
         assertTrue(c.at("/readinessProbe/httpGet/path").asText().startsWith(health), c.toString());
@@ -348,7 +361,7 @@ class HelmChartsTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"ca-service", "tlog-service", "admission-gate"})
+  @ValueSource(strings = {"ca-service", "tlog-service", "tuf-mirror", "admission-gate"})
   void template_oneReplica_refused(String chart) {
     Exception e = assertThrows(Exception.class, () -> render(chart, null, Map.of("replicas", 1)));
     // The template guard, or for the gate its values schema, names the setting.
@@ -401,7 +414,9 @@ class HelmChartsTest {
     List<JsonNode> docs = render("ca-service", null, Map.of("pkcs11.enabled", true));
     String c = ofKind(docs, "Deployment").get(0).toString();
     assertTrue(c.contains("SIGSTACK_PKCS11_PIN") && c.contains("pkcs11.cfg"), c);
-    assertFalse(c.contains("SIGSTACK_CA_KEY_PASSWORD"), c);
+    // The CA key is in the token; the only file key left is the TSA's, with its password from the TSA Secret.
+    assertFalse(c.contains("sigstack-ca-key"), c);
+    assertTrue(c.contains("{\"name\":\"SIGSTACK_CA_KEY_PASSWORD\",\"valueFrom\":{\"secretKeyRef\":{\"name\":\"sigstack-tsa\""), c);
   }
 
   @Test

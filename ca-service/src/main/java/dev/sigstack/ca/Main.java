@@ -15,6 +15,7 @@ import picocli.CommandLine.Option;
 import dev.sigstack.ca.issuance.CaSigner;
 import dev.sigstack.ca.keys.CaKeys;
 import dev.sigstack.ca.keys.Pkcs11Keys;
+import dev.sigstack.ca.tsa.TimestampAuthority;
 
 /**
  * The CA's command line: {@code serve}, and {@code keys create|rotate|import-pkcs11}. Passwords and PINs come from
@@ -93,7 +94,7 @@ public final class Main implements Callable<Integer> {
     }
 
     @Command(name = "keys", description = "Create, rotate or move CA keys",
-        subcommands = {Keys.Create.class, Keys.Rotate.class, Keys.ImportPkcs11.class})
+        subcommands = {Keys.Create.class, Keys.Rotate.class, Keys.ImportPkcs11.class, Keys.Tsa.class})
     static final class Keys implements Callable<Integer> {
         @Override
         public Integer call() {
@@ -139,6 +140,17 @@ public final class Main implements Callable<Integer> {
             public Integer call() throws Exception {
                 CaSigner s = CaKeys.rotateIntermediate(dir, password(), organization);
                 System.out.println("new intermediate " + s.chain().getFirst().getSerialNumber().toString(16));
+                return 0;
+            }
+        }
+
+        @Command(name = "tsa", description = "Create the timestamp authority's key and chain (tsa.key.pem, tsa-chain.pem), or "
+            + "print the existing chain's leaf; every replica mounts them (the chart's tsa.secretName) and the TUF stack file names tsa-chain.pem")
+        static final class Tsa extends Base {
+            @Override
+            public Integer call() throws Exception {
+                TimestampAuthority t = TimestampAuthority.createOrLoad(dir, password(), organization, java.time.Clock.systemUTC());
+                System.out.println("TSA " + t.chain().getFirst().getSubjectX500Principal() + " in " + dir);
                 return 0;
             }
         }

@@ -36,6 +36,24 @@ class MainTest {
         assertEquals("SHA256withECDSA", CaKeys.load(ca, "s3cret".toCharArray()).signatureAlgorithm());
     }
 
+    /** The chart's TSA Secret: made once, loaded (not remade) on every later run, refused with another password. */
+    @Test
+    void keysTsa_writesKeyAndChainOnceThenLoadsThem(@TempDir Path dir) throws Exception {
+        Path pw = dir.resolve("pw");
+        Files.writeString(pw, "s3cret\n");
+        Path tsa = dir.resolve("tsa");
+        assertEquals(0, new CommandLine(new Main()).execute("keys", "tsa", "--dir", tsa.toString(), "--password-file", pw.toString()));
+        String chain = Files.readString(tsa.resolve("tsa-chain.pem"));
+        String key = Files.readString(tsa.resolve("tsa.key.pem"));
+        assertTrue(key.contains("ENCRYPTED"), "the TSA key is stored encrypted");
+        assertEquals(0, new CommandLine(new Main()).execute("keys", "tsa", "--dir", tsa.toString(), "--password-file", pw.toString()));
+        assertEquals(chain, Files.readString(tsa.resolve("tsa-chain.pem")), "a second run keeps the TSA");
+        assertEquals(key, Files.readString(tsa.resolve("tsa.key.pem")));
+        Path wrong = dir.resolve("wrong");
+        Files.writeString(wrong, "other\n");
+        assertNotEquals(0, new CommandLine(new Main()).execute("keys", "tsa", "--dir", tsa.toString(), "--password-file", wrong.toString()));
+    }
+
     @Test
     void keysCreate_existingCa_nonZeroExit(@TempDir Path dir) throws Exception {
         Path pw = dir.resolve("pw");
@@ -56,7 +74,7 @@ class MainTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"serve, --ct-log", "keys, create", "keys create, --curve", "keys rotate, --dir",
+    @CsvSource({"serve, --ct-log", "keys, create", "keys tsa, --dir", "keys create, --curve", "keys rotate, --dir",
         "keys import-pkcs11, --pkcs11-config"})
     void help_everySubcommand_usageOnStdoutExitZero(String command, String expected) {
         java.io.StringWriter out = new java.io.StringWriter();

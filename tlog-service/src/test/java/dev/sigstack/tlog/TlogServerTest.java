@@ -145,5 +145,7 @@ final class TlogServerTest {
         HttpResponse<byte[]> live = get("/observe/health/live");
         assertTrue(new String(live.body(), StandardCharsets.UTF_8).contains("\"name\":\"tlog\""),
                 "a liveness check, as before it was named");
+        // The charts' readiness probe: its own endpoint, apart from liveness.
+        assertEquals(200, get("/observe/health/ready").statusCode());
     }
 }
