@@ -173,7 +173,8 @@ public final class TlogServer implements AutoCloseable {
         NoteSigner signer = NoteKeys.ecdsaSigner(config.hostname(), key.getPrivate(), key.getPublic());
         Engines engines = Engines.open(config.jdbcUrl(), config.poolSize(), config.selfUrl());
         try {
-            Engines.Handle handle = engines.openLog(origin(config, key.getPublic()), signer);
+            // the log's promises (next index acknowledged, checkpoint published) are kept beside its key too
+            Engines.Handle handle = engines.openLog(origin(config, key.getPublic()), signer, config.keyFile());
             registerMetrics(handle);
             var b = WebServer.builder()
                     .host(config.host())

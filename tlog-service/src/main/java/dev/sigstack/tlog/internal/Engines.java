@@ -59,9 +59,39 @@ public final class Engines implements AutoCloseable {
 
     /** Opens one log: it sequences while this process holds that log's lease, and serves reads always. */
     public synchronized Handle openLog(String origin, NoteSigner signer) throws SQLException {
+        return openLog(origin, signer, null);
+    }
+
+    /**
+     * Opens one log, checking its store against what it promised ({@link IntegrityCheck}) before it serves or
+     * sequences; {@code keyFile}: the log key's file, beside which the copy of those promises is kept (null: none).
+     *
+     * @throws dev.sigstack.tlog.LogIntegrityException when the store holds less than the log published or acknowledged
+     */
+    public synchronized Handle openLog(String origin, NoteSigner signer, java.nio.file.Path keyFile)
+            throws SQLException {
+        PublishedState promises;
+        try {
+            promises = keyFile == null ? null : PublishedState.open(PublishedState.beside(keyFile, origin), origin);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("opening the log state file failed: " + e.getMessage(), e);
+        }
+        TiledLogEngine engine;
         Lease lease = new Lease(dataSource, store.dialect(), origin, selfUrl);
-        TiledLogEngine engine = new TiledLogEngine(store, origin, signer, TiledLogEngine.Options.defaults(),
-                Clock.systemUTC(), lease);
+        try {
+            engine = new TiledLogEngine(store, origin, signer, TiledLogEngine.Options.defaults(), Clock.systemUTC(),
+                    lease, promises);
+        } catch (SQLException | RuntimeException e) {
+            lease.close();
+            if (promises != null) {
+                try {
+                    promises.close();
+                } catch (java.io.IOException ignored) {
+                    // failing anyway
+                }
+            }
+            throw e;
+        }
         opened.add(engine);
         opened.add(lease);
         return new Handle(engine, lease);

@@ -13,7 +13,10 @@ import dev.sigstack.core.tiles.TileIntegrator;
 import dev.sigstack.core.tiles.TileLayout;
 import dev.sigstack.tlog.DuplicateEntryException;
 import dev.sigstack.tlog.LogEngine;
+import dev.sigstack.tlog.LogIntegrityException;
 import dev.sigstack.tlog.PushbackException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
@@ -46,6 +49,12 @@ import java.util.logging.Logger;
  * </ol>
  * Sequencing and integration run only while {@code isSequencer} says this process holds the lease; otherwise
  * the engine serves reads from the store as other processes write it.
+ *
+ * <p>Promises are kept before they are made. Before the engine serves or sequences anything, {@link IntegrityCheck}
+ * checks that the store holds everything published and acknowledged. The next index acknowledged and the newest
+ * checkpoint published are recorded in {@link PublishedState} (when given), synced, after the store committed them
+ * and before {@code add} returns or the checkpoint is served. While running, a store whose next index or checkpoint
+ * went back below what this process promised halts the engine: no more sequencing or integration, writes get 503.
  */
 final class TiledLogEngine implements LogEngine {
     private static final Logger LOG = Logger.getLogger(TiledLogEngine.class.getName());
@@ -113,6 +122,12 @@ final class TiledLogEngine implements LogEngine {
             new java.util.PriorityQueue<>(java.util.Comparator.comparingLong(Waiter::index));
     private volatile PublishedCheckpoint current;
     private volatile boolean closed;
+    /** The copy of what was promised outside the store, or null (tests of the engine alone). */
+    private final PublishedState promises;
+    /** The next index this process acknowledged (or found at start): the store's next index never goes below it. */
+    private volatile long acknowledged;
+    /** Set when the store went back below a promise while running: the engine no longer writes. */
+    private volatile LogIntegrityException halted;
 
     private record Pending(NewEntry entry, CompletableFuture<long[]> result) { }
 
@@ -120,6 +135,17 @@ final class TiledLogEngine implements LogEngine {
 
     TiledLogEngine(JdbcLogStore store, String origin, NoteSigner signer, Options options, Clock clock,
             BooleanSupplier isSequencer) throws SQLException {
+        this(store, origin, signer, options, clock, isSequencer, null);
+    }
+
+    /**
+     * Opens the log: creates it when new, runs the {@link IntegrityCheck}, then starts the sequencer and integrator.
+     *
+     * @param promises the record of what the log promised, kept outside the store; null: the store alone is checked
+     * @throws LogIntegrityException when the store holds less than was published or acknowledged
+     */
+    TiledLogEngine(JdbcLogStore store, String origin, NoteSigner signer, Options options, Clock clock,
+            BooleanSupplier isSequencer, PublishedState promises) throws SQLException {
         this.store = store;
         this.origin = origin;
         this.signer = signer;
@@ -129,6 +155,19 @@ final class TiledLogEngine implements LogEngine {
         this.queue = new ArrayBlockingQueue<>(options.maxPending());
         String empty = sign(0, Rfc6962.emptyRoot());
         store.ensureLog(origin, Rfc6962.emptyRoot(), empty);
+        this.promises = promises;
+        JdbcLogStore.State checked;
+        try {
+            checked = IntegrityCheck.run(store, origin, promises);
+            if (promises != null) {
+                // a first start with the file (or a store ahead of it): what the store holds is now promised
+                promises.record(new PublishedState.Promise(checked.nextIndex(), checked.integratedSize(),
+                        checked.rootHash(), checked.checkpoint()));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("reading the log state file failed: " + e.getMessage(), e);
+        }
+        this.acknowledged = checked.nextIndex();
         refresh();
         this.sequencer = Thread.ofPlatform().name("sequencer-" + origin).daemon().start(this::sequenceLoop);
         this.integrator = Thread.ofPlatform().name("integrator-" + origin).daemon().start(this::integrateLoop);
@@ -143,6 +182,10 @@ final class TiledLogEngine implements LogEngine {
     public Sequenced add(NewEntry entry) throws DuplicateEntryException, PushbackException {
         if (closed) {
             throw new PushbackException("log is shutting down", options.retryAfter());
+        }
+        LogIntegrityException stop = halted;
+        if (stop != null) {
+            throw new PushbackException(stop.getMessage(), options.retryAfter());
         }
         if (!isSequencer.getAsBoolean()) {
             throw new PushbackException("this replica does not hold the sequencing lease", options.retryAfter());
@@ -195,7 +238,13 @@ final class TiledLogEngine implements LogEngine {
                 batch.forEach(p -> entries.add(p.entry()));
                 try {
                     long now = clock.millis();
-                    long[] result = store.sequence(origin, entries, now);
+                    long[] result = store.sequence(origin, entries, now, acknowledged);
+                    long next = acknowledged;
+                    for (long r : result) {
+                        next = Math.max(next, r + 1);
+                    }
+                    promise(next, null); // durable outside the store before anyone is told
+                    acknowledged = next;
                     Map.Entry<Long, byte[]> oldest = recent.firstEntry(); // (size() would walk the map)
                     for (int i = 0; i < batch.size(); i++) {
                         if (result[i] >= 0 && (oldest == null || result[i] - oldest.getKey() < MAX_RECENT)) {
@@ -210,7 +259,10 @@ final class TiledLogEngine implements LogEngine {
                         workPending = true;
                         work.notifyAll(); // wake the integrator (and only it)
                     }
-                } catch (SQLException | RuntimeException e) {
+                } catch (LogIntegrityException e) {
+                    halt(e);
+                    batch.forEach(p -> p.result().completeExceptionally(e));
+                } catch (SQLException | IOException | RuntimeException e) {
                     LOG.log(Level.WARNING, "sequencing a batch of " + batch.size() + " failed", e);
                     batch.forEach(p -> p.result().completeExceptionally(e));
                 }
@@ -226,6 +278,10 @@ final class TiledLogEngine implements LogEngine {
             try {
                 synchronized (work) {
                     workPending = false; // what is sequenced from here on sets it again
+                }
+                if (halted != null) {
+                    Thread.sleep(options.integrateInterval().toMillis());
+                    continue;
                 }
                 boolean sequencing = isSequencer.getAsBoolean();
                 if (!sequencing) {
@@ -249,6 +305,8 @@ final class TiledLogEngine implements LogEngine {
                 }
             } catch (InterruptedException e) {
                 return;
+            } catch (LogIntegrityException e) {
+                halt(e);
             } catch (Exception e) {
                 LOG.log(Level.WARNING, "integration failed; retrying", e);
                 try {
@@ -262,7 +320,9 @@ final class TiledLogEngine implements LogEngine {
 
     /** Integrates one chunk; true when there may be more to do right away. */
     boolean integrateOnce() throws SQLException {
+        Promised before = promised();
         JdbcLogStore.State s = store.state(origin).orElseThrow();
+        requireNotBehind(before, s);
         if (s.nextIndex() <= s.integratedSize()) {
             lastRound = 0;
             publish(s);
@@ -354,11 +414,68 @@ final class TiledLogEngine implements LogEngine {
 
     /** Reloads the published state from the store (followers, and at start); never asks to loop at once. */
     boolean refresh() throws SQLException {
-        publish(store.state(origin).orElseThrow());
+        Promised before = promised();
+        JdbcLogStore.State s = store.state(origin).orElseThrow();
+        requireNotBehind(before, s);
+        publish(s);
         return false;
     }
 
+    /** What this process had promised, read before the store is: both are set only after the store committed. */
+    private record Promised(PublishedCheckpoint checkpoint, long acknowledged) { }
+
+    private Promised promised() {
+        return new Promised(current, acknowledged);
+    }
+
+    /** A store that went back below what this process published or acknowledged is a store that lost promises. */
+    private void requireNotBehind(Promised before, JdbcLogStore.State s) {
+        PublishedCheckpoint c = before.checkpoint();
+        long acknowledged = before.acknowledged();
+        if (c != null && s.integratedSize() < c.size()) {
+            throw new LogIntegrityException(origin, s.integratedSize(), s.rootHash(), c.size(), c.rootHash(),
+                    "the store's checkpoint went back while the log was running");
+        }
+        if (s.nextIndex() < acknowledged) {
+            throw new LogIntegrityException(origin, s.integratedSize(), s.rootHash(), c == null ? 0 : c.size(),
+                    c == null ? null : c.rootHash(), "indexes up to " + (acknowledged - 1)
+                            + " were acknowledged but the store's next index went back to " + s.nextIndex());
+        }
+    }
+
+    private void halt(LogIntegrityException e) {
+        if (halted == null) {
+            halted = e;
+            LOG.severe(e.getMessage() + "; this process no longer sequences or integrates");
+        }
+    }
+
+    /**
+     * Records, synced, in the {@link PublishedState} (when there is one) the next index acknowledged and the
+     * checkpoint about to be published (null: the current one); a no-op when neither is new.
+     */
+    private void promise(long next, JdbcLogStore.State checkpoint) throws IOException {
+        if (promises == null) {
+            return;
+        }
+        PublishedCheckpoint c = current;
+        PublishedState.Promise p = checkpoint != null
+                ? new PublishedState.Promise(next, checkpoint.integratedSize(), checkpoint.rootHash(),
+                        checkpoint.checkpoint())
+                : new PublishedState.Promise(next, c.size(), c.rootHash(), c.signedNote());
+        promises.record(p);
+    }
+
     private void publish(JdbcLogStore.State s) {
+        PublishedCheckpoint before = current;
+        if (before == null || s.integratedSize() > before.size()) {
+            try {
+                promise(acknowledged, s); // recorded before it is served
+            } catch (IOException e) {
+                throw new UncheckedIOException("recording the checkpoint of size " + s.integratedSize()
+                        + " in the log state file failed", e);
+            }
+        }
         List<Waiter> covered = new ArrayList<>();
         PublishedCheckpoint now;
         synchronized (published) {
@@ -592,5 +709,12 @@ final class TiledLogEngine implements LogEngine {
             waiting = 0;
         }
         stillWaiting.forEach(w -> w.released().completeExceptionally(new IllegalStateException("log closed")));
+        if (promises != null) {
+            try {
+                promises.close();
+            } catch (IOException e) {
+                LOG.log(Level.WARNING, "closing the log state file failed", e);
+            }
+        }
     }
 }
