@@ -124,8 +124,17 @@ final class TiledLogEngine implements LogEngine {
     private volatile boolean closed;
     /** The copy of what was promised outside the store, or null (tests of the engine alone). */
     private final PublishedState promises;
-    /** The next index this process acknowledged (or found at start): the store's next index never goes below it. */
+    /**
+     * The next index after what this process's sequencer committed (or the store's at start): the store's next
+     * index never goes below it. Callers learn their indexes once the state file holds it (the promiser thread).
+     */
     private volatile long acknowledged;
+    /** Batches the store committed, on their way to the state file before their callers are answered. */
+    private final BlockingQueue<Committed> committed = new ArrayBlockingQueue<>(64);
+    /** Records committed batches in the state file, many per sync, then answers their callers; null without a file. */
+    private final Thread promiser;
+
+    private record Committed(long next, List<Pending> batch, long[] result, long time) { }
     /** Set when the store went back below a promise while running: the engine no longer writes. */
     private volatile LogIntegrityException halted;
 
@@ -169,6 +178,8 @@ final class TiledLogEngine implements LogEngine {
         }
         this.acknowledged = checked.nextIndex();
         refresh();
+        this.promiser = promises == null ? null
+                : Thread.ofPlatform().name("promiser-" + origin).daemon().start(this::promiseLoop);
         this.sequencer = Thread.ofPlatform().name("sequencer-" + origin).daemon().start(this::sequenceLoop);
         this.integrator = Thread.ofPlatform().name("integrator-" + origin).daemon().start(this::integrateLoop);
     }
@@ -243,7 +254,6 @@ final class TiledLogEngine implements LogEngine {
                     for (long r : result) {
                         next = Math.max(next, r + 1);
                     }
-                    promise(next, null); // durable outside the store before anyone is told
                     acknowledged = next;
                     Map.Entry<Long, byte[]> oldest = recent.firstEntry(); // (size() would walk the map)
                     for (int i = 0; i < batch.size(); i++) {
@@ -251,23 +261,72 @@ final class TiledLogEngine implements LogEngine {
                             recent.put(result[i], entries.get(i).leafData());
                         }
                     }
-                    for (int i = 0; i < batch.size(); i++) {
-                        batch.get(i).result().complete(new long[] {result[i], now});
-                    }
                     appended.addAndGet(Arrays.stream(result).filter(r -> r >= 0).count());
                     synchronized (work) {
                         workPending = true;
                         work.notifyAll(); // wake the integrator (and only it)
                     }
+                    if (promiser == null) {
+                        answer(batch, result, now);
+                    } else {
+                        // the state file is synced on another thread while the next batch commits: the two syncs
+                        // overlap instead of adding up, and one file sync covers every batch committed meanwhile
+                        Committed c = new Committed(next, List.copyOf(batch), result, now);
+                        try {
+                            committed.put(c); // bounded: a stalled disk stops the sequencer, and then add() pushes back
+                        } catch (InterruptedException e) {
+                            c.batch().forEach(p -> p.result().completeExceptionally(
+                                    new IllegalStateException("log closed before the entry was recorded")));
+                            return;
+                        }
+                    }
                 } catch (LogIntegrityException e) {
                     halt(e);
                     batch.forEach(p -> p.result().completeExceptionally(e));
-                } catch (SQLException | IOException | RuntimeException e) {
+                } catch (SQLException | RuntimeException e) {
                     LOG.log(Level.WARNING, "sequencing a batch of " + batch.size() + " failed", e);
                     batch.forEach(p -> p.result().completeExceptionally(e));
                 }
                 batch.clear();
             } catch (InterruptedException e) {
+                return;
+            }
+        }
+    }
+
+    private static void answer(List<Pending> batch, long[] result, long time) {
+        for (int i = 0; i < batch.size(); i++) {
+            batch.get(i).result().complete(new long[] {result[i], time});
+        }
+    }
+
+    /** Records committed batches in the state file (one sync for all that are waiting), then answers their callers. */
+    private void promiseLoop() {
+        List<Committed> group = new ArrayList<>();
+        while (!closed || !committed.isEmpty()) {
+            try {
+                Committed first = committed.poll(100, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                group.add(first);
+                committed.drainTo(group);
+                long next = 0;
+                for (Committed c : group) {
+                    next = Math.max(next, c.next());
+                }
+                try {
+                    promise(next, null); // durable outside the store before anyone is told
+                    group.forEach(c -> answer(c.batch(), c.result(), c.time()));
+                } catch (IOException | RuntimeException e) {
+                    // the entries are in the store and will be integrated; their callers get an error, not an index
+                    LOG.log(Level.WARNING, "recording acknowledged indexes in " + promises.file() + " failed", e);
+                    group.forEach(c -> c.batch().forEach(p -> p.result().completeExceptionally(e)));
+                }
+                group.clear();
+            } catch (InterruptedException e) {
+                group.forEach(c -> c.batch().forEach(p -> p.result().completeExceptionally(
+                        new IllegalStateException("log closed before the entry was recorded"))));
                 return;
             }
         }
@@ -696,6 +755,9 @@ final class TiledLogEngine implements LogEngine {
         try {
             sequencer.join(5000);
             integrator.join(5000);
+            if (promiser != null) {
+                promiser.join(5000); // answers what the sequencer committed, then ends
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
