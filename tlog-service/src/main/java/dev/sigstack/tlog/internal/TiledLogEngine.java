@@ -133,12 +133,13 @@ final class TiledLogEngine implements LogEngine {
     private final BlockingQueue<Committed> committed = new ArrayBlockingQueue<>(64);
     /** Records committed batches in the state file, many per sync, then answers their callers; null without a file. */
     private final Thread promiser;
-
-    private record Committed(long next, List<Pending> batch, long[] result, long time) { }
     /** Set when the store went back below a promise while running: the engine no longer writes. */
     private volatile LogIntegrityException halted;
 
     private record Pending(NewEntry entry, CompletableFuture<long[]> result) { }
+
+    /** A batch the store committed: the next index after it, its callers, their results and the time assigned. */
+    private record Committed(long next, List<Pending> batch, long[] result, long time) { }
 
     private record Waiter(long index, CompletableFuture<PublishedCheckpoint> released) { }
 

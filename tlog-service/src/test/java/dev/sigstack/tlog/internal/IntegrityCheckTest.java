@@ -211,6 +211,22 @@ final class IntegrityCheckTest {
         }
     }
 
+    /** The database is replaced by an empty one (a new PostgreSQL schema, deleted H2 files) under the same log key. */
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "postgres"})
+    void open_emptyDatabaseUnderAPublishedLog_refuses(String store) throws Exception {
+        LogEngine.PublishedCheckpoint published;
+        try (Engines engines = Engines.open(url(store), 4, "")) {
+            published = append(engines.openLog(ORIGIN, signer, keyFile()).engine(), 0, 30);
+        }
+        String fresh = store.equals("h2") ? Databases.h2(tmp.resolve("fresh")) : Databases.postgres();
+        LogIntegrityException e = refusedOpen(fresh);
+        assertEquals(0, e.storedSize());
+        assertEquals(b64(Rfc6962.emptyRoot()), e.storedRoot());
+        assertEquals(30, e.publishedSize());
+        assertEquals(b64(published.rootHash()), e.publishedRoot());
+    }
+
     /**
      * Entries acknowledged but not yet in a checkpoint when the store lost them: the sequencer committed indexes
      * 90..99 and the log acknowledged them (the state file says so), then the store lost 95..99 and its next index
