@@ -27,6 +27,7 @@ public final class LogIntegrityException extends RuntimeException {
     /**
      * @param storedRoot the root recomputed from the stored tiles at {@code storedSize}, or null when the tiles
      *     needed are missing
+     * @param publishedSize -1 when what was published cannot be told (its record outside the store is damaged)
      * @param reason what does not match, in a few words (no newlines)
      */
     public LogIntegrityException(String log, long storedSize, byte[] storedRoot, long publishedSize,
@@ -42,7 +43,8 @@ public final class LogIntegrityException extends RuntimeException {
     private static String line(String log, long storedSize, byte[] storedRoot, long publishedSize,
             byte[] publishedRoot, String reason) {
         return "log integrity check failed for \"" + log + "\": stored size " + storedSize + " root "
-                + b64(storedRoot) + ", published size " + publishedSize + " root " + b64(publishedRoot) + ": "
+                + b64(storedRoot) + ", published size " + (publishedSize < 0 ? "unknown"
+                        : publishedSize + " root " + b64(publishedRoot)) + ": "
                 + reason.replace('\n', ' ') + "; refusing to serve or append (exit " + EXIT_CODE
                 + ", see docs/operations-integrity.md)";
     }
@@ -66,7 +68,7 @@ public final class LogIntegrityException extends RuntimeException {
         return storedRoot;
     }
 
-    /** The size of the newest checkpoint the log published (or, for a lost sequence, the acknowledged size). */
+    /** The size of the newest checkpoint the log published; -1 when the record of it cannot be read. */
     public long publishedSize() {
         return publishedSize;
     }

@@ -103,7 +103,13 @@ final class IntegrityCheck {
                             + (s.nextIndex() - 1) + " (acknowledged, not yet in a checkpoint) are missing");
         }
         // 5: against the copy outside the database
-        Optional<PublishedState.Promise> promised = published == null ? Optional.empty() : published.read();
+        Optional<PublishedState.Promise> promised;
+        try {
+            promised = published == null ? Optional.empty() : published.read();
+        } catch (IOException e) {
+            throw new LogIntegrityException(origin, size, s.rootHash(), -1, null, e.getMessage() + " (move it aside"
+                    + " only after checking the store against a monitor's or a witness's newest checkpoint)");
+        }
         if (promised.isPresent()) {
             PublishedState.Promise p = promised.get();
             if (p.size() > size) {

@@ -211,6 +211,28 @@ final class IntegrityCheckTest {
         }
     }
 
+    /** The state file is damaged in both slots: what was published cannot be told, so the log does not start. */
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "postgres"})
+    void open_stateFileDamaged_refusesWithOneLine(String store) throws Exception {
+        String url = url(store);
+        try (Engines engines = Engines.open(url, 4, "")) {
+            append(engines.openLog(ORIGIN, signer, keyFile()).engine(), 0, 5);
+        }
+        Path file = PublishedState.beside(keyFile(), ORIGIN);
+        byte[] bytes = Files.readAllBytes(file);
+        for (int i = 20; i < bytes.length; i += PublishedState.SLOT) {
+            bytes[i] ^= 1;
+        }
+        Files.write(file, bytes);
+
+        LogIntegrityException e = refusedOpen(url);
+        assertEquals(5, e.storedSize());
+        assertEquals(-1, e.publishedSize());
+        assertTrue(e.getMessage().contains("published size unknown: the log state file " + file
+                + " has no intact record"), e.getMessage());
+    }
+
     /** The database is replaced by an empty one (a new PostgreSQL schema, deleted H2 files) under the same log key. */
     @ParameterizedTest
     @ValueSource(strings = {"h2", "postgres"})
