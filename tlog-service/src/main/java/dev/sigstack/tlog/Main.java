@@ -56,6 +56,6 @@ public final class Main {
                         .stream().map(java.security.cert.X509Certificate.class::cast).toList());
             }
         }
-        return TlogServer.start(c, extraRouting);
+        return TlogServer.start(c, extraRouting, dataDir); // the state file in the data folder: keys may be read-only
     }
 }

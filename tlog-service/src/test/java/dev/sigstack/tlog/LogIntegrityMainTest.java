@@ -15,7 +15,9 @@ import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -30,6 +32,29 @@ final class LogIntegrityMainTest {
 
     @TempDir
     Path tmp;
+
+    /** Deployments mount the log key read-only (the Helm chart does): the state file goes to the data folder. */
+    @Test
+    void start_keyOnItsOwnMount_keepsTheStateFileInTheDataFolder() throws Exception {
+        Path keys = tmp.resolve("key");
+        Path data = tmp.resolve("data");
+        dev.sigstack.tlog.internal.KeyFiles.loadOrCreateEcdsa(keys.resolve("tlog-key.pem"));
+        io.helidon.config.Config config = io.helidon.config.Config.just(io.helidon.config.ConfigSources.create(Map.of(
+                "tlog.hostname", HOST, "tlog.data-dir", data.toString(), "server.port", "0",
+                "tlog.key-file", keys.resolve("tlog-key.pem").toString())));
+        try (TlogServer server = Main.start(config, null)) {
+            assertEquals(0, server.engine().checkpoint().size());
+            List<String> inData;
+            try (var files = Files.list(data)) {
+                inData = files.map(f -> f.getFileName().toString()).toList();
+            }
+            assertEquals(1, inData.stream().filter(f -> f.matches("tlog-key-[0-9a-f]{8}\\.published")).count(),
+                    inData.toString());
+            try (var files = Files.list(keys)) {
+                assertEquals(List.of("tlog-key.pem"), files.map(f -> f.getFileName().toString()).toList());
+            }
+        }
+    }
 
     @ParameterizedTest
     @ValueSource(strings = {"h2", "postgres"})

@@ -62,17 +62,26 @@ public final class Engines implements AutoCloseable {
         return openLog(origin, signer, null);
     }
 
-    /**
-     * Opens one log, checking its store against what it promised ({@link IntegrityCheck}) before it serves or
-     * sequences; {@code keyFile}: the log key's file, beside which the copy of those promises is kept (null: none).
-     *
-     * @throws dev.sigstack.tlog.LogIntegrityException when the store holds less than the log published or acknowledged
-     */
+    /** {@link #openLog(String, NoteSigner, java.nio.file.Path, java.nio.file.Path)} with the state file beside the key. */
     public synchronized Handle openLog(String origin, NoteSigner signer, java.nio.file.Path keyFile)
             throws SQLException {
+        return openLog(origin, signer, keyFile, null);
+    }
+
+    /**
+     * Opens one log, checking its store against what it promised ({@link IntegrityCheck}) before it serves or
+     * sequences.
+     *
+     * @param keyFile the log key's file, which names the file where the copy of those promises is kept (null: none)
+     * @param stateDir the folder of that file (null: the key's folder)
+     * @throws dev.sigstack.tlog.LogIntegrityException when the store holds less than the log published or acknowledged
+     */
+    public synchronized Handle openLog(String origin, NoteSigner signer, java.nio.file.Path keyFile,
+            java.nio.file.Path stateDir) throws SQLException {
         PublishedState promises;
         try {
-            promises = keyFile == null ? null : PublishedState.open(PublishedState.beside(keyFile, origin), origin);
+            promises = keyFile == null ? null : PublishedState.open(stateDir == null
+                    ? PublishedState.beside(keyFile, origin) : PublishedState.in(stateDir, keyFile, origin), origin);
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException("opening the log state file failed: " + e.getMessage(), e);
         }

@@ -75,9 +75,17 @@ final class PublishedState implements AutoCloseable {
 
     /** The file of the log {@code origin} whose key is {@code keyFile}: beside it, named by key and origin. */
     static Path beside(Path keyFile, String origin) {
+        return in(keyFile.toAbsolutePath().getParent(), keyFile, origin);
+    }
+
+    /**
+     * The file of the log {@code origin} whose key is {@code keyFile}, in the folder {@code dir} (a data folder: the
+     * key may sit on a read-only mount), named by key and origin.
+     */
+    static Path in(Path dir, Path keyFile, String origin) {
         String name = keyFile.getFileName().toString();
         String stem = name.endsWith(".pem") ? name.substring(0, name.length() - 4) : name;
-        return keyFile.toAbsolutePath().resolveSibling(stem + "-" + HexFormat.of().formatHex(sha256(
+        return dir.toAbsolutePath().resolve(stem + "-" + HexFormat.of().formatHex(sha256(
                 origin.getBytes(StandardCharsets.UTF_8)), 0, 4) + ".published");
     }
 
