@@ -71,6 +71,16 @@ final class IntegrityCheckTest {
         return log.awaitIntegrated(first + n - 1, Duration.ofSeconds(30));
     }
 
+    /** The engine once it holds the sequencing lease (on PostgreSQL a reopened log takes it within a poll). */
+    private static LogEngine sequencing(Engines.Handle h) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+        while (!h.holdsLease()) {
+            assertTrue(System.nanoTime() < deadline, "the reopened log did not take the sequencing lease");
+            Thread.sleep(50);
+        }
+        return h.engine();
+    }
+
     private LogIntegrityException refusedOpen(String url) throws Exception {
         try (Engines engines = Engines.open(url, 4, "")) {
             LogIntegrityException e = assertThrows(LogIntegrityException.class,
@@ -112,7 +122,7 @@ final class IntegrityCheckTest {
             append(engines.openLog(ORIGIN, signer, keyFile()).engine(), 0, 300);
         }
         try (Engines engines = Engines.open(url, 4, "")) {
-            LogEngine log = engines.openLog(ORIGIN, signer, keyFile()).engine();
+            LogEngine log = sequencing(engines.openLog(ORIGIN, signer, keyFile()));
             assertEquals(300, log.checkpoint().size());
             assertEquals(300, log.add(entry("after-restart")).index());
         }
@@ -207,7 +217,7 @@ final class IntegrityCheckTest {
         // gives index 200, acknowledged before, to another entry
         Files.delete(PublishedState.beside(keyFile(), ORIGIN));
         try (Engines engines = Engines.open(url, 4, "")) {
-            assertEquals(200, engines.openLog(ORIGIN, signer, keyFile()).engine().add(entry("a fork")).index());
+            assertEquals(200, sequencing(engines.openLog(ORIGIN, signer, keyFile())).add(entry("a fork")).index());
         }
     }
 
