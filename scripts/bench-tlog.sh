@@ -2,7 +2,7 @@
 # Runs the transparency-log load generator (tlog-service TlogLoadBenchmark, test scope) by hand; not part of
 # ./mvnw verify. Needs SIGSTACK_PG_URL for the PostgreSQL rows (a private cluster as ./sigstack test starts).
 #   scripts/bench-tlog.sh [-Dbench.seconds=15 -Dbench.warmup=60 -Dbench.clients=128 -Dbench.fill=1048576
-#                          -Dbench.parts=bound,http,proofs -Dbench.rows=pg,h2,pg-raw,h2-raw]
+#                          -Dbench.parts=bound,http,proofs -Dbench.rows=pg,h2,pg-v2,h2-v2,pg-raw,h2-raw]
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$here"

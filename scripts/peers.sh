@@ -4,7 +4,7 @@
 # - Node packages for the interop tests (sigstore-js, @sigstore/cli, tuf-js), installed by npm where a
 #   test folder has a package.json (SIGSTACK_NODE_DIRS).
 
-SIGSTACK_DEBIAN_PACKAGES="docker-registry skopeo softhsm2"
+SIGSTACK_DEBIAN_PACKAGES="docker-registry skopeo softhsm2 podman runc"
 
 sigstack_install_packages() {
   local missing="" pkg

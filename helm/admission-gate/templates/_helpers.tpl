@@ -48,12 +48,15 @@ helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version }}
 {{- end -}}
 {{- end -}}
 
-{{/* The workloads the webhooks see: pods and everything that makes pods. */}}
+{{/*
+The workloads the webhooks see: pods, their ephemeral containers (kubectl debug), and every kind that makes pods.
+Must equal AdmissionHandler.webhooks() (admission-gate's WebhookRulesChartTest renders this chart and compares).
+*/}}
 {{- define "admission-gate.rules" -}}
 - apiGroups: [""]
   apiVersions: [v1]
   operations: [CREATE, UPDATE]
-  resources: [pods]
+  resources: [pods, pods/ephemeralcontainers, replicationcontrollers]
   scope: Namespaced
 - apiGroups: [apps]
   apiVersions: [v1]
@@ -65,4 +68,28 @@ helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version }}
   operations: [CREATE, UPDATE]
   resources: [jobs, cronjobs]
   scope: Namespaced
+{{- end -}}
+
+{{/* ClusterImagePolicy and TrustRoot validation (/validate-policy). */}}
+{{- define "admission-gate.policyRules" -}}
+- apiGroups: [policy.sigstore.dev]
+  apiVersions: [v1alpha1, v1beta1]
+  operations: [CREATE, UPDATE]
+  resources: [clusterimagepolicies, trustroots]
+  scope: Cluster
+{{- end -}}
+
+{{/*
+The enforcing webhooks' namespaceSelector, also given to the gate (--namespace-selector) so that both decide scope
+alike: webhook.namespaceSelector, plus, with break-glass enabled, the break-glass label NotIn ["true"] (that namespace
+goes to the audit webhook only).
+*/}}
+{{- define "admission-gate.namespaceSelector" -}}
+{{- $sel := deepCopy .Values.webhook.namespaceSelector -}}
+{{- if .Values.breakGlass.enabled -}}
+{{- $exprs := default (list) $sel.matchExpressions -}}
+{{- $exprs = append $exprs (dict "key" "sigstack.dev/break-glass" "operator" "NotIn" "values" (list "true")) -}}
+{{- $_ := set $sel "matchExpressions" $exprs -}}
+{{- end -}}
+{{- toJson $sel -}}
 {{- end -}}

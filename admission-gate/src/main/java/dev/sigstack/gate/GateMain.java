@@ -1,10 +1,12 @@
 package dev.sigstack.gate;
 
+import dev.sigstack.core.logging.Logs;
 import dev.sigstack.core.pem.Pem;
 import dev.sigstack.gate.admission.AdmissionHandler;
 import dev.sigstack.gate.admission.AdmissionServer;
 import dev.sigstack.gate.admission.GateMetrics;
 import dev.sigstack.gate.admission.GateSettings;
+import dev.sigstack.gate.admission.NamespaceSelector;
 import dev.sigstack.gate.admission.PolicyAdmission;
 import dev.sigstack.gate.kube.KubeState;
 import dev.sigstack.gate.oci.RegistryClient;
@@ -38,6 +40,7 @@ import picocli.CommandLine.Option;
         description = "sigstack admission gate: ClusterImagePolicy enforcement against the site's internal root.")
 public final class GateMain implements Runnable {
     public static void main(String[] args) {
+        Logs.configure();
         System.exit(new CommandLine(new GateMain()).execute(args));
     }
 
@@ -68,6 +71,9 @@ public final class GateMain implements Runnable {
         String mutation;
         @Option(names = "--include-label", defaultValue = "policy.sigstore.dev/include")
         String includeLabel;
+        @Option(names = "--namespace-selector", description = "the enforcing webhooks' namespaceSelector as JSON, as "
+                + "the chart registers it (default: the include label In [\"true\"])")
+        String namespaceSelector;
         @Option(names = "--break-glass-label", defaultValue = "sigstack.dev/break-glass")
         String breakGlassLabel;
         @Option(names = "--break-glass-webhook", description = "URL receiving a JSON alert per break-glass pod")
@@ -78,6 +84,34 @@ public final class GateMain implements Runnable {
         Path registryCa;
         @Option(names = "--plain-http", description = "registry host:port reached over plain HTTP; repeatable")
         Set<String> plainHttp = Set.of();
+        @Option(names = "--registry-realm-host", description = "host (or host:port) that may receive registry "
+                + "credentials as a bearer challenge's realm besides the registry's own host; repeatable")
+        Set<String> realmHosts = Set.of();
+        @Option(names = "--registry-timeout", defaultValue = "PT10S",
+                description = "overall deadline of one registry request, body included (ISO-8601)")
+        Duration registryTimeout;
+        @Option(names = "--review-timeout", defaultValue = "PT8S", description = "longest a review may take before "
+                + "it is refused (fail closed); keep it under the webhook's timeoutSeconds (ISO-8601)")
+        Duration reviewTimeout;
+        @Option(names = "--max-attachments", defaultValue = "100",
+                description = "most layers read from one .sig or .att manifest (cosign's limit)")
+        int maxAttachments;
+        @Option(names = "--max-referrers", defaultValue = "100", description = "most Sigstore bundle referrers read "
+                + "per image")
+        int maxReferrers;
+        @Option(names = "--max-layer-bytes", defaultValue = "33554432", description = "largest signature or "
+                + "attestation layer read (bytes)")
+        long maxLayerBytes;
+        @Option(names = "--max-total-bytes", defaultValue = "67108864", description = "most bytes one look-up of "
+                + "an image's signatures, attestations or bundles reads")
+        long maxTotalBytes;
+        @Option(names = "--max-in-flight-bytes", defaultValue = "134217728", description = "most signature, "
+                + "attestation and bundle bytes all concurrent look-ups hold; bound it well under the heap")
+        long maxInFlightBytes;
+        @Option(names = "--client-ca", description = "PEM CA bundle: require a client certificate issued by it (the "
+                + "API server's webhook client certificate); without it any client that reaches the port may "
+                + "send reviews")
+        Path clientCa;
 
         @Override
         public Integer call() throws Exception {
@@ -104,14 +138,22 @@ public final class GateMain implements Runnable {
             KubernetesClient kube = new KubernetesClientBuilder().build();
             KubeState state = new KubeState(kube, namespace, defaultTrustRoot);
             RegistryClient registry = new RegistryClient(new RegistryClient.Options(plainHttp, registryTls,
-                    Duration.ofSeconds(10), 4L << 20, 32L << 20));
+                    registryTimeout, 4L << 20, maxLayerBytes, maxAttachments, maxReferrers, maxTotalBytes,
+                    realmHosts, maxInFlightBytes));
+            List<X509Certificate> clientCas = clientCa == null ? List.of()
+                    : Pem.readCertificates(Files.readString(clientCa));
+            if (clientCa != null && clientCas.isEmpty()) {
+                throw new IllegalArgumentException("--client-ca " + clientCa + " holds no certificate");
+            }
             PolicyEngine engine = new PolicyEngine(registry, state::config, state, state, Clock.systemUTC(), ttl);
             state.onChange(engine::invalidate);
             state.start();
             GateMetrics metrics = new GateMetrics();
             GateSettings settings = new GateSettings(GateSettings.Mutation.valueOf(mutation.toUpperCase(
-                    java.util.Locale.ROOT)), includeLabel, breakGlassLabel, breakGlassWebhook);
-            try (AdmissionServer server = AdmissionServer.start(host, port, key, chain,
+                    java.util.Locale.ROOT)), includeLabel, breakGlassLabel, breakGlassWebhook,
+                    namespaceSelector == null ? NamespaceSelector.optIn(includeLabel)
+                            : NamespaceSelector.parse(namespaceSelector), reviewTimeout);
+            try (AdmissionServer server = AdmissionServer.start(host, port, key, chain, clientCas,
                     new AdmissionHandler(engine, state, settings, metrics), new PolicyAdmission(state::config, namespace),
                     metrics)) {
                 System.getLogger("dev.sigstack.gate").log(System.Logger.Level.INFO,

@@ -1,5 +1,6 @@
 package dev.sigstack.airgap;
 
+import dev.sigstack.core.logging.Logs;
 import dev.sigstack.core.archive.TarGz;
 import dev.sigstack.core.tuf.TufKey;
 import dev.sigstack.core.tuf.TufSigner;
@@ -44,6 +45,7 @@ public final class AirgapCli {
   private AirgapCli() {}
 
   public static void main(String[] args) {
+    Logs.configure();
     System.exit(run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
   }
 

@@ -3,6 +3,7 @@ package dev.sigstack.airgap;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.sigstack.core.config.KnownKeys;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -11,7 +12,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 
 /**
  * What an export needs to know about the site beyond its TUF repository: internal URLs, the CI
@@ -52,6 +52,19 @@ public record Site(String name, String namespace, URI fulcio, URI rekor, URI tuf
   private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
   private static final Pattern CIDR = Pattern.compile("[0-9a-fA-F.:]+/\\d{1,3}");
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+  private static final KnownKeys ANY = KnownKeys.ANY;
+  /** Every key site.yaml may hold: a typo ("sidecar:") is refused with its line, never silently dropped. */
+  private static final KnownKeys KEYS = KnownKeys.mapping(
+      "name", ANY, "namespace", ANY,
+      "urls", KnownKeys.mapping("fulcio", ANY, "rekor", ANY, "tuf", ANY, "oidcIssuer", ANY, "tsa", ANY),
+      "ci", KnownKeys.mapping("subjectRegExp", ANY, "builderIdRegExp", ANY, "issuerType", ANY, "provider", ANY),
+      "images", ANY, "sidecars", ANY,
+      "registry", KnownKeys.mapping("host", ANY, "cidrs", ANY, "ports", ANY),
+      "apiServer", KnownKeys.mapping("cidrs", ANY, "ports", ANY),
+      "stackImages", KnownKeys.mapping("repository", ANY, "tag", ANY),
+      "postgres", KnownKeys.mapping("host", ANY, "port", ANY, "user", ANY, "passwordSecret", ANY, "sslmode", ANY),
+      "ca", KnownKeys.mapping("keySecret", ANY, "pkcs11", KnownKeys.mapping("secret", ANY, "keyAlias", ANY)),
+      "breakGlassNamespace", ANY);
 
   /**
    * The logs' external PostgreSQL, one database per log ({@code rekor}, {@code ctlog}); the password
@@ -125,7 +138,9 @@ public record Site(String name, String namespace, URI fulcio, URI rekor, URI tuf
 
   /** Reads and validates {@code site.yaml}. */
   public static Site read(Path file) throws IOException {
-    JsonNode r = YAML.readTree(file.toFile());
+    String text = Files.readString(file);
+    KEYS.check(file.toString(), text, YAML.getFactory());
+    JsonNode r = YAML.readTree(text);
     if (r == null || !r.isObject()) {
       throw new IllegalArgumentException(file + ": not a YAML mapping");
     }
@@ -203,11 +218,12 @@ public record Site(String name, String namespace, URI fulcio, URI rekor, URI tuf
     }
   }
 
+  /** RE2 (RE2/J): the gate compiles {@code subjectRegExp} and the CUE {@code =~} of {@code builderIdRegExp} so. */
   private static void compiles(String regex, String field) {
     try {
-      Pattern.compile(regex);
-    } catch (PatternSyntaxException e) {
-      throw new IllegalArgumentException(field + " is not a regular expression: " + e.getDescription());
+      com.google.re2j.Pattern.compile(regex);
+    } catch (com.google.re2j.PatternSyntaxException e) {
+      throw new IllegalArgumentException(field + " is not a regular expression (RE2 syntax): " + e.getMessage());
     }
   }
 

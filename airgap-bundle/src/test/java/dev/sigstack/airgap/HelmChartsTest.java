@@ -196,6 +196,12 @@ class HelmChartsTest {
               "caBundle must be the CA of the serving certificate Secret");
           int timeout = w.get("timeoutSeconds").asInt();
           assertTrue(timeout >= 1 && timeout <= 30, "timeoutSeconds must be 1..30, got " + timeout);
+          if (w.get("name").asText().equals("validating.clusterimagepolicy.sigstore.dev")) {
+            // Cluster-scoped policy resources (/validate-policy): no namespaceSelector.
+            assertEquals("Fail", w.get("failurePolicy").asText());
+            assertTrue(w.get("rules").toString().contains("clusterimagepolicies"));
+            continue;
+          }
           JsonNode sel = w.get("namespaceSelector");
           if (w.get("name").asText().equals("breakglass-audit.sigstack.dev")) {
             assertEquals("Ignore", w.get("failurePolicy").asText(), "the audit webhook never blocks");
@@ -230,13 +236,17 @@ class HelmChartsTest {
     assertEquals("sigstack-break-glass", ns.at("/metadata/name").asText());
     Map<String, String> labels = YAML.convertValue(ns.at("/metadata/labels"), Map.class);
     assertEquals("true", labels.get("sigstack.dev/break-glass"));
-    JsonNode webhooks = ofKind(docs, "ValidatingWebhookConfiguration").get(0).get("webhooks");
-    assertEquals(2, webhooks.size());
-    assertFalse(selects(webhooks.get(0).get("namespaceSelector"), labels), "enforcement skips break-glass");
-    assertTrue(selects(webhooks.get(1).get("namespaceSelector"), labels), "the audit webhook sees break-glass");
-    assertFalse(selects(webhooks.get(1).get("namespaceSelector"), Map.of("policy.sigstore.dev/include", "true")),
+    List<JsonNode> webhooks = new ArrayList<>();
+    ofKind(docs, "ValidatingWebhookConfiguration").get(0).get("webhooks").forEach(webhooks::add);
+    JsonNode enforcing = webhooks.stream().filter(w -> w.at("/clientConfig/service/path").asText().equals("/validate")
+        && !w.get("name").asText().equals("breakglass-audit.sigstack.dev")).findFirst().orElseThrow();
+    JsonNode audit = webhooks.stream().filter(w -> w.get("name").asText().equals("breakglass-audit.sigstack.dev"))
+        .findFirst().orElseThrow();
+    assertFalse(selects(enforcing.get("namespaceSelector"), labels), "enforcement skips break-glass");
+    assertTrue(selects(audit.get("namespaceSelector"), labels), "the audit webhook sees break-glass");
+    assertFalse(selects(audit.get("namespaceSelector"), Map.of("policy.sigstore.dev/include", "true")),
         "audit and enforcement select disjoint namespaces");
-    assertFalse(selects(webhooks.get(1).get("namespaceSelector"), Map.of()));
+    assertFalse(selects(audit.get("namespaceSelector"), Map.of()));
     JsonNode rb = ofKind(docs, "RoleBinding").stream()
         .filter(r -> r.at("/metadata/namespace").asText().equals("sigstack-break-glass")).findFirst().orElseThrow();
     assertEquals("Group", rb.at("/subjects/0/kind").asText());
@@ -264,6 +274,31 @@ class HelmChartsTest {
     List<JsonNode> noDns = render("admission-gate", exported("admission-gate"),
         Map.of("global.networkPolicy.dns.enabled", false));
     assertEquals(2, ofKind(noDns, "NetworkPolicy").get(0).at("/spec/egress").size());
+  }
+
+  @Test
+  void template_gateApiServerAuth_clientCaAndIngressOnlyFromTheApiServer() throws Exception {
+    List<JsonNode> open = render("admission-gate", exported("admission-gate"), Map.of());
+    JsonNode ingress = ofKind(open, "NetworkPolicy").get(0).at("/spec/ingress/0");
+    assertFalse(ingress.has("from"), "without ingressCidrs any source may connect (documented): " + ingress);
+    JsonNode gate = ofKind(open, "Deployment").get(0).at("/spec/template/spec/containers/0");
+    assertFalse(gate.get("args").toString().contains("--client-ca"));
+    assertTrue(gate.get("args").toString().contains("\"--review-timeout=PT8.0S\""), gate.get("args").toString());
+    assertTrue(gate.get("args").toString().contains("\"--max-in-flight-bytes=134217728\""),
+        gate.get("args").toString());
+
+    String ca = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----";
+    List<JsonNode> closed = render("admission-gate", exported("admission-gate"), Map.of(
+        "apiServerAuth.clientCa", ca, "apiServerAuth.ingressCidrs[0]", "172.18.0.2/32",
+        "webhook.timeoutSeconds", 5));
+    JsonNode np = ofKind(closed, "NetworkPolicy").get(0).at("/spec/ingress/0");
+    assertEquals(1, np.get("from").size(), np.toString());
+    assertEquals("172.18.0.2/32", np.at("/from/0/ipBlock/cidr").asText());
+    JsonNode c = ofKind(closed, "Deployment").get(0).at("/spec/template/spec/containers/0");
+    assertTrue(c.get("args").toString().contains("\"--client-ca=/etc/sigstack/client-ca/ca.pem\""));
+    assertTrue(c.get("args").toString().contains("\"--review-timeout=PT4.0S\""), c.get("args").toString());
+    assertTrue(c.at("/readinessProbe").has("tcpSocket"), "kubelet has no client certificate: " + c);
+    assertTrue(ofKind(closed, "ConfigMap").stream().anyMatch(m -> m.at("/data/ca.pem").asText().contains("MIIB")));
   }
 
   @ParameterizedTest

@@ -60,4 +60,30 @@ class SiteTest {
     assertEquals("verify-full", s.postgres().sslmode());
     assertEquals("fulcio", s.caKey().pkcs11KeyAlias());
   }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      // the typos: each used to export a bundle without the setting
+      "sidecars:|sidecar:|unknown key 'sidecar' (did you mean 'sidecars'?)",
+      "breakGlassNamespace:|breakGlassNamspace:|unknown key 'breakGlassNamspace' (did you mean 'breakGlassNamespace'?)",
+      "subjectRegExp:|subjectRegexp:|unknown key 'ci.subjectRegexp' (did you mean 'subjectRegExp'?)",
+      "passwordSecret:|pasword:|unknown key 'postgres.pasword'"})
+  void read_unknownKey_refusedWithLineAndClosestKey(String from, String to, String message) throws Exception {
+    assertTrue(good.contains(from), "fixture lacks " + from);
+    Path f = dir.resolve("site-typo.yaml");
+    String typo = good.replace(from, to);
+    Files.writeString(f, typo);
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Site.read(f));
+    int line = 1 + (int) typo.substring(0, typo.indexOf(to)).chars().filter(c -> c == '\n').count();
+    assertTrue(e.getMessage().startsWith(f + ":" + line + ": "), e.getMessage());
+    assertTrue(e.getMessage().contains(message), e.getMessage());
+  }
+
+  @Test
+  void read_emptyFile_refused() throws Exception {
+    Path f = dir.resolve("site-empty.yaml");
+    Files.writeString(f, "\n# nothing yet\n");
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Site.read(f));
+    assertTrue(e.getMessage().contains("holds no settings") || e.getMessage().contains("is empty"), e.getMessage());
+  }
 }

@@ -2,16 +2,12 @@ package dev.sigstack.ca;
 
 import java.io.IOException;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
-import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.logging.Logger;
 
@@ -39,6 +35,7 @@ import dev.sigstack.ca.issuance.CertificateIssuer;
 import dev.sigstack.ca.keys.CaKeys;
 import dev.sigstack.ca.keys.Pkcs11Keys;
 import dev.sigstack.ca.tsa.TimestampAuthority;
+import dev.sigstack.core.secrets.SecretFiles;
 
 /**
  * A running CA: REST (Fulcio v1/v2, timestamp authority, health at {@code /observe/health}, optional development
@@ -122,7 +119,8 @@ public final class CaServer implements AutoCloseable {
         WebServer web = WebServer.builder()
             .host(config.host())
             .port(port)
-            .maxPayloadSize(SigningCertService.MAX_BODY_BYTES)
+            .maxPayloadSize(SigningCertService.MAX_BODY_BYTES) // counted over chunked bodies too
+            .directHandlers(SigningCertService.tooLargeHandlers())
             .addFeature(ObserveFeature.builder().addObserver(HealthObserver.builder().details(true).build())
                 .addObserver(MetricsObserver.create()).build())
             .routing(r -> routing(r, signing, bundle, tsa, finalDev))
@@ -210,18 +208,7 @@ public final class CaServer implements AutoCloseable {
         if (env != null && !env.isEmpty()) {
             return env.toCharArray();
         }
-        Path file = config.dataDir().resolve("key-password");
-        if (!Files.exists(file)) {
-            byte[] b = new byte[32];
-            new SecureRandom().nextBytes(b);
-            Files.writeString(file, Base64.getUrlEncoder().withoutPadding().encodeToString(b), StandardCharsets.US_ASCII);
-            try {
-                Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-            } catch (UnsupportedOperationException e) {
-                // not POSIX
-            }
-        }
-        return Files.readString(file, StandardCharsets.US_ASCII).strip().toCharArray();
+        return SecretFiles.password(config.dataDir().resolve("key-password")); // random, owner-only at creation
     }
 
     private static int freePort(String host) throws IOException {

@@ -4,7 +4,6 @@ import dev.sigstack.core.pem.Pem;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
@@ -29,6 +28,7 @@ import io.helidon.webserver.WebServer;
 import io.helidon.webserver.grpc.GrpcRouting;
 
 import dev.sigstack.ca.identity.IdentityConfig;
+import dev.sigstack.core.secrets.SecretFiles;
 import dev.sigstack.core.tls.ServingCertificates;
 
 /**
@@ -48,8 +48,8 @@ final class GrpcEndpoint implements AutoCloseable {
 
     static GrpcEndpoint start(CaConfig config, SigningService signing, Supplier<List<List<X509Certificate>>> chains,
                               IdentityConfig identity) throws IOException, GeneralSecurityException {
-        KeyStore ks = keystore(config);
-        char[] pw = config.grpcKeystore() != null ? config.grpcKeystorePassword() : "sigstack".toCharArray();
+        char[] pw = keystorePassword(config);
+        KeyStore ks = keystore(config, pw);
         String alias = null;
         for (String a : java.util.Collections.list(ks.aliases())) {
             if (ks.isKeyEntry(a)) {
@@ -81,7 +81,17 @@ final class GrpcEndpoint implements AutoCloseable {
         return new GrpcEndpoint(server, chain.getFirst());
     }
 
-    private static KeyStore keystore(CaConfig config) throws IOException, GeneralSecurityException {
+    /** The configured keystore's password, or the generated keystore's random one (made on first start). */
+    static char[] keystorePassword(CaConfig config) throws IOException {
+        return config.grpcKeystore() != null ? config.grpcKeystorePassword()
+            : SecretFiles.password(config.dataDir().resolve("tls/grpc.p12.password"));
+    }
+
+    /**
+     * The configured keystore, or the generated one under the data folder: its password is random, made on first
+     * start and kept owner-only beside it (never a fixed password); the keystore file is written owner-only too.
+     */
+    static KeyStore keystore(CaConfig config, char[] pw) throws IOException, GeneralSecurityException {
         KeyStore ks = KeyStore.getInstance("PKCS12");
         if (config.grpcKeystore() != null) {
             try (InputStream in = Files.newInputStream(config.grpcKeystore())) {
@@ -90,12 +100,13 @@ final class GrpcEndpoint implements AutoCloseable {
             return ks;
         }
         Path file = config.dataDir().resolve("tls/grpc.p12");
-        char[] pw = "sigstack".toCharArray();
         if (Files.exists(file)) {
             try (InputStream in = Files.newInputStream(file)) {
                 ks.load(in, pw);
+                return ks;
+            } catch (IOException e) {
+                // a keystore from before the random password (fixed "sigstack"): made again below, with a new key
             }
-            return ks;
         }
         KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
         g.initialize(new ECGenParameterSpec("secp256r1"));
@@ -103,10 +114,9 @@ final class GrpcEndpoint implements AutoCloseable {
         X509Certificate cert = ServingCertificates.selfSigned(kp, "sigstack-ca-grpc", config.host(), Duration.ofDays(825));
         ks.load(null, null);
         ks.setKeyEntry("grpc", kp.getPrivate(), pw, new Certificate[] {cert});
-        Files.createDirectories(file.getParent());
-        try (OutputStream out = Files.newOutputStream(file)) {
-            ks.store(out, pw);
-        }
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        ks.store(out, pw);
+        SecretFiles.write(file, out.toByteArray());
         Files.writeString(file.resolveSibling("grpc.crt.pem"), Pem.certificate(cert));
         return ks;
     }

@@ -1,5 +1,6 @@
 package dev.sigstack.ca;
 
+import dev.sigstack.core.logging.Logs;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -25,6 +26,7 @@ import dev.sigstack.ca.keys.Pkcs11Keys;
 public final class Main implements Callable<Integer> {
 
     public static void main(String[] args) {
+        Logs.configure();
         System.exit(new CommandLine(new Main()).execute(args));
     }
 

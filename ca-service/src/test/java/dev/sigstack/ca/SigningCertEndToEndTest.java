@@ -343,6 +343,20 @@ class SigningCertEndToEndTest {
         assertEquals(1, JSON.readTree(get("/dev-oidc/jwks").body()).get("keys").size());
     }
 
+    /** Issue 14 as seen on ./sigstack run: the dev issuer's token for a non-ASCII address is refused, not truncated. */
+    @Test
+    void signingCert_devIssuerNonAsciiEmail_400NeverTruncated() throws Exception {
+        for (String[] c : new String[][] {{"alice%40c%C5%AFrp.com", "alice@c\u016Frp.com"}, {"ma%C5%A9n%40corp.com", "ma\u0169n@corp.com"}}) {
+            JsonNode t = JSON.readTree(get("/dev-oidc/token?email=" + c[0]).body());
+            KeyPair k = generate("EC", "secp256r1");
+            HttpResponse<String> r = post("/api/v2/signingCert", v2Request(t.get("id_token").asText(), k, sign(k, c[1])).toString(), null);
+            assertEquals(400, r.statusCode(), r.body());
+            JsonNode err = JSON.readTree(r.body());
+            assertEquals(3, err.get("code").asInt());
+            assertTrue(err.get("message").asText().contains("IA5String"), r.body());
+        }
+    }
+
     @Test
     void trustBundle_currentChain() throws Exception {
         HttpResponse<String> r = get("/api/v2/trustBundle");

@@ -1,5 +1,6 @@
 package dev.sigstack.cli;
 
+import dev.sigstack.core.logging.Logs;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -24,6 +25,7 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
+        Logs.configure();
         System.exit(run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
     }
 

@@ -63,7 +63,7 @@ final class VerifyBundleCommand implements Callable<Integer> {
         String exact;
 
         @Option(names = "--certificate-identity-regexp", required = true, paramLabel = "REGEXP",
-                description = "expected SAN as a regular expression matching the whole SAN")
+                description = "expected SAN as a regular expression (Go RE2 syntax) matching anywhere in the SAN, as cosign; anchor with ^...$")
         String regexp;
     }
 
@@ -73,7 +73,7 @@ final class VerifyBundleCommand implements Callable<Integer> {
         String exact;
 
         @Option(names = "--certificate-oidc-issuer-regexp", required = true, paramLabel = "REGEXP",
-                description = "expected OIDC issuer as a regular expression matching the whole issuer")
+                description = "expected OIDC issuer as a regular expression (Go RE2 syntax) matching anywhere in the issuer, as cosign; anchor with ^...$")
         String regexp;
     }
 

@@ -127,7 +127,7 @@ final class VerifyBundleCommandTest {
     }
 
     @Test
-    void verifyBundle_regexpPolicy_matchesWholeValues() throws Exception {
+    void verifyBundle_regexpPolicy_matchesAnywhereAsCosign() throws Exception {
         Path dir = Vectors.dir("sigstore-conformance/bundle-verify").resolve("happy-path-v0.3");
         List<String> a = protocolArgs(dir, artifact(dir).toString());
         a.set(a.indexOf("--certificate-identity"), "--certificate-identity-regexp");
@@ -136,7 +136,11 @@ final class VerifyBundleCommandTest {
         a.set(a.indexOf("--certificate-oidc-issuer-regexp") + 1, "https://token\\.actions\\..*");
         Run r = cli(a.toArray(String[]::new));
         assertEquals(0, r.code(), r.err());
+        // cosign's regexp.MatchString: a match anywhere counts; ^ anchors.
         a.set(a.indexOf("--certificate-identity-regexp") + 1, "sigstore-conformance");
+        r = cli(a.toArray(String[]::new));
+        assertEquals(0, r.code(), r.err());
+        a.set(a.indexOf("--certificate-identity-regexp") + 1, "^sigstore-conformance");
         r = cli(a.toArray(String[]::new));
         assertEquals(1, r.code());
         assertTrue(r.err().contains("IdentityMismatch"), r.err());
@@ -144,6 +148,11 @@ final class VerifyBundleCommandTest {
         r = cli(a.toArray(String[]::new));
         assertEquals(1, r.code());
         assertTrue(r.err().contains("invalid regexp"), r.err());
+        // RE2 refuses what Go refuses (a backreference), with Go's message.
+        a.set(a.indexOf("--certificate-identity-regexp") + 1, "(a)\\1");
+        r = cli(a.toArray(String[]::new));
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains("error parsing regexp: invalid escape sequence"), r.err());
     }
 
     @Test

@@ -15,6 +15,9 @@ import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 
@@ -37,6 +40,7 @@ final class StackProcess implements AutoCloseable {
   final String tufMirror;
   final Path tufRoot;
   final Path grpcTlsCertificate;
+  private final List<String> tokens = new CopyOnWriteArrayList<>();
 
   static Path launcherJar() {
     String jar = System.getProperty("sigstack.launcherJar");
@@ -97,14 +101,55 @@ final class StackProcess implements AutoCloseable {
     return JsonParser.parseString(Files.readString(json)).getAsJsonObject();
   }
 
-  /** An identity token from the development issuer for {@code email}. */
+  /** An identity token from the development issuer for {@code email}; remembered for {@link #assertNoSecretsLogged}. */
   String token(String email) throws IOException, InterruptedException {
     HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(tokenEndpoint + "?email=" + email)).build(),
         HttpResponse.BodyHandlers.ofString());
     if (r.statusCode() != 200) {
       throw new IOException("token endpoint answered " + r.statusCode() + ": " + r.body());
     }
-    return JsonParser.parseString(r.body()).getAsJsonObject().get("id_token").getAsString();
+    String token = JsonParser.parseString(r.body()).getAsJsonObject().get("id_token").getAsString();
+    tokens.add(token);
+    return token;
+  }
+
+  /**
+   * Greps everything this stack logged (its console output and {@code sigstack.log}) for the secrets it used: every
+   * identity token handed out (whole, and its signature part alone), every private key file and password file in the
+   * data directory (each base64 line of a key), and any "PRIVATE KEY" armor. Answers how many secrets were checked.
+   */
+  int assertNoSecretsLogged() throws IOException {
+    String logged = Files.readString(log) + (Files.exists(dataDir.resolve("sigstack.log"))
+        ? Files.readString(dataDir.resolve("sigstack.log")) : "");
+    List<String> secrets = new ArrayList<>();
+    for (String t : tokens) {
+      secrets.add(t);
+      secrets.add(t.substring(t.lastIndexOf('.') + 1));
+    }
+    try (var files = Files.walk(dataDir)) {
+      for (Path f : files.filter(Files::isRegularFile).toList()) {
+        String name = f.getFileName().toString();
+        if (name.contains("password") || name.endsWith(".pin")) {
+          secrets.add(Files.readString(f).strip());
+        } else if (name.endsWith(".pem") && Files.readString(f).contains("PRIVATE KEY")) {
+          for (String line : Files.readAllLines(f)) {
+            if (!line.startsWith("-----") && line.length() >= 16) {
+              secrets.add(line);
+            }
+          }
+        }
+      }
+    }
+    if (logged.contains("PRIVATE KEY")) {
+      throw new AssertionError("the stack logged a private key (PEM armor in its log)");
+    }
+    for (String secret : secrets) {
+      if (!secret.isEmpty() && logged.contains(secret)) {
+        throw new AssertionError("the stack logged a secret (" + secret.length() + " characters, starting "
+            + secret.substring(0, Math.min(6, secret.length())) + "...)");
+      }
+    }
+    return secrets.size();
   }
 
   /** A PKCS#12 trust store holding only the CA's gRPC TLS certificate (password "changeit"). */

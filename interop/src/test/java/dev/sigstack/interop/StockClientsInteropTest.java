@@ -94,7 +94,17 @@ class StockClientsInteropTest {
   }
 
   @AfterAll
-  static void stopStacks() {
+  static void stopStacks() throws Exception {
+    AssertionError leaked = null;
+    if (stack != null) {
+      try {
+        // the keys, passwords and tokens this run used appear nowhere in what the stack logged
+        int checked = stack.assertNoSecretsLogged();
+        assertTrue(checked > 10, "tokens and key files were checked: " + checked);
+      } catch (AssertionError e) {
+        leaked = e;
+      }
+    }
     SAVED.forEach((k, v) -> {
       if (v.isEmpty()) {
         System.clearProperty(k);
@@ -107,6 +117,9 @@ class StockClientsInteropTest {
     }
     if (other != null) {
       other.close();
+    }
+    if (leaked != null) {
+      throw leaked;
     }
   }
 

@@ -1,10 +1,11 @@
 package dev.sigstack.launcher;
 
-import io.helidon.logging.common.LogConfig;
+import dev.sigstack.core.logging.Logs;
 import java.nio.file.Path;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.logging.Level;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -32,11 +33,20 @@ public final class Main implements Callable<Integer> {
             + " always plain HTTP, as in go-containerregistry; others are reached over HTTPS.")
     Set<String> plainHttpRegistries = new java.util.LinkedHashSet<>();
 
+    @Option(names = "--verbose", description = "Also print the services' log on the console (it always goes to"
+            + " DATA_DIR/sigstack.log)")
+    boolean verbose;
+
+    @Option(names = "--log-format", paramLabel = "text|json", description = "Log line format (default: the"
+            + " SIGSTACK_LOG_FORMAT environment variable, else text); the level is SIGSTACK_LOG_LEVEL (default info)")
+    String logFormat;
+
     Main() {
     }
 
     public static void main(String[] args) {
-        LogConfig.configureRuntime();
+        // quiet until the data directory is known: the services' log goes to its sigstack.log (see call)
+        Logs.configure(Logs.Settings.fromEnvironment().withConsoleLevel(Level.WARNING));
         int code = new CommandLine(new Main()).execute(args);
         if (code != 0) {
             System.exit(code);
@@ -45,6 +55,13 @@ public final class Main implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        Logs.Settings log = Logs.Settings.fromEnvironment();
+        if (logFormat != null) {
+            log = new Logs.Settings(Logs.Format.parse(logFormat), log.consoleLevel(), null, log.fileLevel());
+        }
+        // the console shows the URL block and what needs the user (warnings, errors); the rest is in the file
+        Logs.configure(log.withFile(dataDir.resolve("sigstack.log"), log.consoleLevel())
+                .withConsoleLevel(verbose ? log.consoleLevel() : Level.WARNING));
         Stack stack;
         try {
             stack = Stack.start(new Stack.Settings(dataDir, host, basePort, identityConfig, plainHttpRegistries));

@@ -319,6 +319,8 @@ final class Stack implements AutoCloseable {
                 "  admission gate     " + gateUrl() + "/validate   (AdmissionReview v1; policies in "
                         + gate.policyDir().toAbsolutePath() + ")",
                 "  stack.json         " + settings.dataDir().toAbsolutePath().resolve("stack.json"),
+                "  log                " + settings.dataDir().toAbsolutePath().resolve("sigstack.log")
+                        + "   (--verbose prints it here too)",
                 "",
                 // @sigstore/cli has attest and verify (no sign command); in CI mode attest reads the token from
                 // SIGSTORE_ID_TOKEN. 0.8.1 is the newest release that runs on Node 20.

@@ -90,7 +90,7 @@ final class StandaloneGate implements AutoCloseable {
             KeyPair kp = g.generateKeyPair();
             tlsKey = kp.getPrivate();
             cert = ServingCertificates.selfSigned(kp, "sigstack-admission-gate", host, Duration.ofDays(365));
-            Files.writeString(keyFile, Pem.ecPrivateKey(kp));
+            dev.sigstack.core.secrets.SecretFiles.writeString(keyFile, Pem.ecPrivateKey(kp)); // owner-only, atomic
             Files.writeString(certFile, Pem.certificate(cert));
         }
 
@@ -270,8 +270,8 @@ final class StandaloneGate implements AutoCloseable {
     /** No API server: every namespace is opted in, and Events are log lines. */
     private static final class AllNamespaces implements Cluster {
         @Override
-        public Map<String, String> namespaceLabels(String namespace) {
-            return Map.of(GateSettings.defaults().includeLabel(), "true");
+        public java.util.Optional<Map<String, String>> namespaceLabels(String namespace) {
+            return java.util.Optional.of(Map.of(GateSettings.defaults().includeLabel(), "true"));
         }
 
         @Override

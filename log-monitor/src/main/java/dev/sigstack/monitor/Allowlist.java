@@ -3,6 +3,8 @@ package dev.sigstack.monitor;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.google.re2j.Pattern;
+import com.google.re2j.PatternSyntaxException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,8 +15,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 
 /**
  * The identities allowed to sign into the log: (subject, issuer) pairs given exactly or as regular expressions,
@@ -22,9 +22,13 @@ import java.util.regex.PatternSyntaxException;
  * {@code subject}, {@code subjectRegExp}), and bare keys by {@code keyId}. Each rule may be scoped to artifacts
  * (digests the entry records) or to the certificate's source repository.
  *
- * <p>Unlike cosign's {@code --certificate-identity-regexp}, which finds a match anywhere in the value, a regular
- * expression here must match the whole value ({@link java.util.regex.Matcher#matches()}): {@code
- * https://git\.internal/org/.*} does not allow {@code https://evil.example/?https://git.internal/org/x}.
+ * <p>Regular expressions have Go's RE2 syntax and semantics (RE2/J: linear time in the value's length, {@code $}
+ * only at the end, no backreferences or lookaround; a pattern RE2 refuses is refused when the allowlist loads).
+ * Unlike cosign's {@code --certificate-identity-regexp}, which finds a match anywhere in the value, a regular
+ * expression here must match the whole value ({@link com.google.re2j.Matcher#matches()}): {@code
+ * https://git\.internal/org/.*} does not allow {@code https://evil.example/?https://git.internal/org/x}. This is
+ * deliberate: the allowlist is this monitor's own format, and an alarm rule that can be satisfied by a prefix is a
+ * rule an attacker chooses values for.
  */
 final class Allowlist {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
@@ -174,7 +178,7 @@ final class Allowlist {
             return new Matcher(null, Pattern.compile(re));
         } catch (PatternSyntaxException e) {
             throw new AllowlistException(where + "." + field + "RegExp is not a valid regular expression: "
-                    + e.getDescription() + " near index " + e.getIndex());
+                    + e.getMessage());
         }
     }
 

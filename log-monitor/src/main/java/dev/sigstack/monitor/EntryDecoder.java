@@ -246,20 +246,26 @@ final class EntryDecoder {
         String v2 = null;
         if (exts != null) {
             if (exts.getExtension(FulcioOid.ISSUER_V1.oid()) != null) {
-                v1 = new String(exts.getExtension(FulcioOid.ISSUER_V1.oid()).getExtnValue().getOctets(),
-                        StandardCharsets.UTF_8);
+                try { // strict: malformed UTF-8 is a problem to report, never replaced into another issuer
+                    v1 = SubjectAltName.utf8(exts.getExtension(FulcioOid.ISSUER_V1.oid()).getExtnValue().getOctets(),
+                            "extension " + ISSUER_V1_OID);
+                } catch (InvalidFulcioExtensionException e) {
+                    problems.add(e.getMessage());
+                }
             }
             if (exts.getExtension(FulcioOid.ISSUER_V2.oid()) != null) {
                 try {
                     ASN1Primitive p = ASN1Primitive.fromByteArray(
                             exts.getExtension(FulcioOid.ISSUER_V2.oid()).getExtnValue().getOctets());
                     if (p instanceof DERUTF8String s) {
-                        v2 = s.getString();
+                        v2 = SubjectAltName.utf8(s, "extension " + ISSUER_V2_OID);
                     } else {
                         problems.add("extension " + ISSUER_V2_OID + " is not a UTF8String");
                     }
                 } catch (IOException e) {
                     problems.add("extension " + ISSUER_V2_OID + " is not valid DER");
+                } catch (InvalidFulcioExtensionException e) {
+                    problems.add(e.getMessage());
                 }
             }
         }

@@ -1,5 +1,6 @@
 package dev.sigstack.monitor;
 
+import dev.sigstack.core.logging.Logs;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -55,6 +56,7 @@ public final class MonitorCli {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     public static void main(String[] args) {
+        Logs.configure();
         System.exit(execute(commandLine(), args));
     }
 

@@ -2,6 +2,7 @@ package dev.sigstack.monitor;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sigstack.core.h2.H2Urls;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -39,7 +40,8 @@ final class MonitorStore implements AutoCloseable {
     }
 
     static MonitorStore openUrl(String url) throws SQLException {
-        Connection c = DriverManager.getConnection(url);
+        // WRITE_DELAY=0: a commit is in the file before it returns, so a position or alert acted on survives SIGKILL
+        Connection c = DriverManager.getConnection(H2Urls.durable(url));
         try (Statement s = c.createStatement()) {
             s.execute("CREATE TABLE IF NOT EXISTS position (id INT PRIMARY KEY, next_index BIGINT NOT NULL,"
                     + " range_nodes VARBINARY(2048) NOT NULL, cp_size BIGINT, cp_root VARBINARY(32), cp_note CLOB,"

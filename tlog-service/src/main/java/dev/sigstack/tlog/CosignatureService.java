@@ -5,6 +5,7 @@ import dev.sigstack.core.note.NoteSignature;
 import dev.sigstack.core.note.NoteVerifier;
 import dev.sigstack.core.note.SignedNote;
 import dev.sigstack.tlog.internal.Engines;
+import dev.sigstack.tlog.internal.RequestBodies;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRules;
@@ -40,13 +41,14 @@ final class CosignatureService implements HttpService {
     }
 
     private void add(ServerRequest req, ServerResponse res) {
-        if (req.headers().contentLength().orElse(0) > MAX_BODY) {
-            error(res, Status.REQUEST_ENTITY_TOO_LARGE_413, "cosignatures are limited to " + MAX_BODY + " bytes");
+        byte[] body;
+        try {
+            body = RequestBodies.read(req, MAX_BODY); // Content-Length or chunked: never more than MAX_BODY + 1 held
+        } catch (RequestBodies.TooLargeException e) {
+            error(res, Status.REQUEST_ENTITY_TOO_LARGE_413, e.getMessage());
             return;
-        }
-        byte[] body = req.content().as(byte[].class);
-        if (body.length > MAX_BODY) {
-            error(res, Status.REQUEST_ENTITY_TOO_LARGE_413, "cosignatures are limited to " + MAX_BODY + " bytes");
+        } catch (java.io.IOException e) {
+            error(res, Status.BAD_REQUEST_400, "cannot read request body: " + e.getMessage());
             return;
         }
         LogEngine.PublishedCheckpoint current = log.engine().checkpoint();

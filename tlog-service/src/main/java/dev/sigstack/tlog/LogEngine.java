@@ -55,13 +55,57 @@ public interface LogEngine extends AutoCloseable {
     @Override
     void close();
 
-    /** What a caller hands to {@link #add}: the leaf data that is hashed into the tree, and what is kept beside it. */
+    /**
+     * The most index keys stored for one entry; an entry's further keys are not indexed (the entry is logged).
+     * One intoto statement may name any number of subjects and materials, and all of an entry's keys are written in
+     * the transaction that sequences its batch: unbounded, one statement would stall every entry sequenced with it.
+     */
+    int MAX_INDEX_KEYS = 1024;
+
+    /**
+     * The longest index key stored, in UTF-16 chars (at most as many characters): a longer key is not indexed
+     * (the entry is logged). Rekor's MySQL index column is {@code varchar(512)}, and its search API refuses
+     * subjects longer than 512 characters, so no search could ask for a longer key.
+     */
+    int MAX_INDEX_KEY_CHARS = 512;
+
+    /**
+     * The index keys of an entry that the log stores: in order, without duplicates, without empty keys, keys
+     * longer than {@link #MAX_INDEX_KEY_CHARS}, keys holding U+0000 (PostgreSQL text cannot hold it) or an unpaired
+     * surrogate (not Unicode: the PostgreSQL driver writes each as '?', so two such keys became one and the batch
+     * failed on the duplicate), and at most {@link #MAX_INDEX_KEYS} of them.
+     */
+    static List<String> indexableKeys(List<String> keys) {
+        if (keys == null || keys.isEmpty()) {
+            return List.of();
+        }
+        java.util.LinkedHashSet<String> out = new java.util.LinkedHashSet<>();
+        for (String k : keys) {
+            if (out.size() >= MAX_INDEX_KEYS) {
+                break;
+            }
+            if (k != null && !k.isEmpty() && k.length() <= MAX_INDEX_KEY_CHARS && k.indexOf(0) < 0 && unicode(k)) {
+                out.add(k);
+            }
+        }
+        return List.copyOf(out);
+    }
+
+    /** Whether {@code s} is well-formed UTF-16: every surrogate is half of a pair. */
+    private static boolean unicode(String s) {
+        return s.codePoints().noneMatch(c -> c >= Character.MIN_SURROGATE && c <= Character.MAX_SURROGATE);
+    }
+
+    /**
+     * What a caller hands to {@link #add}: the leaf data that is hashed into the tree, and what is kept beside it.
+     * The index keys are cut to {@link #indexableKeys}.
+     */
     record NewEntry(byte[] leafData, byte[] dedupKey, List<String> indexKeys, byte[] extraData) {
         public NewEntry {
             if (leafData == null || leafData.length == 0 || leafData.length > 65535) {
                 throw new IllegalArgumentException("leaf data must be 1..65535 bytes (tlog-tiles entry bundle limit)");
             }
-            indexKeys = indexKeys == null ? List.of() : List.copyOf(indexKeys);
+            indexKeys = indexableKeys(indexKeys);
             extraData = extraData == null ? new byte[0] : extraData;
         }
     }

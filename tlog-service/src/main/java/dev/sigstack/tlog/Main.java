@@ -1,7 +1,7 @@
 package dev.sigstack.tlog;
 
+import dev.sigstack.core.logging.Logs;
 import io.helidon.config.Config;
-import io.helidon.logging.common.LogConfig;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -18,7 +18,7 @@ public final class Main {
      * one line on standard error, exit status {@link LogIntegrityException#EXIT_CODE}.
      */
     public static void main(String[] args) throws Exception {
-        LogConfig.configureRuntime();
+        Logs.configure();
         Config config = Config.create();
         TlogServer server;
         try {
@@ -47,6 +47,8 @@ public final class Main {
                 .toUpperCase(java.util.Locale.ROOT).replace('-', '_')));
         c = tlog.get("key-file").asString().map(Path::of).map(c::withKeyFile).orElse(c);
         c = c.withWitnessKeys(tlog.get("witnesses").asList(String.class).orElse(List.of()));
+        // PostgreSQL only: a standby takes over within about this long of the holder being frozen or cut off
+        c = tlog.get("lease.ttl-seconds").asLong().map(java.time.Duration::ofSeconds).map(c::withLeaseTtl).orElse(c);
         if (c.api() == TlogServer.Api.CT) {
             // The CA certificates (PEM) whose chains the CT log accepts.
             Path roots = Path.of(tlog.get("ct-roots").asString().orElseThrow(

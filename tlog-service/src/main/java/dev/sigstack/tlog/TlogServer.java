@@ -6,6 +6,7 @@ import dev.sigstack.tlog.internal.Engines;
 import dev.sigstack.tlog.ct.CtLog;
 import dev.sigstack.tlog.ct.CtLogService;
 import dev.sigstack.tlog.internal.KeyFiles;
+import dev.sigstack.tlog.internal.RequestBodies;
 import dev.sigstack.tlog.rekor.RekorLimits;
 import dev.sigstack.tlog.rekor.RekorV1Service;
 import dev.sigstack.tlog.rekor.RekorV2Service;
@@ -71,10 +72,13 @@ public final class TlogServer implements AutoCloseable {
      * @param ctRoots for {@link Api#CT}: the CA certificates whose chains the CT log accepts
      * @param witnessKeys cosignature/v1 verifier keys ({@code name+hash+base64}) of the witnesses whose
      *     cosignatures the log accepts and serves
+     * @param leaseTtl on PostgreSQL, how long the sequencing lease outlives its holder's last renewal: a standby
+     *     takes over within about this long when the holder is frozen or cut off (default 20 s, at least 2 s)
      */
     public record Config(String hostname, String jdbcUrl, Path keyFile, String host, int port, String selfUrl, Tls tls,
-            int poolSize, Api api, List<X509Certificate> ctRoots, List<String> witnessKeys) {
+            int poolSize, Api api, List<X509Certificate> ctRoots, List<String> witnessKeys, Duration leaseTtl) {
         public Config {
+            leaseTtl = leaseTtl == null ? Engines.defaultLeaseTtl() : leaseTtl;
             if (hostname == null || hostname.isBlank() || hostname.contains(":") || hostname.contains("/")) {
                 throw new IllegalArgumentException("tlog hostname must be a bare hostname (no scheme, no port)");
             }
@@ -88,47 +92,62 @@ public final class TlogServer implements AutoCloseable {
 
         public static Config defaults(Path dataDir) {
             return new Config("localhost", "jdbc:h2:file:" + dataDir.resolve("tlog").toAbsolutePath(),
-                    dataDir.resolve("tlog-key.pem"), "127.0.0.1", 0, null, null, 16, Api.TILES_ONLY, null, null);
+                    dataDir.resolve("tlog-key.pem"), "127.0.0.1", 0, null, null, 16, Api.TILES_ONLY, null, null, null);
         }
 
         public Config withPort(int p) {
-            return new Config(hostname, jdbcUrl, keyFile, host, p, selfUrl, tls, poolSize, api, ctRoots, witnessKeys);
+            return new Config(hostname, jdbcUrl, keyFile, host, p, selfUrl, tls, poolSize, api, ctRoots, witnessKeys,
+                    leaseTtl);
         }
 
         public Config withHost(String h) {
-            return new Config(hostname, jdbcUrl, keyFile, h, port, selfUrl, tls, poolSize, api, ctRoots, witnessKeys);
+            return new Config(hostname, jdbcUrl, keyFile, h, port, selfUrl, tls, poolSize, api, ctRoots, witnessKeys,
+                    leaseTtl);
         }
 
         public Config withHostname(String h) {
-            return new Config(h, jdbcUrl, keyFile, host, port, selfUrl, tls, poolSize, api, ctRoots, witnessKeys);
+            return new Config(h, jdbcUrl, keyFile, host, port, selfUrl, tls, poolSize, api, ctRoots, witnessKeys,
+                    leaseTtl);
         }
 
         public Config withJdbcUrl(String u) {
-            return new Config(hostname, u, keyFile, host, port, selfUrl, tls, poolSize, api, ctRoots, witnessKeys);
+            return new Config(hostname, u, keyFile, host, port, selfUrl, tls, poolSize, api, ctRoots, witnessKeys,
+                    leaseTtl);
         }
 
         public Config withSelfUrl(String u) {
-            return new Config(hostname, jdbcUrl, keyFile, host, port, u, tls, poolSize, api, ctRoots, witnessKeys);
+            return new Config(hostname, jdbcUrl, keyFile, host, port, u, tls, poolSize, api, ctRoots, witnessKeys,
+                    leaseTtl);
         }
 
         public Config withTls(Tls t) {
-            return new Config(hostname, jdbcUrl, keyFile, host, port, selfUrl, t, poolSize, api, ctRoots, witnessKeys);
+            return new Config(hostname, jdbcUrl, keyFile, host, port, selfUrl, t, poolSize, api, ctRoots,
+                    witnessKeys, leaseTtl);
         }
 
         public Config withKeyFile(Path k) {
-            return new Config(hostname, jdbcUrl, k, host, port, selfUrl, tls, poolSize, api, ctRoots, witnessKeys);
+            return new Config(hostname, jdbcUrl, k, host, port, selfUrl, tls, poolSize, api, ctRoots, witnessKeys,
+                    leaseTtl);
         }
 
         public Config withApi(Api a) {
-            return new Config(hostname, jdbcUrl, keyFile, host, port, selfUrl, tls, poolSize, a, ctRoots, witnessKeys);
+            return new Config(hostname, jdbcUrl, keyFile, host, port, selfUrl, tls, poolSize, a, ctRoots,
+                    witnessKeys, leaseTtl);
         }
 
         public Config withWitnessKeys(List<String> keys) {
-            return new Config(hostname, jdbcUrl, keyFile, host, port, selfUrl, tls, poolSize, api, ctRoots, keys);
+            return new Config(hostname, jdbcUrl, keyFile, host, port, selfUrl, tls, poolSize, api, ctRoots, keys,
+                    leaseTtl);
+        }
+
+        public Config withLeaseTtl(Duration ttl) {
+            return new Config(hostname, jdbcUrl, keyFile, host, port, selfUrl, tls, poolSize, api, ctRoots, witnessKeys,
+                    ttl);
         }
 
         public Config withCtRoots(List<X509Certificate> roots) {
-            return new Config(hostname, jdbcUrl, keyFile, host, port, selfUrl, tls, poolSize, api, roots, witnessKeys);
+            return new Config(hostname, jdbcUrl, keyFile, host, port, selfUrl, tls, poolSize, api, roots,
+                    witnessKeys, leaseTtl);
         }
     }
 
@@ -185,14 +204,19 @@ public final class TlogServer implements AutoCloseable {
             throws IOException, GeneralSecurityException, SQLException {
         KeyPair key = KeyFiles.loadOrCreateEcdsa(config.keyFile());
         NoteSigner signer = NoteKeys.ecdsaSigner(config.hostname(), key.getPrivate(), key.getPublic());
-        Engines engines = Engines.open(config.jdbcUrl(), config.poolSize(), config.selfUrl());
+        Engines engines = Engines.open(config.jdbcUrl(), config.poolSize(), config.selfUrl(),
+                config.leaseTtl());
         try {
             Engines.Handle handle = engines.openLog(origin(config, key.getPublic()), signer, config.keyFile(),
                     stateDir);
             registerMetrics(handle);
+            long maxBody = maxRequestBytes(config, extraRouting);
             var b = WebServer.builder()
                     .host(config.host())
                     .port(config.port())
+                    // counted over chunked bodies too; larger ones are refused before or while they are read
+                    .maxPayloadSize(maxBody)
+                    .directHandlers(RequestBodies.tooLargeAsJson(maxBody, limit -> tooLargeJson(config.api(), limit)))
                     .addFeature(ObserveFeature.builder()
                             .addObserver(HealthObserver.builder()
                                     .details(true) // treeSize and sequencer: which replica holds the lease
@@ -204,7 +228,8 @@ public final class TlogServer implements AutoCloseable {
                                     .build())
                             .addObserver(MetricsObserver.create())
                             .build())
-                    .routing(r -> routing(r, handle, key, witnesses(config), apiRouting(config, extraRouting)));
+                    .routing(r -> routing(r, handle, key, witnesses(config), apiRouting(config, extraRouting),
+                            maxBody));
             if (config.tls() != null) {
                 b.tls(config.tls());
             }
@@ -219,6 +244,28 @@ public final class TlogServer implements AutoCloseable {
             engines.close();
             throw e;
         }
+    }
+
+    /**
+     * The server's body limit: the largest body an endpoint it serves accepts. Rekor v1 and v2 take
+     * {@link RekorLimits#maxRequestBytes()} (and so does a server with extra routes, such as the Rekor APIs
+     * registered by an embedder), the CT log {@link CtLogService#MAX_BODY}, a tiles-only log its cosignatures'
+     * {@link CosignatureService#MAX_BODY}. Endpoints with smaller limits enforce them as they read.
+     */
+    static long maxRequestBytes(Config config, RoutingExtension extra) {
+        return switch (config.api()) {
+            case REKOR_V1, REKOR_V2 -> RekorLimits.DEFAULTS.maxRequestBytes();
+            case CT -> extra == null ? CtLogService.MAX_BODY : RekorLimits.DEFAULTS.maxRequestBytes();
+            case TILES_ONLY -> extra == null ? CosignatureService.MAX_BODY : RekorLimits.DEFAULTS.maxRequestBytes();
+        };
+    }
+
+    /** A 413 in the error model of the server's API: grpc-gateway's for Rekor v2, Rekor's for the others. */
+    private static String tooLargeJson(Api api, long limit) {
+        if (api == Api.REKOR_V2) {
+            return "{\"code\":8,\"message\":\"" + RequestBodies.message(limit) + "\",\"details\":[]}";
+        }
+        return RequestBodies.rekorError(limit);
     }
 
     private static RoutingExtension apiRouting(Config config, RoutingExtension extra) {
@@ -249,7 +296,7 @@ public final class TlogServer implements AutoCloseable {
     }
 
     static void routing(HttpRouting.Builder r, Engines.Handle handle, KeyPair key,
-            List<dev.sigstack.core.note.NoteVerifier> witnesses, RoutingExtension extra) {
+            List<dev.sigstack.core.note.NoteVerifier> witnesses, RoutingExtension extra, long maxBody) {
         io.helidon.metrics.api.Timer latency = Metrics.globalRegistry().getOrCreate(
                 io.helidon.metrics.api.Timer.builder("tlog_write_latency")
                         .description("time to answer a write (POST), including sequencing"));
@@ -260,7 +307,7 @@ public final class TlogServer implements AutoCloseable {
             }
             // Standbys serve reads; writes go to the process that holds the sequencing lease.
             if (!handle.holdsLease()) {
-                forward(handle.leaseHolderUrl(), req, res);
+                forward(handle.leaseHolderUrl(), req, res, maxBody);
                 return;
             }
             long start = System.nanoTime();
@@ -279,20 +326,64 @@ public final class TlogServer implements AutoCloseable {
 
     private static final HttpClient FORWARD = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
+    /** The largest answer a standby relays from the holder (an entry with its proof is a few KiB). */
+    static final int MAX_FORWARDED_ANSWER = 4 << 20;
+    /** How long a standby waits for the holder's whole answer to a forwarded write, body included. */
+    static final Duration FORWARD_DEADLINE = Duration.ofSeconds(30);
+
+    /**
+     * Relays a write to the holder of the lease. The body is read up to the server's limit (the holder enforces its
+     * endpoint's own) and sent with its length; the holder's whole answer must arrive within
+     * {@link #FORWARD_DEADLINE} and hold at most {@link #MAX_FORWARDED_ANSWER} bytes.
+     */
     private static void forward(String holder, io.helidon.webserver.http.ServerRequest req,
-            io.helidon.webserver.http.ServerResponse res) {
+            io.helidon.webserver.http.ServerResponse res, long maxBody) {
         if (holder == null || holder.isBlank()) {
             unavailable(res, "no replica holds the sequencing lease; retry");
             return;
         }
+        byte[] body;
         try {
-            byte[] body = req.content().hasEntity() ? req.content().as(byte[].class) : new byte[0];
+            body = RequestBodies.read(req, maxBody);
+        } catch (RequestBodies.TooLargeException e) {
+            res.status(Status.REQUEST_ENTITY_TOO_LARGE_413).header(io.helidon.http.HeaderValues.CONTENT_TYPE_JSON)
+                    .send(RequestBodies.rekorError(maxBody));
+            return;
+        } catch (IOException e) {
+            res.status(Status.BAD_REQUEST_400).header(io.helidon.http.HeaderValues.CONTENT_TYPE_JSON)
+                    .send("{\"code\":400,\"message\":\"cannot read request body\"}");
+            return;
+        }
+        try {
             String query = req.query().rawValue();
             URI target = URI.create(holder + req.path().rawPath() + (query.isEmpty() ? "" : "?" + query));
             HttpRequest.Builder fb = HttpRequest.newBuilder(target).timeout(Duration.ofSeconds(30))
                     .POST(HttpRequest.BodyPublishers.ofByteArray(body));
             req.headers().contentType().ifPresent(ct -> fb.header("Content-Type", ct.text()));
-            HttpResponse<byte[]> answer = FORWARD.send(fb.build(), HttpResponse.BodyHandlers.ofByteArray());
+            // HttpRequest.timeout ends with the answer's headers; the deadline here covers its body too
+            java.util.concurrent.CompletableFuture<HttpResponse<byte[]>> call =
+                    FORWARD.sendAsync(fb.build(), info -> upTo(MAX_FORWARDED_ANSWER));
+            HttpResponse<byte[]> answer;
+            try {
+                answer = call.get(FORWARD_DEADLINE.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.TimeoutException e) {
+                call.cancel(true);
+                unavailable(res, "the sequencing replica did not answer in time; retry");
+                return;
+            } catch (java.util.concurrent.ExecutionException e) {
+                Throwable cause = e.getCause();
+                while (cause != null && !(cause instanceof AnswerTooLarge)) {
+                    cause = cause.getCause();
+                }
+                if (cause != null) {
+                    LOG.warning("the sequencing replica answered a forwarded write with more than "
+                            + MAX_FORWARDED_ANSWER + " bytes; not relayed");
+                    unavailable(res, "the sequencing replica's answer is too large to relay; retry");
+                    return;
+                }
+                throw new IOException(e.getCause());
+            }
+            byte[] answerBody = answer.body();
             res.status(Status.create(answer.statusCode()));
             answer.headers().map().forEach((name, values) -> {
                 String n = name.toLowerCase(java.util.Locale.ROOT);
@@ -301,13 +392,74 @@ public final class TlogServer implements AutoCloseable {
                     res.header(name, values.toArray(String[]::new));
                 }
             });
-            res.send(answer.body());
+            res.send(answerBody);
         } catch (IOException e) {
             unavailable(res, "the sequencing replica is unreachable; retry");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             res.status(Status.SERVICE_UNAVAILABLE_503).send();
         }
+    }
+
+    /** The holder's answer went over {@link #MAX_FORWARDED_ANSWER}. */
+    private static final class AnswerTooLarge extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        AnswerTooLarge() {
+            super("answer over " + MAX_FORWARDED_ANSWER + " bytes");
+        }
+    }
+
+    /**
+     * A body subscriber that collects at most {@code limit} bytes and fails with {@link AnswerTooLarge} (cancelling
+     * the transfer) beyond. Hand-written: {@code BodySubscribers.limiting} is JDK 25, and the project builds for
+     * Java 21.
+     */
+    private static HttpResponse.BodySubscriber<byte[]> upTo(int limit) {
+        return new HttpResponse.BodySubscriber<>() {
+            private final java.util.concurrent.CompletableFuture<byte[]> body =
+                    new java.util.concurrent.CompletableFuture<>();
+            private final java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+            private java.util.concurrent.Flow.Subscription subscription;
+
+            @Override
+            public java.util.concurrent.CompletionStage<byte[]> getBody() {
+                return body;
+            }
+
+            @Override
+            public void onSubscribe(java.util.concurrent.Flow.Subscription s) {
+                subscription = s;
+                s.request(Long.MAX_VALUE);
+            }
+
+            @Override
+            public void onNext(List<java.nio.ByteBuffer> items) {
+                for (java.nio.ByteBuffer b : items) {
+                    if (body.isDone()) {
+                        return;
+                    }
+                    if (out.size() + (long) b.remaining() > limit) {
+                        subscription.cancel();
+                        body.completeExceptionally(new AnswerTooLarge());
+                        return;
+                    }
+                    byte[] bytes = new byte[b.remaining()];
+                    b.get(bytes);
+                    out.write(bytes, 0, bytes.length);
+                }
+            }
+
+            @Override
+            public void onError(Throwable t) {
+                body.completeExceptionally(t);
+            }
+
+            @Override
+            public void onComplete() {
+                body.complete(out.toByteArray());
+            }
+        };
     }
 
     /**

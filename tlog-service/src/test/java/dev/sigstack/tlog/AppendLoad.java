@@ -17,9 +17,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * fetches and verifies {@code /checkpoint}. Every 201 is recorded with its index; failures (the server being
  * killed, 503 while no process holds the lease) are counted and retried with new entries after a short pause.
  */
-final class AppendLoad {
+public final class AppendLoad {
     /** An acknowledged append: the logged body the 201 carried, its logIndex, and when it came (nanoTime). */
-    record Ack(byte[] leaf, long index, long ackedNanos) { }
+    public record Ack(byte[] leaf, long index, long ackedNanos) { }
 
     private final List<LogClient> writers;
     private final List<LogClient> readers;

@@ -33,7 +33,7 @@ public final class HashedRekords {
     }
 
     /** What a 201 from {@code POST /api/v1/log/entries} says: the entry's UUID, logged body and index. */
-    record Created(String uuid, byte[] body, long logIndex, String signedEntryTimestamp) { }
+    public record Created(String uuid, byte[] body, long logIndex, String signedEntryTimestamp) { }
 
     static Created parseCreated(String answer) throws IOException {
         JsonNode root = JSON.readTree(answer);

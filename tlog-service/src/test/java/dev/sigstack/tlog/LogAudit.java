@@ -17,7 +17,7 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /** Checks a log over HTTP against what its clients saw: acknowledged entries and published checkpoints. */
-final class LogAudit {
+public final class LogAudit {
     private LogAudit() {
     }
 
@@ -26,7 +26,7 @@ final class LogAudit {
      * entry bundles), and its inclusion proof (from the hash tiles) verifies against the signed root; no two
      * acknowledgements share an index.
      */
-    static void assertAcknowledgedEntriesPresent(LogClient log, List<AppendLoad.Ack> acks, LogClient.SeenCheckpoint head)
+    public static void assertAcknowledgedEntriesPresent(LogClient log, List<AppendLoad.Ack> acks, LogClient.SeenCheckpoint head)
             throws IOException, InterruptedException, MerkleProofException {
         Map<Long, AppendLoad.Ack> byIndex = new HashMap<>();
         for (AppendLoad.Ack a : acks) {
@@ -50,7 +50,7 @@ final class LogAudit {
      * {@code head}) verifies between every pair of distinct sizes, {@code head} included. Returns the number of
      * pairs checked.
      */
-    static long assertAllConsistent(LogClient log, List<LogClient.SeenCheckpoint> seen, LogClient.SeenCheckpoint head)
+    public static long assertAllConsistent(LogClient log, List<LogClient.SeenCheckpoint> seen, LogClient.SeenCheckpoint head)
             throws MerkleProofException {
         TreeMap<Long, byte[]> roots = new TreeMap<>();
         List<LogClient.SeenCheckpoint> all = new ArrayList<>(seen);

@@ -22,9 +22,9 @@ import java.util.List;
 import java.util.Map;
 
 /** A client of one tlog-service over HTTP/1.1 (keep-alive): the test append route and the tlog-tiles read API. */
-final class LogClient {
+public final class LogClient {
     /** A non-201 answer to an append. */
-    static final class AppendRejected extends Exception {
+    public static final class AppendRejected extends Exception {
         private static final long serialVersionUID = 1L;
         final int status;
 
@@ -35,12 +35,12 @@ final class LogClient {
     }
 
     /** A verified checkpoint as fetched, with where and when it was seen. */
-    record SeenCheckpoint(long size, byte[] root, String note, String from) { }
+    public record SeenCheckpoint(long size, byte[] root, String note, String from) { }
 
     private final HttpClient http;
     private final String base;
 
-    LogClient(String base) {
+    public LogClient(String base) {
         this(base, HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(2)).build());
     }
@@ -50,12 +50,12 @@ final class LogClient {
         this.http = http;
     }
 
-    String base() {
+    public String base() {
         return base;
     }
 
     /** POSTs to {@code path}; returns the response body of a 201, else throws {@link AppendRejected}. */
-    String post(String path, byte[] body) throws IOException, InterruptedException, AppendRejected {
+    public String post(String path, byte[] body) throws IOException, InterruptedException, AppendRejected {
         HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + path))
                 .timeout(Duration.ofSeconds(30))
                 .header("Content-Type", "application/octet-stream")
@@ -67,7 +67,7 @@ final class LogClient {
     }
 
     /** POSTs a proposed entry to the Rekor v1 API; returns what its 201 says. */
-    HashedRekords.Created createEntry(byte[] proposedEntry) throws IOException, InterruptedException, AppendRejected {
+    public HashedRekords.Created createEntry(byte[] proposedEntry) throws IOException, InterruptedException, AppendRejected {
         HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/log/entries"))
                 .timeout(Duration.ofSeconds(30))
                 .header("Content-Type", "application/json")
@@ -84,7 +84,7 @@ final class LogClient {
     }
 
     /** GET; null for 404. */
-    byte[] get(String path) throws IOException, InterruptedException {
+    public byte[] get(String path) throws IOException, InterruptedException {
         HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(URI.create(base + path))
                 .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofByteArray());
         if (r.statusCode() == 404) {
@@ -108,7 +108,7 @@ final class LogClient {
     }
 
     /** {@code GET /checkpoint}, its signature verified. */
-    SeenCheckpoint checkpoint(NoteVerifier verifier) throws IOException, InterruptedException {
+    public SeenCheckpoint checkpoint(NoteVerifier verifier) throws IOException, InterruptedException {
         String note = new String(get("/checkpoint"), StandardCharsets.UTF_8);
         try {
             SignedNote n = SignedNote.parse(note);
@@ -121,7 +121,7 @@ final class LogClient {
     }
 
     /** Waits until the published size reaches {@code size}; returns that checkpoint. */
-    SeenCheckpoint awaitSize(long size, NoteVerifier verifier, Duration timeout)
+    public SeenCheckpoint awaitSize(long size, NoteVerifier verifier, Duration timeout)
             throws IOException, InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
@@ -140,7 +140,7 @@ final class LogClient {
      * Node hashes of the tree of {@code size} read from hash tiles over HTTP, each tile fetched once and each node
      * computed once (complete-subtree hashes never change as the log grows, so any smaller tree can use them).
      */
-    HashReader hashReader(long size) {
+    public HashReader hashReader(long size) {
         Map<Long, byte[]> tiles = new HashMap<>();
         TileHashReader tilesReader = new TileHashReader((level, index) -> tiles.computeIfAbsent(
                 ((long) level << 56) | index, k -> {
@@ -164,7 +164,7 @@ final class LogClient {
     }
 
     /** The entries of the tree of {@code size}, read from entry bundles over HTTP. */
-    List<byte[]> entries(long size) throws IOException, InterruptedException {
+    public List<byte[]> entries(long size) throws IOException, InterruptedException {
         List<byte[]> out = new java.util.ArrayList<>((int) size);
         for (long b = 0; b * TileLayout.WIDTH < size; b++) {
             String path = "/" + TileLayout.entryBundlePath(b, TileLayout.entryBundleWidthAt(size, b));

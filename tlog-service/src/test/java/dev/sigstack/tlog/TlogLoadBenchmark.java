@@ -1,5 +1,8 @@
 package dev.sigstack.tlog;
 
+import com.google.protobuf.ByteString;
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.util.JsonFormat;
 import dev.sigstack.core.merkle.Proofs;
 import dev.sigstack.core.merkle.Rfc6962;
 import dev.sigstack.core.note.NoteKeys;
@@ -8,6 +11,11 @@ import dev.sigstack.core.rekor.SignedEntryTimestamp;
 import dev.sigstack.core.rekor.TestKeys;
 import dev.sigstack.core.testing.Trees;
 import dev.sigstack.tlog.internal.Engines;
+import dev.sigstore.proto.rekor.v2.PublicKey;
+import dev.sigstore.proto.common.v1.PublicKeyDetails;
+import dev.sigstore.proto.rekor.v2.CreateEntryRequest;
+import dev.sigstore.proto.rekor.v2.HashedRekordRequestV002;
+import dev.sigstore.proto.rekor.v2.Verifier;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.net.URI;
@@ -44,15 +52,17 @@ import java.util.stream.IntStream;
  *       verify of the submitter's signature plus the ECDSA P-256 SET signature), times the cores;</li>
  *   <li>sustained hashedrekord appends over HTTP ({@code POST /api/v1/log/entries}: parse, verify, sequence and
  *       commit, wait for integration, inclusion proof, SET) to a tlog-service process on PostgreSQL and on H2, and
- *       raw appends through the TEST-ONLY {@code /test/append} (the engine over HTTP, no entry handling):
- *       entries/s, p50 and p99 latency;</li>
+ *       Rekor v2 appends ({@code POST /api/v2/log/entries} with {@code hashedRekordRequestV002}: verify, sequence
+ *       and commit, wait for integration, inclusion proof and checkpoint; no SET, so its bound is the ECDSA verify
+ *       alone), and raw appends through the TEST-ONLY {@code /test/append} (the engine over HTTP, no entry
+ *       handling): entries/s, p50 and p99 latency;</li>
  *   <li>inclusion-proof latency at 1 M entries or more (the store filled through the engine in-process), and
  *       heap used after a full GC as the log grows.</li>
  * </ol>
  * Settings are system properties: {@code bench.clients} (128), {@code bench.seconds} (15), {@code bench.warmup} (60:
  * on 2 shared cores the server's JIT compilers still took a third of its CPU 5 s and 30 s in, and settled after
  * about 45 s), {@code bench.maxEntries} (200000 pre-signed bodies per run, reused by every row), {@code bench.fill} (1048576), {@code bench.proofs}
- * (20000), {@code bench.rows} (pg,h2,pg-raw,h2-raw), {@code bench.out} (markdown written there too). With the bound
+ * (20000), {@code bench.rows} (pg,h2,pg-v2,h2-v2,pg-raw,h2-raw), {@code bench.out} (markdown written there too). With the bound
  * part on, the bound is measured again right before each HTTP row and that row's ratio is against it (the other
  * builds on a shared machine move it by a factor of two within minutes).
  */
@@ -68,6 +78,9 @@ final class TlogLoadBenchmark {
 
     private final StringBuilder report = new StringBuilder();
     private byte[][] rekorBodies;
+    private byte[][] v2Bodies;
+    /** The Rekor v2 bound: the ECDSA verify alone, entries/s over all cores (0 when the bound part is off). */
+    private double v2Bound;
     private byte[][] rawBodies;
 
     private TlogLoadBenchmark() {
@@ -101,6 +114,11 @@ final class TlogLoadBenchmark {
             jdk = true;
             double jdkPerCore = cryptoPerCore(Math.min(WARMUP, 10), Math.max(5, SECONDS / 2));
             jdk = false;
+            v2Only = true;
+            v2Bound = cryptoPerCore(Math.min(WARMUP, 10), Math.max(5, SECONDS / 2)) * cores;
+            v2Only = false;
+            line(String.format(Locale.ROOT, "Rekor v2 bound (ECDSA P-256 verify only: v2 signs no SET per entry, "
+                    + "core ecdsa): **%.0f entries/s**.", v2Bound));
             line(String.format(Locale.ROOT, "Same operations with the JDK's SunEC provider (the bound before the "
                     + "service switched): %.0f entries/s per core x %d cores = %.0f entries/s.", jdkPerCore, cores,
                     jdkPerCore * cores));
@@ -113,15 +131,17 @@ final class TlogLoadBenchmark {
             line("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
             Path tmp = Files.createTempDirectory("tlog-bench");
             try {
-                List<String> rows = Arrays.asList(System.getProperty("bench.rows", "pg,h2,pg-raw,h2-raw").split(","));
+                List<String> rows = Arrays.asList(System.getProperty("bench.rows", "pg,h2,pg-v2,h2-v2,pg-raw,h2-raw").split(","));
                 for (String row : rows) {
                     boolean onPg = row.startsWith("pg");
                     if (onPg && pg == null) {
                         continue;
                     }
                     String url = onPg ? freshSchema(pg) : "jdbc:h2:file:" + tmp.resolve(row + "/tlog").toAbsolutePath();
-                    httpRow(onPg ? "PostgreSQL" : "H2", url, tmp.resolve(row),
-                            row.endsWith("-raw") ? "/test/append" : "/api/v1/log/entries", bound);
+                    String route = row.endsWith("-raw") ? "/test/append"
+                            : row.endsWith("-v2") ? "/api/v2/log/entries" : "/api/v1/log/entries";
+                    httpRow(onPg ? "PostgreSQL" : "H2", url, tmp.resolve(row), route,
+                            route.startsWith("/api/v2") ? v2Bound : bound);
                 }
             } finally {
                 Trees.deleteTree(tmp); // the H2 files and the server's data folders
@@ -183,6 +203,8 @@ final class TlogLoadBenchmark {
 
     /** Measure the bound with the JDK's provider instead of the service's implementation. */
     private static volatile boolean jdk;
+    /** Measure the Rekor v2 bound: the verify alone, no SET. */
+    private static volatile boolean v2Only;
 
     /**
      * What a hashedrekord append must do per entry: verify the submitter's ECDSA P-256 signature (its key decoded
@@ -194,6 +216,9 @@ final class TlogLoadBenchmark {
             if (!dev.sigstack.core.ecdsa.Ecdsa.Verifier.of(submitter.getPublic()).orElseThrow()
                     .verifyDigest(digests[k], sigs[k])) {
                 throw new IllegalStateException("does not verify");
+            }
+            if (v2Only) {
+                return;
             }
             SignedEntryTimestamp.sign(log.getPrivate(), bodies[k], System.currentTimeMillis() / 1000, logId, index);
             return;
@@ -220,12 +245,19 @@ final class TlogLoadBenchmark {
 
     private void httpRow(String store, String jdbcUrl, Path data, String route, double bound) throws Exception {
         boolean rekor = route.startsWith("/api/v1");
+        boolean v2 = route.startsWith("/api/v2");
         int count = MAX_ENTRIES;
         byte[][] bodies = rekor ? (rekorBodies == null ? rekorBodies = bodies(count, true) : rekorBodies)
+                : v2 ? (v2Bodies == null ? v2Bodies = v2Bodies(count) : v2Bodies)
                 : (rawBodies == null ? rawBodies = bodies(count, false) : rawBodies);
         quiesce(); // e.g. PostgreSQL still vacuuming and checkpointing after the previous row
+        v2Only = v2;
         double rowBound = bound > 0 ? cryptoPerCore(1, 5) * CORES : 0; // right before the row, same conditions
+        v2Only = false;
         List<String> jvm = new ArrayList<>(List.of("-Xmx1g", "-XX:+UseParallelGC"));
+        if (v2) {
+            jvm.add("-Dtlog.api=rekor-v2");
+        }
         String extra = System.getProperty("bench.serverOpts", "").strip(); // e.g. -XX:StartFlightRecording=...
         if (!extra.isEmpty()) {
             jvm.addAll(Arrays.asList(extra.split("\\s+")));
@@ -254,13 +286,15 @@ final class TlogLoadBenchmark {
             long[] lat = m.latencies;
             String heap = serverHeap(p);
             line(String.format(Locale.ROOT, "| %s | %s | %d | %.0f | %s | %.1f | %.1f | %d | %.2f | %.2f | %s | %.2f | %s |",
-                    store, rekor ? "hashedrekord `POST /api/v1/log/entries`" : "raw `POST /test/append` (engine only)",
+                    store, rekor ? "hashedrekord `POST /api/v1/log/entries`"
+                            : v2 ? "Rekor v2 hashedRekordRequestV002 `POST /api/v2/log/entries`"
+                            : "raw `POST /test/append` (engine only)",
                     CLIENTS, rate, rowBound > 0 ? String.format(Locale.ROOT, "%.2f (%.0f)", rate / rowBound, rowBound) : "-",
                     pct(lat, 0.50) / 1e6, pct(lat, 0.99) / 1e6, m.failed + warm.failed, serverCpu, clientCpu,
                     String.format(Locale.ROOT, "%.2f", pgCpu), machineBusy, heap));
             String jfr = System.getProperty("bench.jfrDump"); // with -Dbench.serverOpts=-XX:StartFlightRecording
             if (jfr != null) {
-                Path to = Path.of(jfr + "-" + store.toLowerCase(Locale.ROOT) + (rekor ? "" : "-raw") + ".jfr");
+                Path to = Path.of(jfr + "-" + store.toLowerCase(Locale.ROOT) + (rekor ? "" : v2 ? "-v2" : "-raw") + ".jfr");
                 new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
                         Long.toString(p.pid()), "JFR.dump", "filename=" + to.toAbsolutePath())
                         .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor();
@@ -286,6 +320,38 @@ final class TlogLoadBenchmark {
         }
         IntStream.range(0, count).parallel().forEach(i -> out[i] = HashedRekords.proposed(keys[i % keys.length],
                 pems[i % keys.length], (run + " artifact " + i).getBytes(StandardCharsets.UTF_8)));
+        return out;
+    }
+
+    /** Rekor v2 create-entry requests: a hashedRekordRequestV002 per entry, the verifier a PKIX public key. */
+    private static byte[][] v2Bodies(int count) throws Exception {
+        String run = UUID.randomUUID().toString();
+        KeyPair[] keys = new KeyPair[16];
+        for (int k = 0; k < keys.length; k++) {
+            keys[k] = ecKey();
+        }
+        byte[][] out = new byte[count][];
+        IntStream.range(0, count).parallel().forEach(i -> {
+            KeyPair kp = keys[i % keys.length];
+            byte[] artifact = (run + " v2 artifact " + i).getBytes(StandardCharsets.UTF_8);
+            var hr = HashedRekordRequestV002.newBuilder()
+                    .setDigest(ByteString.copyFrom(TestKeys.sha256(artifact)))
+                    .setSignature(dev.sigstore.proto.rekor.v2.Signature.newBuilder()
+                            .setContent(ByteString.copyFrom(TestKeys.sign(kp, artifact)))
+                            .setVerifier(Verifier.newBuilder()
+                                    .setKeyDetails(PublicKeyDetails.PKIX_ECDSA_P256_SHA_256)
+                                    .setPublicKey(PublicKey.newBuilder().setRawBytes(
+                                            ByteString.copyFrom(kp.getPublic().getEncoded())))))
+                    .build();
+            try {
+                out[i] = JsonFormat.printer().omittingInsignificantWhitespace()
+                        .print(CreateEntryRequest.newBuilder()
+                                .setHashedRekordRequestV002(hr).build())
+                        .getBytes(StandardCharsets.UTF_8);
+            } catch (InvalidProtocolBufferException e) {
+                throw new IllegalStateException(e);
+            }
+        });
         return out;
     }
 

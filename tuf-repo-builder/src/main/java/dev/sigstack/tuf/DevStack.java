@@ -28,6 +28,8 @@ import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
+import dev.sigstack.core.secrets.SecretFiles;
+
 /**
  * A throw-away development stack: TUF role keys and a stack description with a self-made CA
  * chain, Rekor and CT log keys and a TSA chain, written as PEM files. For tests and the
@@ -131,14 +133,10 @@ public final class DevStack {
     Files.writeString(file, StackTargets.pem("PUBLIC KEY", key.getEncoded()), StandardCharsets.US_ASCII);
   }
 
-  /** Writes a PKCS#8 private key PEM (owner-only permissions where the file system has them). */
+  /** Writes a PKCS#8 private key PEM, created owner-only and atomically ({@link SecretFiles}). */
   public static Path pemPrivate(Path file, PrivateKey key) throws IOException {
-    Files.writeString(file, StackTargets.pem("PRIVATE KEY", key.getEncoded()), StandardCharsets.US_ASCII);
-    try {
-      Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
-    } catch (UnsupportedOperationException e) {
-      // not a POSIX file system
-    }
+    SecretFiles.writeString(file, StackTargets.pem("PRIVATE KEY", key.getEncoded()));
     return file;
   }
+
 }

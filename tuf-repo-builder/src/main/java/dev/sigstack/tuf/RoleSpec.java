@@ -13,8 +13,17 @@ public record RoleSpec(List<TufKey> keys, int threshold) {
     if (threshold > keys.size()) {
       throw new IllegalArgumentException("threshold " + threshold + " exceeds the " + keys.size() + " key(s) given");
     }
-    if (keys.stream().map(TufKey::keyId).distinct().count() != keys.size()) {
+    // Clients count distinct keys, not key IDs: a key spelled twice (another ID) would not count twice.
+    if (keys.stream().map(RoleSpec::material).distinct().count() != keys.size()) {
       throw new IllegalArgumentException("the same key is listed twice");
+    }
+  }
+
+  private static String material(TufKey k) {
+    try {
+      return k.material();
+    } catch (java.security.InvalidKeyException e) {
+      throw new IllegalArgumentException("key " + k.keyId() + " does not decode: " + e.getMessage(), e);
     }
   }
 

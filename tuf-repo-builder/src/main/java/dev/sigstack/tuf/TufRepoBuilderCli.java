@@ -1,5 +1,6 @@
 package dev.sigstack.tuf;
 
+import dev.sigstack.core.logging.Logs;
 import dev.sigstack.core.archive.HostileArchiveException;
 import dev.sigstack.core.archive.TarGz;
 import dev.sigstack.core.tuf.MirrorFs;
@@ -56,6 +57,7 @@ public final class TufRepoBuilderCli {
   public static final int EXIT_REFUSED = 1;
 
   public static void main(String[] args) {
+    Logs.configure();
     System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
   }
 

@@ -17,12 +17,60 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Turns an AdmissionReview request into its response, for the validating and the mutating path. Thin: the policy
  * decision is {@link PolicyEngine}'s; any unexpected failure refuses the request (fail closed).
+ *
+ * <p>Scope: a request the API server sent is enforced unless its namespace is known to be outside the webhooks'
+ * {@link GateSettings#namespaceSelector()} (or break-glass). The informer's view is trusted to say "in scope"; a
+ * namespace it has not seen, or says is out of scope, is read from the API server; a namespace the informer never saw
+ * and the API server cannot tell about in time is refused. {@link #webhooks()} is the one list of paths and rules the
+ * chart must register.
  */
 public final class AdmissionHandler {
+    /** One {@code rules[]} entry of a webhook registration (admissionregistration.k8s.io/v1 RuleWithOperations). */
+    public record Rule(List<String> apiGroups, List<String> apiVersions, List<String> operations,
+            List<String> resources, String scope) {
+        public Rule {
+            apiGroups = List.copyOf(apiGroups);
+            apiVersions = List.copyOf(apiVersions);
+            operations = List.copyOf(operations);
+            resources = List.copyOf(resources);
+        }
+    }
+
+    /** A webhook the gate serves: its path, whether it is a mutating webhook, and what it must be sent. */
+    public record Webhook(String path, boolean mutating, List<Rule> rules) {
+        public Webhook {
+            rules = List.copyOf(rules);
+        }
+    }
+
+    /** The enforcing validating path. */
+    public static final String VALIDATE = "/validate";
+    /** The tag-to-digest mutating path. */
+    public static final String MUTATE = "/mutate";
+    /** ClusterImagePolicy and TrustRoot validation ({@link PolicyAdmission}). */
+    public static final String VALIDATE_POLICY = "/validate-policy";
+
+    /**
+     * Every webhook the gate serves and the rules under which the API server must send it reviews: every kind that
+     * runs an image (pods, their ephemeral containers, every workload kind) to the validating and the mutating path,
+     * and the policy resources to {@code /validate-policy}. The Helm chart is tested against this list.
+     */
+    public static List<Webhook> webhooks() {
+        List<Rule> workloads = Workloads.rules();
+        return List.of(new Webhook(VALIDATE, false, workloads), new Webhook(MUTATE, true, workloads),
+                new Webhook(VALIDATE_POLICY, false, List.of(new Rule(List.of("policy.sigstore.dev"),
+                        List.of("v1alpha1", "v1beta1"), List.of("CREATE", "UPDATE"),
+                        List.of("clusterimagepolicies", "trustroots"), "Cluster"))));
+    }
+
     private static final System.Logger LOG = System.getLogger(AdmissionHandler.class.getName());
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -83,14 +131,15 @@ public final class AdmissionHandler {
         JsonNode review = parsed.review();
         Request req = parsed.request();
         try {
-            Decision d = decide(req);
+            Decision d = withinDeadline(() -> decide(req), () -> new Decision("denied", List.of(
+                    timedOut("verification")), List.of()));
             metrics.decision("validate", d.result(), System.nanoTime() - start);
             if (!req.dryRun() && !d.result().equals("skipped")) {
                 event(req, d);
             }
             return response(review, req.uid(), d.errors().isEmpty(), d.errors().isEmpty() ? null
                     : "validation failed: " + String.join("\n", d.errors()), d.warnings(), null);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | RegistryException e) {
             metrics.internalError();
             metrics.decision("validate", "error", System.nanoTime() - start);
             LOG.log(System.Logger.Level.ERROR, "admission " + req.uid() + " failed closed", e);
@@ -106,32 +155,25 @@ public final class AdmissionHandler {
         JsonNode review = parsed.review();
         Request req = parsed.request();
         try {
-            List<String> path = Workloads.podSpecPath(req.kind());
-            if (!mutates(req.kind()) || path == null || !inScope(req) || !(req.operation().equals("CREATE")
-                    || req.operation().equals("UPDATE")) || !req.subResource().isEmpty()
-                    && !req.subResource().equals("ephemeralcontainers")) {
+            List<String> path = Workloads.podSpecPath(req.group(), req.kind());
+            boolean ephemeral = req.subResource().equals(Workloads.EPHEMERAL);
+            if (!mutates(req.kind()) || path == null || !(req.operation().equals("CREATE")
+                    || req.operation().equals("UPDATE")) || !req.subResource().isEmpty() && !ephemeral) {
                 metrics.decision("mutate", "skipped", System.nanoTime() - start);
                 return response(review, req.uid(), true, null, List.of(), null);
             }
-            ArrayNode patch = JSON.createArrayNode();
-            JsonNode spec = Workloads.at(req.object(), path);
-            String pointer = "/" + String.join("/", path);
-            for (String list : Workloads.CONTAINER_LISTS) {
-                JsonNode cs = spec == null ? null : spec.get(list);
-                if (cs == null || !cs.isArray()) {
-                    continue;
-                }
-                for (int i = 0; i < cs.size(); i++) {
-                    String image = cs.get(i).path("image").asText("");
-                    ImageReference ref = ImageReference.parse(image);
-                    if (ref.isDigest()) {
-                        continue;
-                    }
-                    String digest = engine.resolveDigest(image, pullCredentials(req, spec));
-                    patch.addObject().put("op", "replace").put("path", pointer + "/" + list + "/" + i + "/image")
-                            .put("value", ref.name() + "@" + digest);
-                }
+            Scope scope = scope(req);
+            if (scope == Scope.UNKNOWN) {
+                metrics.decision("mutate", "error", System.nanoTime() - start);
+                return response(review, req.uid(), false, unknownNamespace(req), List.of(), null);
             }
+            if (scope != Scope.ENFORCED) {
+                metrics.decision("mutate", "skipped", System.nanoTime() - start);
+                return response(review, req.uid(), true, null, List.of(), null);
+            }
+            ArrayNode patch = withinDeadline(() -> pins(req, path, ephemeral), () -> {
+                throw new IllegalStateException(timedOut("digest resolution"));
+            });
             metrics.decision("mutate", patch.isEmpty() ? "unchanged" : "patched", System.nanoTime() - start);
             return response(review, req.uid(), true, null, List.of(), patch.isEmpty() ? null : patch);
         } catch (RegistryException | RuntimeException e) {
@@ -142,6 +184,69 @@ public final class AdmissionHandler {
         }
     }
 
+    /** The JSON patch pinning the tags that a policy covers (the engine resolves nothing else). */
+    private ArrayNode pins(Request req, List<String> path, boolean ephemeral) throws RegistryException {
+        ArrayNode patch = JSON.createArrayNode();
+        JsonNode spec = Workloads.at(req.object(), path);
+        String pointer = "/" + String.join("/", path);
+        for (Workloads.Image image : Workloads.images(spec, ephemeral)) {
+            ImageReference ref = ImageReference.parse(image.reference());
+            if (ref.isDigest()) {
+                continue;
+            }
+            String digest = engine.resolveDigest(image.reference(), pullCredentials(req, spec));
+            if (digest != null) {
+                patch.addObject().put("op", "replace").put("path", pointer + image.pointer())
+                        .put("value", ref.name() + "@" + digest);
+            }
+        }
+        return patch;
+    }
+
+    /** Work that must finish within the review deadline. */
+    private interface Work<T> {
+        T run() throws RegistryException;
+    }
+
+    /**
+     * Runs {@code work} on a virtual thread and waits at most the review deadline; past it, {@code late} answers
+     * (refusing) and the work goes on in the background within the registry client's own deadlines, so a registry
+     * that hangs or trickles, or a verification this review waits on, never holds the answer past the webhook's
+     * timeout.
+     */
+    private <T> T withinDeadline(Work<T> work, Work<T> late) throws RegistryException {
+        CompletableFuture<T> f = new CompletableFuture<>();
+        Thread.ofVirtual().name("review").start(() -> {
+            try {
+                f.complete(work.run());
+            } catch (Throwable t) {
+                f.completeExceptionally(t);
+            }
+        });
+        try {
+            return f.get(settings.reviewTimeout().toNanos(), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            metrics.internalError();
+            return late.run();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RegistryException re) {
+                throw re;
+            }
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    private String timedOut(String what) {
+        return "image " + what + " did not finish within " + settings.reviewTimeout().toMillis() + " ms (a registry "
+                + "is slow or unreachable); refusing (fail closed)";
+    }
+
     private boolean mutates(String kind) {
         return switch (settings.mutation()) {
             case OFF -> false;
@@ -150,9 +255,39 @@ public final class AdmissionHandler {
         };
     }
 
-    private boolean inScope(Request req) {
-        Map<String, String> labels = cluster.namespaceLabels(req.namespace());
-        return "true".equals(labels.get(settings.includeLabel()));
+    /** Where a request's namespace stands. */
+    private enum Scope { ENFORCED, BREAK_GLASS, OUT, UNKNOWN }
+
+    /**
+     * Enforced when the informer's labels say so (selected, not break-glass). Otherwise the namespace is read from
+     * the API server (the informer may not have seen it yet, or not its new labels) and decided on what was read;
+     * when it cannot be read, on what the informer saw; when neither knows it, UNKNOWN (refused). A break-glass
+     * namespace is never enforced, whatever the selector says.
+     */
+    private Scope scope(Request req) {
+        String ns = req.namespace();
+        java.util.Optional<Map<String, String>> seen = cluster.namespaceLabels(ns);
+        if (seen.isPresent() && !breakGlass(seen.get()) && settings.namespaceSelector().selects(ns, seen.get())) {
+            return Scope.ENFORCED;
+        }
+        java.util.Optional<Map<String, String>> live = cluster.readNamespaceLabels(ns);
+        java.util.Optional<Map<String, String>> labels = live.isPresent() ? live : seen;
+        if (labels.isEmpty()) {
+            return Scope.UNKNOWN;
+        }
+        if (breakGlass(labels.get())) {
+            return Scope.BREAK_GLASS;
+        }
+        return settings.namespaceSelector().selects(ns, labels.get()) ? Scope.ENFORCED : Scope.OUT;
+    }
+
+    private boolean breakGlass(Map<String, String> labels) {
+        return "true".equals(labels.get(settings.breakGlassLabel()));
+    }
+
+    private static String unknownNamespace(Request req) {
+        return "namespace \"" + req.namespace() + "\" is not known to the gate and could not be read from the API "
+                + "server; refusing (fail closed)";
     }
 
     /** The validating decision. */
@@ -163,18 +298,20 @@ public final class AdmissionHandler {
         if (!req.operation().equals("CREATE") && !req.operation().equals("UPDATE")) {
             return new Decision("skipped", List.of(), List.of());
         }
-        List<String> path = Workloads.podSpecPath(req.kind());
+        List<String> path = Workloads.podSpecPath(req.group(), req.kind());
         if (path == null) {
             return new Decision("skipped", List.of(), List.of());
         }
-        boolean ephemeral = req.subResource().equals("ephemeralcontainers");
+        boolean ephemeral = req.subResource().equals(Workloads.EPHEMERAL);
         if (!req.subResource().isEmpty() && !ephemeral) {
             return new Decision("skipped", List.of(), List.of()); // status, scale: not re-checked
         }
-        Map<String, String> nsLabels = cluster.namespaceLabels(req.namespace());
-        if (!"true".equals(nsLabels.get(settings.includeLabel()))) {
-            if ("true".equals(nsLabels.get(settings.breakGlassLabel())) && req.kind().equals("Pod")
-                    && req.operation().equals("CREATE")) {
+        Scope scope = scope(req);
+        if (scope == Scope.UNKNOWN) {
+            return new Decision("denied", List.of(unknownNamespace(req)), List.of());
+        }
+        if (scope != Scope.ENFORCED) {
+            if (scope == Scope.BREAK_GLASS && req.kind().equals("Pod") && req.operation().equals("CREATE")) {
                 audit.record(req.namespace(), req.kind(), req.name(), req.user(), images(req, path));
                 return new Decision("break-glass", List.of(), List.of());
             }
@@ -198,28 +335,18 @@ public final class AdmissionHandler {
                 pullCredentials(req, spec));
         FieldError all = FieldError.none();
         boolean requireDigest = mutates(req.kind());
-        for (String list : Workloads.CONTAINER_LISTS) {
-            if (ephemeral && !list.equals("ephemeralContainers")) {
-                continue;
+        for (Workloads.Image image : Workloads.images(spec, ephemeral)) {
+            FieldError e;
+            if (requireDigest && !digestPinned(image.reference()) && engine.covered(image.reference())) {
+                e = FieldError.invalidValue(image.reference() + " must be an image digest", "image", "");
+            } else {
+                e = engine.validate(image.reference(), ctx);
             }
-            JsonNode cs = spec == null ? null : spec.get(list);
-            if (cs == null || !cs.isArray()) {
-                continue;
+            FieldError rooted = e.viaFieldIndex(image.list(), image.index());
+            for (int p = path.size() - 1; p >= 0; p--) {
+                rooted = rooted.viaField(path.get(p));
             }
-            for (int i = 0; i < cs.size(); i++) {
-                String image = cs.get(i).path("image").asText("");
-                FieldError e;
-                if (requireDigest && !digestPinned(image)) {
-                    e = FieldError.invalidValue(image + " must be an image digest", "image", "");
-                } else {
-                    e = engine.validate(image, ctx);
-                }
-                FieldError rooted = e.viaFieldIndex(list, i);
-                for (int p = path.size() - 1; p >= 0; p--) {
-                    rooted = rooted.viaField(path.get(p));
-                }
-                all = all.also(rooted);
-            }
+            all = all.also(rooted);
         }
         List<String> errors = all.filter(FieldError.Level.ERROR).isEmpty() ? List.of()
                 : List.of(all.filter(FieldError.Level.ERROR).toString());
@@ -251,13 +378,7 @@ public final class AdmissionHandler {
 
     private static List<String> images(Request req, List<String> path) {
         List<String> out = new ArrayList<>();
-        JsonNode spec = Workloads.at(req.object(), path);
-        for (String list : Workloads.CONTAINER_LISTS) {
-            JsonNode cs = spec == null ? null : spec.get(list);
-            if (cs != null) {
-                cs.forEach(c -> out.add(c.path("image").asText("")));
-            }
-        }
+        Workloads.images(Workloads.at(req.object(), path), false).forEach(i -> out.add(i.reference()));
         return out;
     }
 

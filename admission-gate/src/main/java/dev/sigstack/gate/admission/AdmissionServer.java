@@ -1,6 +1,7 @@
 package dev.sigstack.gate.admission;
 
 import io.helidon.common.tls.Tls;
+import io.helidon.common.tls.TlsClientAuth;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.webserver.WebServer;
@@ -34,7 +35,22 @@ public final class AdmissionServer implements AutoCloseable {
     /** Also serves {@code POST /validate-policy} for ClusterImagePolicy and TrustRoot resources. */
     public static AdmissionServer start(String host, int port, PrivateKey key, List<X509Certificate> chain,
             AdmissionHandler handler, PolicyAdmission policies, GateMetrics metrics) {
-        Tls tls = Tls.builder().privateKey(key).privateKeyCertChain(chain).build();
+        return start(host, port, key, chain, List.of(), handler, policies, metrics);
+    }
+
+    /**
+     * With client authentication: when {@code clientCas} is not empty, a client must present a certificate issued by
+     * one of them, or the TLS handshake fails before any request is read. This is how only the API server talks to
+     * the gate: it presents a client certificate to webhooks through its AdmissionConfiguration kubeconfig.
+     */
+    public static AdmissionServer start(String host, int port, PrivateKey key, List<X509Certificate> chain,
+            List<X509Certificate> clientCas, AdmissionHandler handler, PolicyAdmission policies,
+            GateMetrics metrics) {
+        var tb = Tls.builder().privateKey(key).privateKeyCertChain(chain);
+        if (!clientCas.isEmpty()) {
+            tb.trust(clientCas).clientAuth(TlsClientAuth.REQUIRED);
+        }
+        Tls tls = tb.build();
         // TCP_NODELAY as Go's servers and clients have it: an answer is one small write that must not wait for an ACK.
         WebServer server = WebServer.builder().host(host).port(port).tls(tls)
                 .connectionOptions(o -> o.tcpNoDelay(true))
@@ -42,7 +58,7 @@ public final class AdmissionServer implements AutoCloseable {
                 .routing(r -> {
                     routing(r, handler, metrics);
                     if (policies != null) {
-                        r.post("/validate-policy", (req, res) -> review(req, res, policies::validate));
+                        r.post(AdmissionHandler.VALIDATE_POLICY, (req, res) -> review(req, res, policies::validate));
                     }
                 })
                 .build().start();
@@ -53,8 +69,8 @@ public final class AdmissionServer implements AutoCloseable {
     }
 
     static void routing(HttpRouting.Builder r, AdmissionHandler handler, GateMetrics metrics) {
-        r.post("/validate", (req, res) -> review(req, res, handler::validate));
-        r.post("/mutate", (req, res) -> review(req, res, handler::mutate));
+        r.post(AdmissionHandler.VALIDATE, (req, res) -> review(req, res, handler::validate));
+        r.post(AdmissionHandler.MUTATE, (req, res) -> review(req, res, handler::mutate));
         r.get("/metrics", (req, res) -> {
             res.header(HeaderNames.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
             res.send(metrics.scrape());

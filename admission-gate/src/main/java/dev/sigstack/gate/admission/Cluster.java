@@ -1,6 +1,7 @@
 package dev.sigstack.gate.admission;
 
 import java.util.Map;
+import java.util.Optional;
 
 /** What the webhook asks the cluster, besides policies: namespace labels and Events. */
 public interface Cluster {
@@ -12,8 +13,16 @@ public interface Cluster {
         return dev.sigstack.gate.oci.RegistryCredentials.anonymous();
     }
 
-    /** The labels of a namespace (empty when unknown). */
-    Map<String, String> namespaceLabels(String namespace);
+    /** The labels of a namespace as this gate last saw it, or empty when it has not seen the namespace. */
+    Optional<Map<String, String>> namespaceLabels(String namespace);
+
+    /**
+     * The labels of a namespace read from the API server now, within a short deadline; empty when the namespace
+     * cannot be read (none such, API server unreachable or slow). The default has no live source.
+     */
+    default Optional<Map<String, String>> readNamespaceLabels(String namespace) {
+        return Optional.empty();
+    }
 
     /**
      * Records a Kubernetes Event on the workload.

@@ -235,8 +235,50 @@ public final class KubeState implements Environment, Cluster, Supplier<List<Comp
     }
 
     @Override
-    public Map<String, String> namespaceLabels(String namespace) {
-        return namespaceLabels.getOrDefault(namespace, Map.of());
+    public Optional<Map<String, String>> namespaceLabels(String namespace) {
+        return Optional.ofNullable(namespaceLabels.get(namespace));
+    }
+
+    /** How long a live namespace read may take: well inside the webhook's timeout (10 s by default). */
+    static final java.time.Duration LIVE_READ_DEADLINE = java.time.Duration.ofSeconds(3);
+    /** Live namespace reads in flight or waiting; more are refused (the review is then refused, fail closed). */
+    static final int LIVE_READ_QUEUE = 64;
+    private final ExecutorService liveReads = new ThreadPoolExecutor(4, 4, 30, TimeUnit.SECONDS,
+            new ArrayBlockingQueue<>(LIVE_READ_QUEUE), r -> {
+                Thread t = new Thread(r, "gate-namespace-read");
+                t.setDaemon(true);
+                return t;
+            }, new ThreadPoolExecutor.AbortPolicy());
+
+    /**
+     * Reads the namespace from the API server, for a request about a namespace the informer has not seen (a Namespace
+     * and a Pod in one {@code kubectl apply}) or has seen out of scope (it may be behind a relabelling).
+     */
+    @Override
+    public Optional<Map<String, String>> readNamespaceLabels(String namespace) {
+        if (namespace == null || namespace.isEmpty()) {
+            return Optional.empty();
+        }
+        java.util.concurrent.Future<Namespace> f;
+        try {
+            f = liveReads.submit(() -> client.namespaces().withName(namespace).get());
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            LOG.log(System.Logger.Level.WARNING, "namespace " + namespace + " not read: too many reads waiting");
+            return Optional.empty();
+        }
+        try {
+            Namespace n = f.get(LIVE_READ_DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
+            return n == null ? Optional.empty() : Optional.of(labels(n));
+        } catch (InterruptedException e) {
+            f.cancel(true);
+            Thread.currentThread().interrupt();
+            return Optional.empty();
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            f.cancel(true);
+            LOG.log(System.Logger.Level.WARNING, "namespace " + namespace + " could not be read from the API server: "
+                    + e);
+            return Optional.empty();
+        }
     }
 
     private record CachedCreds(dev.sigstack.gate.oci.RegistryCredentials creds, long until) {
@@ -306,5 +348,6 @@ public final class KubeState implements Environment, Cluster, Supplier<List<Comp
     public void close() {
         informers.forEach(SharedIndexInformer::close);
         events.shutdown();
+        liveReads.shutdownNow();
     }
 }

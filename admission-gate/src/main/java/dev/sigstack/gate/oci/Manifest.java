@@ -57,7 +57,7 @@ public record Manifest(String mediaType, String digest, byte[] raw, List<Descrip
         try {
             root = JSON.readTree(raw);
         } catch (IOException e) {
-            throw new RegistryException("manifest " + digest + " is not JSON: " + e.getMessage(), e);
+            throw new RegistryException("manifest " + digest + " is not JSON", 0); // its text is never repeated
         }
         if (root == null || !root.isObject()) {
             throw new RegistryException("manifest " + digest + " is not a JSON object", 0);

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sigstack.gate.policy.ImageReference;
 import java.io.IOException;
-import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -20,7 +20,13 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Flow;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.net.ssl.SSLContext;
@@ -28,7 +34,9 @@ import javax.net.ssl.SSLContext;
 /**
  * Reads manifests, indexes, blobs and referrers from OCI Distribution registries. Plain HTTP is used only for
  * loopback and explicitly listed hosts (as go-containerregistry does for {@code localhost}); everything else is
- * HTTPS with the configured trust. Responses are size-limited and digest-checked.
+ * HTTPS with the configured trust. Responses are size-limited and digest-checked; every request has one overall
+ * deadline (headers and body); credentials go only to the registry's own host or a configured bearer realm host;
+ * a redirect never downgrades to plain HTTP; a registry's answer body is never repeated in an error message.
  */
 public final class RegistryClient {
     static final String ACCEPT = String.join(", ", Manifest.OCI_MANIFEST, Manifest.OCI_INDEX,
@@ -37,30 +45,88 @@ public final class RegistryClient {
     private static final Pattern CHALLENGE_PARAM = Pattern.compile("(\\w+)=\"([^\"]*)\"");
 
     /**
-     * Client settings.
+     * Client settings. The limits bound the work one image can cause (cosign's CVE-2023-46737 and CVE-2024-29902
+     * class: a {@code .sig} manifest listing any number of large layers); docs/admission-gate.md lists the defaults.
      *
      * @param plainHttpHosts hosts (with port) reached over plain HTTP besides loopback
      * @param sslContext TLS trust for HTTPS registries, or null for the JVM default
-     * @param timeout per-request timeout
+     * @param timeout overall deadline of one registry request: connect, headers and the whole body, including the
+     *        token exchange and redirects it needs
      * @param maxManifestBytes largest manifest accepted
-     * @param maxBlobBytes largest blob accepted
+     * @param maxBlobBytes largest blob (one signature or attestation layer) accepted
+     * @param maxLayers most layers read from one {@code .sig} / {@code .att} manifest (cosign's
+     *        {@code maxAllowedSigsOrAtts}, 100)
+     * @param maxReferrers most referrers (Sigstore bundles) read for one digest
+     * @param maxTotalBytes most payload bytes one look-up (the layers of one {@code .sig}, {@code .att} or the
+     *        bundles of one digest) may read
+     * @param realmHosts hosts (or host:port) besides the registry's own host that may receive credentials as the
+     *        realm of a bearer challenge
+     * @param maxInFlightBytes most signature, attestation and bundle bytes all concurrent look-ups may hold; a
+     *        look-up waits (up to {@code timeout}) for room, then is refused
      */
     public record Options(Set<String> plainHttpHosts, SSLContext sslContext, Duration timeout,
-            long maxManifestBytes, long maxBlobBytes) {
+            long maxManifestBytes, long maxBlobBytes, int maxLayers, int maxReferrers, long maxTotalBytes,
+            Set<String> realmHosts, long maxInFlightBytes) {
+        /** Default cap on layers per signature or attestation manifest: cosign's {@code maxAllowedSigsOrAtts}. */
+        public static final int MAX_LAYERS = 100;
+        /** Default cap on referrers per digest. */
+        public static final int MAX_REFERRERS = 100;
+        /** Default cap on the bytes of one look-up: 64 MiB. */
+        public static final long MAX_TOTAL_BYTES = 64L << 20;
+        /** Default cap on the bytes of all concurrent look-ups: 128 MiB (the chart's pod has 512 MiB). */
+        public static final long MAX_IN_FLIGHT_BYTES = 128L << 20;
+
         public Options {
             plainHttpHosts = Set.copyOf(plainHttpHosts);
+            realmHosts = realmHosts.stream().map(h -> h.toLowerCase(Locale.ROOT)).collect(
+                    java.util.stream.Collectors.toUnmodifiableSet());
             Objects.requireNonNull(timeout, "timeout");
+            if (timeout.isNegative() || timeout.isZero() || maxManifestBytes <= 0 || maxBlobBytes <= 0
+                    || maxLayers <= 0 || maxReferrers <= 0 || maxTotalBytes <= 0) {
+                throw new IllegalArgumentException("registry limits and timeout must be positive");
+            }
+            if (maxInFlightBytes < maxTotalBytes || maxTotalBytes < maxBlobBytes) {
+                throw new IllegalArgumentException("registry limits: need bytes per layer <= bytes per look-up <= "
+                        + "bytes in flight");
+            }
         }
 
-        /** Loopback over HTTP, 10 s timeout, 4 MiB manifests, 32 MiB blobs. */
+        /** With the default layer, referrer and total limits and no extra realm hosts. */
+        public Options(Set<String> plainHttpHosts, SSLContext sslContext, Duration timeout, long maxManifestBytes,
+                long maxBlobBytes) {
+            this(plainHttpHosts, sslContext, timeout, maxManifestBytes, maxBlobBytes, MAX_LAYERS, MAX_REFERRERS,
+                    Math.max(MAX_TOTAL_BYTES, maxBlobBytes), Set.of(), Math.max(MAX_IN_FLIGHT_BYTES, maxBlobBytes));
+        }
+
+        /** Loopback over HTTP, 10 s deadline, 4 MiB manifests, 32 MiB blobs, 100 layers, 100 referrers, 64 MiB. */
         public static Options defaults() {
             return new Options(Set.of(), null, Duration.ofSeconds(10), 4L << 20, 32L << 20);
+        }
+
+        /** These options with other limits. */
+        public Options withLimits(int layers, int referrers, long blobBytes, long totalBytes, long inFlightBytes) {
+            return new Options(plainHttpHosts, sslContext, timeout, maxManifestBytes, blobBytes, layers, referrers,
+                    totalBytes, realmHosts, inFlightBytes);
+        }
+
+        /** These options with another deadline per request. */
+        public Options withTimeout(Duration t) {
+            return new Options(plainHttpHosts, sslContext, t, maxManifestBytes, maxBlobBytes, maxLayers,
+                    maxReferrers, maxTotalBytes, realmHosts, maxInFlightBytes);
+        }
+
+        /** These options with bearer realm hosts besides the registries' own. */
+        public Options withRealmHosts(Set<String> hosts) {
+            return new Options(plainHttpHosts, sslContext, timeout, maxManifestBytes, maxBlobBytes, maxLayers,
+                    maxReferrers, maxTotalBytes, hosts, maxInFlightBytes);
         }
     }
 
     private final HttpClient http;
     private final Options options;
+    private static final int MAX_TOKENS = 1024;
     private final Map<String, String> tokens = new ConcurrentHashMap<>();
+    private final java.util.concurrent.Semaphore inFlightKib;
 
     /** A client with the given options. */
     public RegistryClient(Options options) {
@@ -71,6 +137,37 @@ public final class RegistryClient {
             b.sslContext(options.sslContext());
         }
         this.http = b.build();
+        this.inFlightKib = new java.util.concurrent.Semaphore((int) Math.min(Integer.MAX_VALUE,
+                options.maxInFlightBytes() >> 10)); // not fair: a small look-up passes waiting large ones
+    }
+
+    /**
+     * Room for {@code bytes} of payload among all concurrent look-ups, waited for up to {@code timeout}; released by
+     * closing it once the look-up's payloads are handed over.
+     */
+    AutoCloseable reserve(long bytes, String what) throws RegistryException {
+        int kib = (int) Math.min(Integer.MAX_VALUE, (bytes + 1023) >> 10);
+        try {
+            if (!inFlightKib.tryAcquire(kib, options.timeout().toNanos(), TimeUnit.NANOSECONDS)) {
+                throw new RegistryException(what + ": the gate is already reading " + (options.maxInFlightBytes()
+                        >> 20) + " MiB of signatures (--max-in-flight-bytes) and found no room within "
+                        + options.timeout().toMillis() + " ms; refused, try again", 0);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RegistryException(what + ": interrupted", e);
+        }
+        return () -> inFlightKib.release(kib);
+    }
+
+    /** Bearer tokens cached. */
+    int tokenCount() {
+        return tokens.size();
+    }
+
+    /** The settings and limits. */
+    public Options options() {
+        return options;
     }
 
     /** The manifest or index a tag or digest names; a digest reference is checked against the content. */
@@ -82,8 +179,7 @@ public final class RegistryClient {
     public Manifest manifest(String registry, String repository, String reference, RegistryCredentials creds)
             throws RegistryException {
         URI uri = uri(registry, "/v2/" + repository + "/manifests/" + reference);
-        HttpResponse<byte[]> r = send(registry, repository, uri, "GET", ACCEPT, creds,
-                options.maxManifestBytes());
+        HttpResponse<byte[]> r = send(registry, repository, uri, ACCEPT, creds, options.maxManifestBytes());
         if (r.statusCode() != 200) {
             throw new RegistryException("GET " + uri + ": " + status(r), r.statusCode());
         }
@@ -103,14 +199,21 @@ public final class RegistryClient {
         return manifest(ref, creds).digest();
     }
 
-    /** A blob, checked against its digest. */
+    /** A blob of at most {@code maxBlobBytes}, checked against its digest. */
     public byte[] blob(String registry, String repository, String digest, RegistryCredentials creds)
+            throws RegistryException {
+        return blob(registry, repository, digest, options.maxBlobBytes(), creds);
+    }
+
+    /** A blob of at most {@code limit} bytes (and never more than {@code maxBlobBytes}), checked against its digest. */
+    public byte[] blob(String registry, String repository, String digest, long limit, RegistryCredentials creds)
             throws RegistryException {
         if (!Digests.valid(digest)) {
             throw new RegistryException("not a sha256 digest: " + digest, 0);
         }
         URI uri = uri(registry, "/v2/" + repository + "/blobs/" + digest);
-        HttpResponse<byte[]> r = send(registry, repository, uri, "GET", "*/*", creds, options.maxBlobBytes());
+        HttpResponse<byte[]> r = send(registry, repository, uri, "*/*", creds,
+                Math.min(limit, options.maxBlobBytes()));
         if (r.statusCode() != 200) {
             throw new RegistryException("GET " + uri + ": " + status(r), r.statusCode());
         }
@@ -129,7 +232,7 @@ public final class RegistryClient {
         String query = artifactType == null ? "" : "?artifactType=" + URLEncoder.encode(artifactType,
                 StandardCharsets.UTF_8);
         URI uri = uri(registry, "/v2/" + repository + "/referrers/" + digest + query);
-        HttpResponse<byte[]> r = send(registry, repository, uri, "GET", Manifest.OCI_INDEX, creds,
+        HttpResponse<byte[]> r = send(registry, repository, uri, Manifest.OCI_INDEX, creds,
                 options.maxManifestBytes());
         List<Descriptor> found;
         if (r.statusCode() == 200) {
@@ -163,19 +266,29 @@ public final class RegistryClient {
         return URI.create((plainHttp(registry) ? "http://" : "https://") + registry + path);
     }
 
-    private HttpResponse<byte[]> send(String registry, String repository, URI uri, String method, String accept,
+    /**
+     * One logical GET: the request, the token exchange a 401 asks for, the retry and the redirects, all under one
+     * deadline of {@code timeout}.
+     */
+    private HttpResponse<byte[]> send(String registry, String repository, URI uri, String accept,
             RegistryCredentials creds, long limit) throws RegistryException {
+        long deadline = System.nanoTime() + options.timeout().toNanos();
         Optional<RegistryCredentials.Login> login = creds.forHost(registry);
         String scope = "repository:" + repository + ":pull";
-        String cached = tokens.get(registry + " " + scope + " " + login.map(l -> l.username()).orElse(""));
-        HttpResponse<byte[]> r = exchange(uri, method, accept, cached, limit);
+        String tokenKey = registry + " " + scope + " " + login.map(l -> l.username()).orElse("");
+        HttpResponse<byte[]> r = exchange(uri, accept, tokens.get(tokenKey), limit, deadline);
         if (r.statusCode() == 401) {
             String challenge = r.headers().firstValue("WWW-Authenticate").orElse("");
-            String auth = authorize(registry, challenge, scope, login);
+            String auth = authorize(registry, challenge, scope, login, deadline);
             if (auth != null) {
-                r = exchange(uri, method, accept, auth, limit);
+                r = exchange(uri, accept, auth, limit, deadline);
                 if (auth.startsWith("Bearer ")) {
-                    tokens.put(registry + " " + scope + " " + login.map(l -> l.username()).orElse(""), auth);
+                    if (tokens.size() >= MAX_TOKENS) {
+                        // Repository names come from pods: bound the cache. Clearing costs one token exchange per
+                        // repository afterwards; an LRU would save little for a cache this small.
+                        tokens.clear();
+                    }
+                    tokens.put(tokenKey, auth);
                 }
             }
         }
@@ -183,7 +296,7 @@ public final class RegistryClient {
     }
 
     private String authorize(String registry, String challenge, String scope,
-            Optional<RegistryCredentials.Login> login) throws RegistryException {
+            Optional<RegistryCredentials.Login> login, long deadline) throws RegistryException {
         String lower = challenge.toLowerCase(Locale.ROOT);
         if (lower.startsWith("basic")) {
             return login.map(RegistryCredentials.Login::basic).orElse(null);
@@ -200,44 +313,89 @@ public final class RegistryClient {
         if (realm == null) {
             throw new RegistryException(registry + ": bearer challenge without realm", 401);
         }
+        URI realmUri = realmUri(registry, realm);
         StringBuilder q = new StringBuilder(realm).append(realm.contains("?") ? "&" : "?");
         if (params.containsKey("service")) {
             q.append("service=").append(URLEncoder.encode(params.get("service"), StandardCharsets.UTF_8)).append('&');
         }
         q.append("scope=").append(URLEncoder.encode(params.getOrDefault("scope", scope), StandardCharsets.UTF_8));
-        URI tokenUri = URI.create(q.toString());
-        HttpRequest.Builder b = HttpRequest.newBuilder(tokenUri).timeout(options.timeout()).GET();
+        URI tokenUri;
+        try {
+            tokenUri = new URI(q.toString());
+        } catch (java.net.URISyntaxException e) {
+            throw new RegistryException(registry + ": bearer realm " + realmUri + " with an unusable query", 401);
+        }
+        HttpRequest.Builder b = HttpRequest.newBuilder(tokenUri).GET();
         login.ifPresent(l -> b.header("Authorization", l.basic()));
-        HttpResponse<byte[]> r = call(b.build(), 1L << 20);
+        HttpResponse<byte[]> r = call(b, 1L << 20, deadline); // no redirects: the credentials stay on this host
         if (r.statusCode() != 200) {
-            throw new RegistryException("token request to " + realm + ": " + status(r), r.statusCode());
+            throw new RegistryException("token request to " + realmUri + ": " + status(r), r.statusCode());
         }
         try {
             JsonNode t = JSON.readTree(r.body());
             String token = t.hasNonNull("token") ? t.get("token").asText() : t.path("access_token").asText("");
             if (token.isEmpty()) {
-                throw new RegistryException("token response from " + realm + " has no token", 0);
+                throw new RegistryException("token response from " + realmUri + " has no token", 0);
             }
             return "Bearer " + token;
         } catch (IOException e) {
-            throw new RegistryException("token response from " + realm + " is not JSON", e);
+            throw new RegistryException("token response from " + realmUri + " is not JSON", 0);
         }
     }
 
-    private HttpResponse<byte[]> exchange(URI uri, String method, String accept, String auth, long limit)
+    /**
+     * The realm of a bearer challenge, if the gate may send it the pull credentials: its host is the registry's host
+     * or a configured realm host, and it is HTTPS unless the realm host is itself reached over plain HTTP (loopback,
+     * {@code --plain-http}). Otherwise the realm is not contacted at all: a registry (or whoever answers for it)
+     * cannot steer a pod's pull secret, or the gate itself, to another address.
+     */
+    private URI realmUri(String registry, String realm) throws RegistryException {
+        URI u;
+        try {
+            u = new URI(realm);
+        } catch (java.net.URISyntaxException e) {
+            throw new RegistryException(registry + ": the bearer challenge's realm is not a URL", 401);
+        }
+        if (u.getHost() == null || u.getRawAuthority() == null || u.getScheme() == null || u.getRawUserInfo() != null) {
+            throw new RegistryException(registry + ": the bearer challenge's realm is not an absolute http(s) URL "
+                    + "with a host", 401);
+        }
+        String host = u.getHost().toLowerCase(Locale.ROOT);
+        String authority = u.getRawAuthority().toLowerCase(Locale.ROOT);
+        String registryHost = URI.create("//" + registry).getHost();
+        boolean sameHost = registryHost != null && registryHost.equalsIgnoreCase(host);
+        if (!sameHost && !options.realmHosts().contains(host) && !options.realmHosts().contains(authority)) {
+            throw new RegistryException(registry + ": the bearer challenge names the realm host " + host + ", which is"
+                    + " neither the registry's host nor a configured realm host (--registry-realm-host); not "
+                    + "contacted, no credentials sent", 401);
+        }
+        String scheme = u.getScheme().toLowerCase(Locale.ROOT);
+        if (!scheme.equals("https") && !(scheme.equals("http") && plainHttp(authority))) {
+            throw new RegistryException(registry + ": the bearer challenge's realm " + scheme + "://" + authority
+                    + " is not HTTPS; refused (plain HTTP only for loopback and --plain-http hosts)", 401);
+        }
+        return u;
+    }
+
+    /**
+     * A GET and its redirects. Credentials go only to the first URL's scheme and authority: registries redirect blob
+     * GETs to storage hosts, which get no credentials (as go-containerregistry and cosign do). A redirect never leads
+     * from HTTPS to plain HTTP, and to plain HTTP only among loopback and {@code --plain-http} hosts.
+     */
+    private HttpResponse<byte[]> exchange(URI uri, String accept, String auth, long limit, long deadline)
             throws RegistryException {
         URI current = uri;
         for (int hop = 0; hop < 4; hop++) {
-            HttpRequest.Builder b = HttpRequest.newBuilder(current).timeout(options.timeout())
-                    .method(method, HttpRequest.BodyPublishers.noBody()).header("Accept", accept);
-            if (auth != null && current.getRawAuthority().equals(uri.getRawAuthority())) {
+            HttpRequest.Builder b = HttpRequest.newBuilder(current).GET().header("Accept", accept);
+            if (auth != null && current.getScheme().equals(uri.getScheme())
+                    && current.getRawAuthority().equals(uri.getRawAuthority())) {
                 b.header("Authorization", auth);
             }
-            HttpResponse<byte[]> r = call(b.build(), limit);
+            HttpResponse<byte[]> r = call(b, limit, deadline);
             int s = r.statusCode();
-            if ((s == 301 || s == 302 || s == 303 || s == 307 || s == 308)
-                    && r.headers().firstValue("Location").isPresent()) {
-                current = current.resolve(r.headers().firstValue("Location").get());
+            Optional<String> location = r.headers().firstValue("Location");
+            if ((s == 301 || s == 302 || s == 303 || s == 307 || s == 308) && location.isPresent()) {
+                current = redirect(current, location.get());
                 continue;
             }
             return r;
@@ -245,24 +403,65 @@ public final class RegistryClient {
         throw new RegistryException("too many redirects from " + uri, 0);
     }
 
-    private HttpResponse<byte[]> call(HttpRequest req, long limit) throws RegistryException {
+    URI redirect(URI from, String location) throws RegistryException {
+        URI next;
         try {
-            HttpResponse<InputStream> r = http.send(req, HttpResponse.BodyHandlers.ofInputStream());
-            byte[] body;
-            try (InputStream in = r.body()) {
-                body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, limit + 1));
-            }
-            if (body.length > limit) {
-                throw new RegistryException(req.method() + " " + req.uri() + ": response larger than " + limit
-                        + " bytes", 0);
-            }
-            return new Buffered(r, body);
-        } catch (IOException e) {
-            throw new RegistryException(req.method() + " " + req.uri() + ": " + reason(e), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new RegistryException(req.method() + " " + req.uri() + ": interrupted", e);
+            next = from.resolve(new URI(location));
+        } catch (java.net.URISyntaxException | IllegalArgumentException e) {
+            throw new RegistryException("GET " + from + ": redirect to an unusable Location", 0);
         }
+        String scheme = next.getScheme() == null ? "" : next.getScheme().toLowerCase(Locale.ROOT);
+        if (next.getRawAuthority() == null || next.getHost() == null || next.getRawUserInfo() != null) {
+            throw new RegistryException("GET " + from + ": redirect to a URL without a host", 0);
+        }
+        if (scheme.equals("https")) {
+            return next;
+        }
+        if (scheme.equals("http") && from.getScheme().equals("http") && plainHttp(next.getRawAuthority())) {
+            return next;
+        }
+        throw new RegistryException("GET " + from + ": redirect to " + scheme + "://" + next.getRawAuthority()
+                + " refused (never from HTTPS to plain HTTP; plain HTTP only for loopback and --plain-http hosts)", 0);
+    }
+
+    /**
+     * One HTTP exchange under the deadline: the JDK client's request timeout stops at the response headers, so the
+     * whole exchange, body included, is awaited with the time left and aborted (cancel) when it runs out. The body is
+     * read by {@link BoundedBody}, which stops at {@code limit} bytes.
+     */
+    private HttpResponse<byte[]> call(HttpRequest.Builder b, long limit, long deadline) throws RegistryException {
+        long left = deadline - System.nanoTime();
+        HttpRequest req = b.timeout(Duration.ofNanos(Math.max(left, 1))).build();
+        String what = req.method() + " " + req.uri();
+        if (left <= 0) {
+            throw new RegistryException(what + ": " + deadlineMessage(), 0);
+        }
+        CompletableFuture<HttpResponse<byte[]>> f = http.sendAsync(req, info -> new BoundedBody(limit,
+                info.headers().firstValueAsLong("Content-Length").orElse(-1)));
+        try {
+            return f.get(left, TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            f.cancel(true);
+            throw new RegistryException(what + ": " + deadlineMessage(), 0);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof TooLarge) {
+                throw new RegistryException(what + ": response larger than " + limit + " bytes", 0);
+            }
+            if (cause instanceof java.net.http.HttpTimeoutException) {
+                throw new RegistryException(what + ": " + deadlineMessage(), 0);
+            }
+            throw new RegistryException(what + ": " + reason(cause), cause);
+        } catch (InterruptedException e) {
+            f.cancel(true);
+            Thread.currentThread().interrupt();
+            throw new RegistryException(what + ": interrupted", e);
+        }
+    }
+
+    private String deadlineMessage() {
+        return "no complete answer within the " + options.timeout().toMillis() + " ms deadline (the registry hangs "
+                + "or trickles)";
     }
 
     /**
@@ -281,47 +480,91 @@ public final class RegistryClient {
         return e.getClass().getSimpleName();
     }
 
+    /**
+     * The status only: a registry's body is never repeated in a denial (the pod's author could otherwise read any
+     * address the gate reaches through it).
+     */
     private static String status(HttpResponse<byte[]> r) {
-        String body = new String(r.body(), 0, Math.min(r.body().length, 300), StandardCharsets.UTF_8);
-        return "HTTP " + r.statusCode() + (body.isBlank() ? "" : " " + body.strip());
+        return "HTTP " + r.statusCode();
     }
 
-    /** A response whose body has been read (bounded). */
-    private record Buffered(HttpResponse<InputStream> delegate, byte[] body) implements HttpResponse<byte[]> {
-        @Override
-        public int statusCode() {
-            return delegate.statusCode();
-        }
+    /** A body larger than the limit. */
+    private static final class TooLarge extends IOException {
+        private static final long serialVersionUID = 1L;
 
-        @Override
-        public HttpRequest request() {
-            return delegate.request();
-        }
-
-        @Override
-        public Optional<HttpResponse<byte[]>> previousResponse() {
-            return Optional.empty();
-        }
-
-        @Override
-        public java.net.http.HttpHeaders headers() {
-            return delegate.headers();
-        }
-
-        @Override
-        public Optional<javax.net.ssl.SSLSession> sslSession() {
-            return delegate.sslSession();
-        }
-
-        @Override
-        public URI uri() {
-            return delegate.uri();
-        }
-
-        @Override
-        public HttpClient.Version version() {
-            return delegate.version();
+        TooLarge() {
+            super("response too large");
         }
     }
 
+    /**
+     * Collects a body up to a limit and fails as soon as it would pass it (or its Content-Length says it will): the
+     * JDK's {@code BodySubscribers.ofByteArray} has no limit, and {@code ofInputStream} cannot be abandoned by a
+     * reader blocked on a trickling body.
+     */
+    private static final class BoundedBody implements HttpResponse.BodySubscriber<byte[]> {
+        private final long limit;
+        private final long declared;
+        private final CompletableFuture<byte[]> result = new CompletableFuture<>();
+        private byte[] buf;
+        private int size;
+        private Flow.Subscription subscription;
+
+        BoundedBody(long limit, long declared) {
+            this.limit = limit;
+            this.declared = declared;
+        }
+
+        @Override
+        public CompletionStage<byte[]> getBody() {
+            return result;
+        }
+
+        @Override
+        public void onSubscribe(Flow.Subscription s) {
+            subscription = s;
+            if (declared > limit) {
+                s.cancel();
+                result.completeExceptionally(new TooLarge());
+                return;
+            }
+            // With a Content-Length the body is read into one array of that size (no copy at the end).
+            buf = new byte[declared >= 0 ? (int) declared : (int) Math.min(limit, 8192)];
+            s.request(Long.MAX_VALUE);
+        }
+
+        @Override
+        public void onNext(List<ByteBuffer> items) {
+            if (result.isDone()) {
+                return;
+            }
+            for (ByteBuffer b : items) {
+                int n = b.remaining();
+                if (size + (long) n > limit) {
+                    subscription.cancel();
+                    buf = null;
+                    result.completeExceptionally(new TooLarge());
+                    return;
+                }
+                if (size + n > buf.length) {
+                    buf = java.util.Arrays.copyOf(buf, (int) Math.min(limit, Math.max(size + n, 2L * buf.length)));
+                }
+                b.get(buf, size, n);
+                size += n;
+            }
+        }
+
+        @Override
+        public void onError(Throwable t) {
+            buf = null;
+            result.completeExceptionally(t);
+        }
+
+        @Override
+        public void onComplete() {
+            if (!result.isDone()) {
+                result.complete(size == buf.length ? buf : java.util.Arrays.copyOf(buf, size));
+            }
+        }
+    }
 }

@@ -8,6 +8,13 @@ import java.util.regex.Pattern;
  * the registry defaults to {@code index.docker.io}, a single-component Docker Hub repository gets {@code library/},
  * and the tag defaults to {@code latest}. {@link #name()} is ggcr's {@code Reference.Name()}.
  *
+ * <p>The registry is normalized further than ggcr does, so that one image has one name however a pod spells it: the
+ * host is lower-cased (DNS names are case-insensitive), an explicit {@code :443} (the HTTPS default) and a trailing
+ * dot of a fully qualified host are dropped, and {@code docker.io}, {@code registry-1.docker.io} and
+ * {@code index.docker.io} are all Docker Hub ({@code index.docker.io}, ggcr's {@code DefaultRegistry}). A reference
+ * with both a tag and a digest is the digest, as in ggcr's {@code NewDigest}: the runtime pulls by digest and ignores
+ * the tag ({@link #taggedName(String)} recovers the tag for glob matching).
+ *
  * @param registry registry host (and port), {@code index.docker.io} for Docker Hub
  * @param repository repository path inside the registry
  * @param tag tag, or null for a digest reference
@@ -73,9 +80,7 @@ public record ImageReference(String registry, String repository, String tag, Str
                 repository = base.substring(slash + 1);
             }
         }
-        if (registry.equals("docker.io")) {
-            registry = DOCKER_HUB;
-        }
+        registry = normalizeRegistry(registry);
         if (repository.isEmpty() || repository.length() > 255 || !REPOSITORY_CHARS.matcher(repository).matches()
                 || repository.startsWith("/") || repository.endsWith("/") || repository.contains("//")) {
             throw new IllegalArgumentException("could not parse reference: " + original);
@@ -87,6 +92,45 @@ public record ImageReference(String registry, String repository, String tag, Str
             repository = "library/" + repository;
         }
         return new ImageReference(registry, repository, tag, null);
+    }
+
+    /**
+     * The canonical spelling of a registry host: lower case, without {@code :443} or a trailing dot, Docker Hub's
+     * aliases as {@code index.docker.io}.
+     */
+    public static String normalizeRegistry(String registry) {
+        String r = registry.toLowerCase(java.util.Locale.ROOT);
+        if (r.endsWith(":443")) {
+            r = r.substring(0, r.length() - ":443".length());
+        }
+        if (r.endsWith(".") && r.length() > 1) {
+            r = r.substring(0, r.length() - 1);
+        }
+        return switch (r) {
+            case "docker.io", "registry-1.docker.io", DOCKER_HUB -> DOCKER_HUB;
+            default -> r;
+        };
+    }
+
+    /**
+     * For a reference written with both a tag and a digest ({@code repo:tag@sha256:...}), the normalized
+     * {@code registry/repository:tag}; otherwise null.
+     */
+    public static String taggedName(String image) {
+        int at = image.indexOf('@');
+        if (at < 0) {
+            return null;
+        }
+        String base = image.substring(0, at);
+        int colon = base.lastIndexOf(':');
+        if (colon < 0 || base.indexOf('/', colon) >= 0) {
+            return null;
+        }
+        try {
+            return parseTag(base, image).name();
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
     }
 
     /** {@code registry/repository}. */

@@ -19,7 +19,6 @@ import java.util.List;
 import java.util.Set;
 
 import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 
 /**
  * Validates a ClusterImagePolicy exactly as policy-controller's {@code Validate} methods do (same checks, same order,
@@ -301,12 +300,17 @@ public final class PolicyValidator {
         return errs;
     }
 
+    /**
+     * Identity regexps compile with RE2 (RE2/J), as policy-controller's with Go's regexp: a pattern RE2 refuses
+     * (backreferences, lookaround, possessive quantifiers, repeat counts over 1000) is refused at load time, with
+     * Go's error text.
+     */
     private static FieldError regex(String regex) {
         try {
-            Pattern.compile(regex);
+            com.google.re2j.Pattern.compile(regex);
             return FieldError.none();
-        } catch (PatternSyntaxException e) {
-            return FieldError.invalidValue(regex, "", "regex is invalid: " + e.getDescription());
+        } catch (com.google.re2j.PatternSyntaxException e) {
+            return FieldError.invalidValue(regex, "", "regex is invalid: " + e.getMessage());
         }
     }
 

@@ -1,6 +1,8 @@
 package dev.sigstack.gate.predicate;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.google.re2j.Pattern;
+import com.google.re2j.PatternSyntaxException;
 import java.math.BigDecimal;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -12,8 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 
 /**
  * A CUE policy in the subset this gate understands (see the package documentation and the README). Anything outside
@@ -46,7 +46,10 @@ public final class CuePolicy implements PredicatePolicy {
     record Bound(String op, Value operand) implements Value {
     }
 
-    /** {@code =~} (negated false) or {@code !~} (negated true). */
+    /**
+     * {@code =~} (negated false) or {@code !~} (negated true): CUE's regexps are Go's (RE2, matching anywhere), so
+     * RE2/J compiles and {@code find()} matches.
+     */
     record Regex(Pattern pattern, boolean negated) implements Value {
     }
 
@@ -514,7 +517,7 @@ public final class CuePolicy implements PredicatePolicy {
                         try {
                             return new Regex(Pattern.compile(re), op.equals("!~"));
                         } catch (PatternSyntaxException e) {
-                            throw error("invalid regular expression " + quote(re) + ": " + e.getDescription());
+                            throw error("invalid regular expression " + quote(re) + ": " + e.getMessage());
                         }
                     }
                     return new Bound(op, operand);

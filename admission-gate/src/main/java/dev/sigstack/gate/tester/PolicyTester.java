@@ -1,5 +1,6 @@
 package dev.sigstack.gate.tester;
 
+import dev.sigstack.core.logging.Logs;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -90,6 +91,7 @@ public final class PolicyTester implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
+        Logs.configure();
         System.exit(run(System.out, System.err, args));
     }
 

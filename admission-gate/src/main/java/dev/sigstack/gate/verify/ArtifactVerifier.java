@@ -37,12 +37,23 @@ final class ArtifactVerifier {
         this.tsaChain = tsaChain == null ? null : List.copyOf(tsaChain);
     }
 
+    /**
+     * The signing time (from a TSA or the log), and the log entry whose SET verified, if any: it counts only once
+     * {@link #bindEntry} has found this signature, this signer and this payload in it.
+     */
+    private record Logged(Instant time, JsonNode entry) {
+        static final Logged NONE = new Logged(null, null);
+    }
+
     /** A simple-signing signature of the image digest. */
     VerifiedArtifact signature(SignatureLayer layer, String imageDigest) throws VerificationException {
         byte[] payload = layer.payload();
         byte[] sig = decode(layer.signatureB64(), "signature annotation");
-        Instant time = tlog(layer, sig, payload);
-        Signer.Signed who = signer.verify(layer, payload, sig, time);
+        Logged logged = tlog(layer, sig, payload);
+        Signer.Signed who = signer.verify(layer, payload, sig, logged.time());
+        if (logged.entry() != null) {
+            bindEntry(logged.entry(), sig, payload, who.material());
+        }
         JsonNode p = json(payload, "simple signing payload");
         String claimed = p.path("critical").path("image").path("docker-manifest-digest").asText("");
         if (!claimed.equals(imageDigest)) {
@@ -66,8 +77,12 @@ final class ArtifactVerifier {
         for (JsonNode s : sigs) {
             byte[] sig = decode(s.path("sig").asText(""), "DSSE signature");
             try {
-                Instant time = tlog(layer, sig, payload);
-                who = signer.verify(layer, pae, sig, time);
+                Logged logged = tlog(layer, sig, payload);
+                Signer.Signed candidate = signer.verify(layer, pae, sig, logged.time());
+                if (logged.entry() != null) {
+                    bindEntry(logged.entry(), sig, payload, candidate.material());
+                }
+                who = candidate;
                 break;
             } catch (VerificationException e) {
                 last = e;
@@ -95,8 +110,11 @@ final class ArtifactVerifier {
         return new VerifiedArtifact(layer.layerDigest(), who.subject(), who.issuer(), statement, who.extensions());
     }
 
-    /** Verifies the Rekor bundle if present (required when the signer says so); returns the integrated time. */
-    private Instant tlog(SignatureLayer layer, byte[] sig, byte[] payload) throws VerificationException {
+    /**
+     * Verifies the Rekor bundle's SET if present (required when the signer says so); returns the signing time and the
+     * entry, which the caller binds to the signer it verified.
+     */
+    private Logged tlog(SignatureLayer layer, byte[] sig, byte[] payload) throws VerificationException {
         if (tsaChain != null) {
             if (layer.rfc3161Timestamp() == null || layer.rfc3161Timestamp().isEmpty()) {
                 throw new VerificationException("signature has no RFC3161 timestamp ("
@@ -104,27 +122,27 @@ final class ArtifactVerifier {
             }
             Instant t = Timestamps.verify(layer.rfc3161Timestamp(), sig, tsaChain);
             if (layer.rekorBundle() != null && !layer.rekorBundle().isEmpty() && !tlogKeys.isEmpty()) {
-                verifyBundle(layer, sig, payload);
+                return new Logged(t, verifyBundle(layer).entry());
             }
-            return t;
+            return new Logged(t, null);
         }
         if (layer.rekorBundle() == null || layer.rekorBundle().isEmpty()) {
             if (signer.requiresTlog()) {
                 throw new VerificationException("bundle does not contain a transparency log entry (no "
                         + SignatureLayer.ANN_BUNDLE + " annotation)");
             }
-            return null;
+            return Logged.NONE;
         }
         if (tlogKeys.isEmpty()) {
             if (signer.requiresTlog()) {
                 throw new VerificationException("no transparency log keys are configured to verify the entry");
             }
-            return null;
+            return Logged.NONE;
         }
-        return verifyBundle(layer, sig, payload);
+        return verifyBundle(layer);
     }
 
-    private Instant verifyBundle(SignatureLayer layer, byte[] sig, byte[] payload) throws VerificationException {
+    private Logged verifyBundle(SignatureLayer layer) throws VerificationException {
         JsonNode b = json(layer.rekorBundle().getBytes(StandardCharsets.UTF_8), "rekor bundle");
         JsonNode p = b.path("Payload");
         byte[] body = decode(p.path("body").asText(""), "rekor bundle body");
@@ -152,13 +170,21 @@ final class ArtifactVerifier {
         } catch (GeneralSecurityException e) {
             throw new VerificationException("unable to verify SET: " + e.getMessage());
         }
-        bindEntry(json(body, "rekor entry body"), sig, payload);
-        return Instant.ofEpochSecond(time);
+        return new Logged(Instant.ofEpochSecond(time), json(body, "rekor entry body"));
     }
 
-    /** The entry must be about this signature: hashedrekord (signature and payload hash) or intoto/dsse. */
-    private static void bindEntry(JsonNode entry, byte[] sig, byte[] payload) throws VerificationException {
+    /**
+     * The entry must log this signature, by this signer, over this payload, as cosign's {@code VerifyBundle} asks
+     * ({@code compareSigs}, {@code comparePublicKey}, {@code bundleHash}): a {@code hashedrekord} names the signature,
+     * the signer's certificate or key (compared as the DER inside the PEM) and the SHA-256 of the payload; an
+     * {@code intoto} or {@code dsse} entry names the payload's SHA-256 and, among its envelope signatures, this one
+     * with this signer (intoto v0.0.1 names only the key).
+     *
+     * @param material the DER the signer verified with: the leaf certificate, or the key's SubjectPublicKeyInfo
+     */
+    static void bindEntry(JsonNode entry, byte[] sig, byte[] payload, byte[] material) throws VerificationException {
         String kind = entry.path("kind").asText("");
+        String version = entry.path("apiVersion").asText("");
         JsonNode spec = entry.path("spec");
         String payloadHash = Digests.sha256(payload).substring("sha256:".length());
         switch (kind) {
@@ -167,7 +193,14 @@ final class ArtifactVerifier {
                 if (!MessageDigest.isEqual(entrySig, sig)) {
                     throw new VerificationException("transparency log entry is for another signature");
                 }
-                if (!payloadHash.equals(spec.path("data").path("hash").path("value").asText())) {
+                if (!MessageDigest.isEqual(pemDer(spec.path("signature").path("publicKey").path("content")
+                        .asText("")), material)) {
+                    throw new VerificationException("transparency log entry is for another "
+                            + "certificate or key");
+                }
+                JsonNode hash = spec.path("data").path("hash");
+                if (!"sha256".equals(hash.path("algorithm").asText())
+                        || !payloadHash.equals(hash.path("value").asText())) {
                     throw new VerificationException("transparency log entry is for another payload");
                 }
             }
@@ -177,8 +210,68 @@ final class ArtifactVerifier {
                 if (!payloadHash.equals(h)) {
                     throw new VerificationException("transparency log entry is for another attestation");
                 }
+                boolean signed = false;
+                if (kind.equals("intoto") && version.equals("0.0.1")) {
+                    signed = MessageDigest.isEqual(pemDer(spec.path("publicKey").asText("")), material);
+                } else if (kind.equals("intoto")) {
+                    // v0.0.2 stores each envelope signature base64-encoded once more, and the signer's PEM in base64.
+                    for (JsonNode s : spec.path("content").path("envelope").path("signatures")) {
+                        signed |= sameSignature(new String(decode(s.path("sig").asText(""), "entry signature"),
+                                StandardCharsets.UTF_8), sig) && sameSigner(s.path("publicKey").asText(""), material);
+                    }
+                } else {
+                    for (JsonNode s : spec.path("signatures")) {
+                        signed |= sameSignature(s.path("signature").asText(""), sig)
+                                && sameSigner(s.path("verifier").asText(""), material);
+                    }
+                }
+                if (!signed) {
+                    throw new VerificationException("transparency log entry is for another signature, "
+                            + "certificate or key");
+                }
             }
             default -> throw new VerificationException("unsupported transparency log entry kind \"" + kind + "\"");
+        }
+    }
+
+    /** A DSSE signature as the envelope wrote it (base64, or the base64url some signers write) equals {@code sig}. */
+    private static boolean sameSignature(String envelopeSig, byte[] sig) {
+        byte[] decoded;
+        try {
+            decoded = Base64.getDecoder().decode(envelopeSig);
+        } catch (IllegalArgumentException e) {
+            try {
+                decoded = Base64.getUrlDecoder().decode(envelopeSig);
+            } catch (IllegalArgumentException e2) {
+                return false;
+            }
+        }
+        return MessageDigest.isEqual(decoded, sig);
+    }
+
+    private static boolean sameSigner(String b64Pem, byte[] material) {
+        try {
+            return MessageDigest.isEqual(pemDer(b64Pem), material);
+        } catch (VerificationException e) {
+            return false;
+        }
+    }
+
+    /** The DER inside the one PEM block of a base64-encoded PEM (Go's {@code pem.Decode}, nothing after it). */
+    private static byte[] pemDer(String b64Pem) throws VerificationException {
+        byte[] pem = decode(b64Pem, "entry public key");
+        try (org.bouncycastle.util.io.pem.PemReader r = new org.bouncycastle.util.io.pem.PemReader(
+                new java.io.StringReader(new String(pem, StandardCharsets.UTF_8)))) {
+            org.bouncycastle.util.io.pem.PemObject o = r.readPemObject();
+            if (o == null) {
+                throw new VerificationException("transparency log entry's public key is not PEM");
+            }
+            if (r.readPemObject() != null) {
+                throw new VerificationException("transparency log entry's public key has more than one PEM block");
+            }
+            return o.getContent();
+        } catch (IOException | RuntimeException e) {
+            throw new VerificationException("transparency log entry's public key is not PEM");
         }
     }
 

@@ -27,7 +27,7 @@ final class KeySigner implements Signer {
         for (PublicKey k : keys) {
             try {
                 Signatures.verify(k, hashAlgorithm, data, signature);
-                return Signed.KEY;
+                return Signed.key(k);
             } catch (VerificationException e) {
                 last = e;
             }

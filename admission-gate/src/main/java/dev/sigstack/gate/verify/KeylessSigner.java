@@ -1,5 +1,6 @@
 package dev.sigstack.gate.verify;
 
+import com.google.re2j.Pattern;
 import dev.sigstack.core.ct.SctVerificationException;
 import dev.sigstack.core.ct.SctVerifier;
 import dev.sigstack.core.x509.FulcioIdentity;
@@ -23,7 +24,6 @@ import java.util.Date;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.regex.Pattern;
 import org.bouncycastle.cert.X509CertificateHolder;
 
 /**
@@ -45,7 +45,7 @@ final class KeylessSigner implements Signer {
             List<PublicKey> ctlogKeys, boolean ignoreSct) {
         this.identities = List.copyOf(identities);
         this.issuerPatterns = identities.stream().map(i -> i.issuerRegExp() == null || i.issuerRegExp().isEmpty()
-                ? null : Pattern.compile(i.issuerRegExp())).toList().stream().toList();
+                ? null : Pattern.compile(i.issuerRegExp())).toList();
         this.subjectPatterns = identities.stream().map(i -> i.subjectRegExp() == null || i.subjectRegExp().isEmpty()
                 ? null : Pattern.compile(i.subjectRegExp())).toList();
         this.anchors = Set.copyOf(anchors);
@@ -83,6 +83,7 @@ final class KeylessSigner implements Signer {
             throw new VerificationException("certificate annotation holds no certificate");
         }
         X509Certificate leaf = leafs.get(0);
+        leafUsage(leaf);
         List<X509Certificate> path = chain(leaf, layer.chainPem(), signingTime);
         if (!ignoreSct) {
             sct(leaf, path.size() > 1 ? path.get(1) : issuerAnchor(leaf));
@@ -93,6 +94,7 @@ final class KeylessSigner implements Signer {
         } catch (InvalidFulcioExtensionException e) {
             throw new VerificationException("certificate identity is malformed: " + e.getMessage());
         }
+        // RE2 (RE2/J), unanchored: cosign's CheckCertificatePolicy uses Go's regexp.MatchString.
         String subject = id.san().value();
         String issuer = id.issuer();
         boolean ok = false;
@@ -115,7 +117,32 @@ final class KeylessSigner implements Signer {
         put(ext, "githubWorkflowName", id, dev.sigstack.core.x509.FulcioOid.GITHUB_WORKFLOW_NAME);
         put(ext, "githubWorkflowRepo", id, dev.sigstack.core.x509.FulcioOid.GITHUB_WORKFLOW_REPOSITORY);
         put(ext, "githubWorkflowRef", id, dev.sigstack.core.x509.FulcioOid.GITHUB_WORKFLOW_REF);
-        return new Signed(subject, issuer, ext);
+        try {
+            return new Signed(subject, issuer, ext, leaf.getEncoded());
+        } catch (CertificateEncodingException e) {
+            throw new VerificationException("certificate cannot be re-encoded: " + e.getMessage());
+        }
+    }
+
+    /**
+     * As the bundle path (core's BundleVerifier) and cosign's {@code TrustedCert} ask: the leaf's extended key usage
+     * includes code signing, and the leaf is not a CA (basic constraints cA=true would let the signer issue
+     * certificates of its own).
+     */
+    static void leafUsage(X509Certificate leaf) throws VerificationException {
+        List<String> eku;
+        try {
+            eku = leaf.getExtendedKeyUsage();
+        } catch (java.security.cert.CertificateParsingException e) {
+            throw new VerificationException("certificate's extended key usage is malformed: " + e.getMessage());
+        }
+        if (eku == null || !eku.contains("1.3.6.1.5.5.7.3.3")) {
+            throw new VerificationException("certificate's extended key usage does not include code signing "
+                    + "(1.3.6.1.5.5.7.3.3)");
+        }
+        if (leaf.getBasicConstraints() != -1) {
+            throw new VerificationException("signing certificate is a CA certificate (basic constraints cA=true)");
+        }
     }
 
     private static void put(java.util.Map<String, String> ext, String key, FulcioIdentity id,

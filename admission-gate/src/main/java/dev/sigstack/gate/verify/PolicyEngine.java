@@ -47,8 +47,10 @@ import java.util.function.Supplier;
  * Decides one image against the current policies, with policy-controller's semantics: every matching policy must
  * pass (AND), a policy passes when at least one of its authorities does (OR) and its {@code spec.policy} holds, an
  * image that no policy matches follows {@code no-match-policy}, and a policy in {@code mode: warn} turns its failure
- * into a warning. Outcomes are cached by (image digest, policy revision, trust-root and secret version) with a TTL;
- * concurrent requests for the same key share one verification, and registry look-ups are shared by all authorities.
+ * into a warning. Outcomes are cached in a {@link VerdictCache} keyed on every input in full (image digest and
+ * repository, policy revision, trust-root and secret version, namespace, pull credentials, and the workload itself for
+ * policies that read it), bounded by entries and bytes, with a TTL; concurrent requests for the same key share one
+ * verification, and registry look-ups are shared by all authorities.
  */
 public final class PolicyEngine {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -60,8 +62,7 @@ public final class PolicyEngine {
     private final Environment env;
     private final Clock clock;
     private final Duration ttl;
-    private final Map<String, Cached<PolicyOutcome>> outcomes = new ConcurrentHashMap<>();
-    private final Map<String, Cached<Object>> lookups = new ConcurrentHashMap<>();
+    private final VerdictCache outcomes;
     private final AtomicLong cacheHits = new AtomicLong();
     private final AtomicLong verifications = new AtomicLong();
     private final AtomicLong registryLookups = new AtomicLong();
@@ -86,6 +87,17 @@ public final class PolicyEngine {
      */
     public PolicyEngine(RegistryClient registry, Supplier<GateConfig> config, Supplier<List<CompiledPolicy>> policies,
             Environment env, Clock clock, Duration ttl) {
+        this(registry, config, policies, env, clock, ttl, VerdictCache.DEFAULT_MAX_ENTRIES,
+                VerdictCache.DEFAULT_MAX_BYTES);
+    }
+
+    /**
+     * @param maxVerdicts how many verdicts the cache keeps at most
+     * @param maxVerdictBytes how many bytes of keys and verdicts it keeps at most
+     */
+    public PolicyEngine(RegistryClient registry, Supplier<GateConfig> config, Supplier<List<CompiledPolicy>> policies,
+            Environment env, Clock clock, Duration ttl, long maxVerdicts, long maxVerdictBytes) {
+        this.outcomes = new VerdictCache(clock, ttl, maxVerdicts, maxVerdictBytes);
         this.registry = Objects.requireNonNull(registry, "registry");
         this.artifacts = new CosignArtifacts(registry);
         this.config = config;
@@ -112,14 +124,35 @@ public final class PolicyEngine {
 
     /** Drops every cached outcome (policies, trust roots or secrets changed). */
     public void invalidate() {
-        outcomes.clear();
-        lookups.clear();
+        outcomes.invalidateAll();
     }
 
-    /** The digest a reference points at (tags resolved through the registry). */
+    /**
+     * The digest a reference points at (tags resolved through the registry), or null when no policy's glob names the
+     * image: the gate contacts only registries that a policy names, so a pod cannot make it reach any address.
+     */
     public String resolveDigest(String image, RegistryCredentials pullCredentials) throws RegistryException {
         ImageReference ref = ImageReference.parse(image);
+        if (!covered(image)) {
+            return null;
+        }
         return registry.resolve(ref, pullCredentials);
+    }
+
+    /** True when some policy's glob matches the image (whatever its {@code match} selects). */
+    public boolean covered(String image) {
+        for (CompiledPolicy p : policies.get()) {
+            for (ImageGlob g : p.globs()) {
+                try {
+                    if (g.matches(image)) {
+                        return true;
+                    }
+                } catch (IllegalArgumentException e) {
+                    return false; // an unparsable image names no registry
+                }
+            }
+        }
+        return false;
     }
 
     /**
@@ -148,18 +181,21 @@ public final class PolicyEngine {
         Map<String, List<String>> failures = new TreeMap<>();
         Map<String, Boolean> warnPolicies = new LinkedHashMap<>();
         List<CompletableFuture<Void>> all = new ArrayList<>();
+        // Registry look-ups are shared by the policies of this decision only: payloads are never kept past it (the
+        // outcome cache keeps verified results).
+        Map<String, Cached<Object>> lookups = new ConcurrentHashMap<>();
         for (CompiledPolicy p : matching) {
-            String key = digest + "|" + pinned.repositoryName() + "|" + p.revision() + "|" + env.version() + "|"
-                    + ctx.namespace() + "|" + ctx.pullCredentials().fingerprint() + "|"
-                    + (needsContext(p) ? ctx.hashCode() : 0);
-            CompletableFuture<PolicyOutcome> f = cached(outcomes, key, cacheHits, () -> {
+            VerdictCache.Key key = new VerdictCache.Key(digest, pinned.repositoryName(), p.revision(),
+                    env.version(), ctx.namespace(), ctx.pullCredentials().fingerprint(),
+                    needsContext(p) ? context(ctx) : "");
+            CompletableFuture<PolicyOutcome> f = outcomes.get(key, cacheHits, () -> {
                 verifications.incrementAndGet();
-                return validatePolicy(pinned, p, ctx);
+                return validatePolicy(pinned, p, ctx, lookups);
             });
             f.thenAccept(o -> {
                 if (o.transientFailure()) {
                     // A refusal caused by an unreachable registry is answered, not remembered.
-                    outcomes.computeIfPresent(key, (k, c) -> c.future() == f ? null : c);
+                    outcomes.forget(key, f);
                 }
             });
             all.add(f.thenAccept(o -> {
@@ -186,6 +222,21 @@ public final class PolicyEngine {
             errs = errs.also(Boolean.TRUE.equals(warnPolicies.get(e.getKey())) ? fe.at(FieldError.Level.WARNING) : fe);
         }
         return errs;
+    }
+
+    /** The parts of the workload a policy may read, in full: the cache compares them, not a hash of them. */
+    private static String context(ResourceContext ctx) {
+        return ctx.spec() + "\u0000" + ctx.objectMeta() + "\u0000" + ctx.typeMeta();
+    }
+
+    /** Verdicts cached now (after pending evictions). */
+    long cachedVerdicts() {
+        return outcomes.size();
+    }
+
+    /** Bytes of verdicts cached now, each counted at least at its floor. */
+    long cachedVerdictBytes() {
+        return outcomes.weight();
     }
 
     private static boolean needsContext(CompiledPolicy p) {
@@ -275,9 +326,10 @@ public final class PolicyEngine {
 
     // ---------------------------------------------------------------------------------------------------------
 
-    private PolicyOutcome validatePolicy(ImageReference ref, CompiledPolicy cp, ResourceContext ctx) {
+    private PolicyOutcome validatePolicy(ImageReference ref, CompiledPolicy cp, ResourceContext ctx,
+            Map<String, Cached<Object>> scope) {
         ClusterImagePolicy cip = cp.policy();
-        Lookups lookups = new Lookups(ref);
+        Lookups lookups = new Lookups(ref, scope);
         List<String> matched = new ArrayList<>();
         List<String> errors = new ArrayList<>();
         boolean transientFailure = false;
@@ -339,6 +391,10 @@ public final class PolicyEngine {
         ObjectNode out = JSON.createObjectNode();
         dev.sigstack.gate.oci.Manifest m = registry.manifest(ref, creds);
         if (m.isIndex()) {
+            if (m.manifests().size() > registry.options().maxReferrers()) {
+                throw new RegistryException(ref.name() + " is an index of " + m.manifests().size()
+                        + " manifests, more than the limit of " + registry.options().maxReferrers(), 0);
+            }
             com.fasterxml.jackson.databind.JsonNode idx = JSON.readTree(m.raw());
             for (com.fasterxml.jackson.databind.JsonNode d : idx.path("manifests")) {
                 dev.sigstack.gate.oci.Manifest child = registry.manifest(ref.registry(), ref.repository(),
@@ -546,10 +602,10 @@ public final class PolicyEngine {
         return matchAttestations(cp, index, a, statements);
     }
 
-    /** Exact, or a policy-controller regexp (Go {@code MatchString}: a match anywhere). */
+    /** Exact, or a policy-controller regexp (RE2, Go {@code MatchString}: a match anywhere; core's matcher). */
     private static VerificationPolicy.Matcher matcher(String exact, String regexp) {
         if (regexp != null && !regexp.isEmpty()) {
-            return VerificationPolicy.Matcher.regexp("(?s).*(?:" + regexp + ").*");
+            return VerificationPolicy.Matcher.regexp(regexp);
         }
         return VerificationPolicy.Matcher.exact(exact);
     }
@@ -666,12 +722,14 @@ public final class PolicyEngine {
         return creds;
     }
 
-    /** Registry look-ups for one image, shared by all authorities and, through the TTL cache, by all requests. */
+    /** Registry look-ups for one image, shared by all authorities and policies of one decision. */
     private final class Lookups {
         private final ImageReference ref;
+        private final Map<String, Cached<Object>> lookups;
 
-        Lookups(ImageReference ref) {
+        Lookups(ImageReference ref, Map<String, Cached<Object>> lookups) {
             this.ref = ref;
+            this.lookups = lookups;
         }
 
         @SuppressWarnings("unchecked")

@@ -21,9 +21,23 @@ interface Signer {
      * @param issuer the OIDC issuer, or ""
      * @param extensions policy-controller's GitHub extensions (githubWorkflowTrigger, ...Sha, ...Name, ...Repo,
      *     ...Ref) present in the certificate
+     * @param material the DER that a transparency log entry must name as the signer, as cosign's
+     *     {@code comparePublicKey} compares it: the leaf certificate (keyless), or the SubjectPublicKeyInfo of the key
+     *     that verified the signature
      */
-    record Signed(String subject, String issuer, java.util.Map<String, String> extensions) {
-        static final Signed KEY = new Signed("", "", java.util.Map.of());
+    record Signed(String subject, String issuer, java.util.Map<String, String> extensions, byte[] material) {
+        public Signed {
+            material = material.clone();
+        }
+
+        @Override
+        public byte[] material() {
+            return material.clone();
+        }
+
+        static Signed key(java.security.PublicKey key) {
+            return new Signed("", "", java.util.Map.of(), key.getEncoded());
+        }
     }
 
     /** True when a transparency log entry is required. */

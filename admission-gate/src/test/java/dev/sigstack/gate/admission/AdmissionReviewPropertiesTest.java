@@ -48,8 +48,8 @@ class AdmissionReviewPropertiesTest {
     /** Every namespace is in scope. */
     static final class AllIncluded implements Cluster {
         @Override
-        public Map<String, String> namespaceLabels(String namespace) {
-            return Map.of("policy.sigstore.dev/include", "true");
+        public java.util.Optional<Map<String, String>> namespaceLabels(String namespace) {
+            return java.util.Optional.of(Map.of("policy.sigstore.dev/include", "true"));
         }
 
         @Override

@@ -51,12 +51,12 @@ class AdmissionServerTest {
 
     static final class FakeCluster implements Cluster {
         @Override
-        public Map<String, String> namespaceLabels(String namespace) {
-            return switch (namespace) {
+        public java.util.Optional<Map<String, String>> namespaceLabels(String namespace) {
+            return java.util.Optional.of(switch (namespace) {
                 case "prod", "audit" -> Map.of("policy.sigstore.dev/include", "true");
                 case "emergency" -> Map.of("sigstack.dev/break-glass", "true");
                 default -> Map.of();
-            };
+            });
         }
 
         @Override
@@ -241,6 +241,33 @@ class AdmissionServerTest {
                 "{\"metadata\":{\"name\":\"d\"},\"spec\":{\"template\":{\"spec\":{\"containers\":[{\"name\":\"c\","
                         + "\"image\":\"" + signedTag + "\"}]}}}}", null, null));
         assertFalse(dep.has("patch"), "mutation scope is pods only");
+    }
+
+    @Test
+    void mutate_imageVolumeByTag_pinnedAndThenVerified() throws Exception {
+        String pod = "{\"metadata\":{\"name\":\"m\"},\"spec\":{\"containers\":[{\"name\":\"c\",\"image\":\""
+                + signed + "\"}],\"volumes\":[{\"name\":\"cfg\",\"emptyDir\":{}},{\"name\":\"model\","
+                + "\"image\":{\"reference\":\"" + signedTag + "\"}}]}}";
+        JsonNode r = post(mutatingOff, "/validate", review("CREATE", "Pod", "", "prod", pod, null, null));
+        assertFalse(r.path("allowed").asBoolean(), "an image volume by tag must be pinned first");
+        assertTrue(r.path("status").path("message").asText().contains("must be an image digest: spec.volumes[1]"),
+                r.toString());
+        JsonNode m = post(mutatingOff, "/mutate", review("CREATE", "Pod", "", "prod", pod, null, null));
+        assertTrue(m.path("allowed").asBoolean(), m.toString());
+        JsonNode patch = JSON.readTree(Base64.getDecoder().decode(m.path("patch").asText()));
+        assertEquals(1, patch.size(), patch.toString());
+        assertEquals("/spec/volumes/1/image/reference", patch.get(0).path("path").asText());
+        String pinned = patch.get(0).path("value").asText();
+        assertEquals(signedTag + "@" + signed.substring(signed.indexOf('@') + 1), pinned);
+        JsonNode after = post(mutatingOff, "/validate", review("CREATE", "Pod", "", "prod", pod.replace(
+                "\"reference\":\"" + signedTag + "\"", "\"reference\":\"" + pinned + "\""), null, null));
+        assertTrue(after.path("allowed").asBoolean(), after.toString());
+        String unsignedVolume = pod.replace(signedTag, unsigned);
+        JsonNode refused = post(mutatingOff, "/validate", review("CREATE", "Pod", "", "prod", unsignedVolume, null,
+                null));
+        assertFalse(refused.path("allowed").asBoolean(), refused.toString());
+        assertTrue(refused.path("status").path("message").asText().contains("spec.volumes[1].image"),
+                refused.toString());
     }
 
     @Test

@@ -46,8 +46,8 @@ class PrivateRegistryAdmissionTest {
                 }
 
                 @Override
-                public Map<String, String> namespaceLabels(String namespace) {
-                    return Map.of("policy.sigstore.dev/include", "true");
+                public java.util.Optional<Map<String, String>> namespaceLabels(String namespace) {
+                    return java.util.Optional.of(Map.of("policy.sigstore.dev/include", "true"));
                 }
 
                 @Override

@@ -99,7 +99,8 @@ class GateBenchmark {
         Cosign.Layer att = Cosign.attestationLayer(st, eph.getPrivate(), Map.of());
         Map<String, String> aann = new LinkedHashMap<>(att.annotations());
         aann.put(SignatureLayer.ANN_CERTIFICATE, pem);
-        aann.put(SignatureLayer.ANN_BUNDLE, Cosign.rekorBundle(rekor, Cosign.intotoEntry(st), t.getEpochSecond() + 6,
+        aann.put(SignatureLayer.ANN_BUNDLE, Cosign.rekorBundle(rekor, Cosign.intotoEntry(st,
+                Cosign.envelopeSignature(att), pem), t.getEpochSecond() + 6,
                 2));
         Cosign.push(reg, repo, d, ".att", List.of(new Cosign.Layer(att.mediaType(), att.blob(), aann)));
         return reg.host() + "/" + repo + "@" + d;
@@ -136,8 +137,8 @@ class GateBenchmark {
                     GateConfig::defaults, () -> ps, env, Clock.systemUTC(), Duration.ofMinutes(5));
             Cluster cluster = new Cluster() {
                 @Override
-                public Map<String, String> namespaceLabels(String namespace) {
-                    return Map.of("policy.sigstore.dev/include", "true");
+                public java.util.Optional<Map<String, String>> namespaceLabels(String namespace) {
+                    return java.util.Optional.of(Map.of("policy.sigstore.dev/include", "true"));
                 }
 
                 @Override

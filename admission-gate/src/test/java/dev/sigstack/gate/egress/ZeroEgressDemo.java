@@ -53,8 +53,8 @@ public final class ZeroEgressDemo {
             PolicyEngine engine = TestPolicies.engine(ps);
             Cluster cluster = new Cluster() {
                 @Override
-                public Map<String, String> namespaceLabels(String namespace) {
-                    return Map.of("policy.sigstore.dev/include", "true");
+                public java.util.Optional<Map<String, String>> namespaceLabels(String namespace) {
+                    return java.util.Optional.of(Map.of("policy.sigstore.dev/include", "true"));
                 }
 
                 @Override

@@ -45,7 +45,7 @@ class KubeStateTest {
         try (KubeState state = new KubeState(client, "cosign-system", "internal").start()) {
             client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("prod")
                     .addToLabels("policy.sigstore.dev/include", "true").endMetadata().build()).create();
-            await(() -> "true".equals(state.namespaceLabels("prod").get("policy.sigstore.dev/include")), "ns labels");
+            await(() -> "true".equals(state.namespaceLabels("prod").orElse(Map.of()).get("policy.sigstore.dev/include")), "ns labels");
 
             client.secrets().inNamespace("cosign-system").resource(new SecretBuilder().withNewMetadata()
                     .withName("signing-key").endMetadata().addToData("cosign.pub", Base64.getEncoder()

@@ -104,6 +104,8 @@ class CuePolicyTest {
         "a: {b: >0} § {\"a\":\"s\"} § false",
         "a?: 1 § {} § true",
         "a: _|_ § {\"a\":1} § false",
+        "a: =~\"^main$\" § {\"a\":\"main\\n\"} § false",
+        "a: =~\"main\" § {\"a\":\"refs/heads/main-x\"} § true",
 
     })
     void evaluate_subsetConstruct_verdict(String policy, String json, boolean pass) throws IOException {
@@ -119,7 +121,7 @@ class CuePolicyTest {
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
         "#Def: {a: 1}", "[string]: int", "import \"math\"", "a: list.Contains([1], 1)", "a: \"\\(b)\"",
-        "a: 1 == 1", "a: {", "if (len(x) < 2) {a: 1}", "a: struct.MaxFields(x)", "a: \"unterminated", "a: =~\"(\"", "a: strings.Foo(\"x\")", "a: #\"x"})
+        "a: 1 == 1", "a: {", "if (len(x) < 2) {a: 1}", "a: struct.MaxFields(x)", "a: \"unterminated", "a: =~\"(\"", "a: =~\"(?=x)\"", "a: =~\"(a)\\\\1\"", "a: strings.Foo(\"x\")", "a: #\"x"})
     void compile_outsideSubset_refusedWithLine(String policy) {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> CuePolicy.compile(policy));
         assertTrue(e.getMessage().startsWith("cue policy line "), e.getMessage());

@@ -146,14 +146,26 @@ public final class Cosign {
         return bytes(e);
     }
 
-    /** An intoto v0.0.2-shaped body binding the attestation payload hash. */
-    public static byte[] intotoEntry(byte[] statement) {
+    /**
+     * An intoto v0.0.2 body as Rekor stores it: the payload hash, and the envelope signature (base64 once more) with
+     * the signer's PEM (base64).
+     */
+    public static byte[] intotoEntry(byte[] statement, byte[] sig, String signerPem) {
         ObjectNode e = JSON.createObjectNode();
         e.put("apiVersion", "0.0.2");
         e.put("kind", "intoto");
-        e.putObject("spec").putObject("content").putObject("payloadHash").put("algorithm", "sha256")
-                .put("value", Digests.sha256(statement).substring(7));
+        ObjectNode content = e.putObject("spec").putObject("content");
+        content.putObject("envelope").put("payloadType", "application/vnd.in-toto+json").putArray("signatures")
+                .addObject().put("sig", Base64.getEncoder().encodeToString(Base64.getEncoder().encodeToString(sig)
+                        .getBytes(StandardCharsets.UTF_8)))
+                .put("publicKey", Base64.getEncoder().encodeToString(signerPem.getBytes(StandardCharsets.UTF_8)));
+        content.putObject("payloadHash").put("algorithm", "sha256").put("value", Digests.sha256(statement).substring(7));
         return bytes(e);
+    }
+
+    /** The first signature of an attestation layer's DSSE envelope. */
+    public static byte[] envelopeSignature(Layer attestation) {
+        return Base64.getDecoder().decode(tree(attestation.blob()).path("signatures").path(0).path("sig").asText());
     }
 
     /** cosign's {@code dev.sigstore.cosign/bundle} annotation with a SET signed by {@code logKey}. */

@@ -38,6 +38,8 @@ public final class TestCa {
     public final KeyPair ctKey = Cosign.ecKey();
     public final X509Certificate root;
     private long serial = 1;
+    private boolean codeSigning = true;
+    private boolean ca;
 
     public TestCa(String name) {
         try {
@@ -57,6 +59,17 @@ public final class TestCa {
 
     /** A 10-minute certificate for {@code key} naming a URI SAN and an OIDC issuer, valid from {@code notBefore}. */
     public synchronized X509Certificate issue(PublicKey key, String sanUri, String oidcIssuer, Instant notBefore) {
+        return issue(key, sanUri, oidcIssuer, notBefore, true, false);
+    }
+
+    /**
+     * As {@link #issue(PublicKey, String, String, Instant)}, for crafted leaves: without the code-signing extended key
+     * usage, or with basic constraints cA=true.
+     */
+    public synchronized X509Certificate issue(PublicKey key, String sanUri, String oidcIssuer, Instant notBefore,
+            boolean codeSigning, boolean ca) {
+        this.codeSigning = codeSigning;
+        this.ca = ca;
         try {
             BigInteger sn = BigInteger.valueOf(++serial);
             X509CertificateHolder rootHolder = new X509CertificateHolder(root.getEncoded());
@@ -81,7 +94,11 @@ public final class TestCa {
                 Date.from(notBefore.plus(Duration.ofMinutes(10))), new X500Name(new org.bouncycastle.asn1.x500.RDN[0]),
                 SubjectPublicKeyInfo.getInstance(key.getEncoded()));
         b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
-        b.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_codeSigning));
+        b.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(codeSigning
+                ? KeyPurposeId.id_kp_codeSigning : KeyPurposeId.id_kp_emailProtection));
+        if (ca) {
+            b.addExtension(Extension.basicConstraints, true, new BasicConstraints(0));
+        }
         b.addExtension(SubjectAltName.uri(sanUri).toExtension());
         for (Extension e : FulcioExtensions.builder(oidcIssuer)
                 .set(FulcioOid.SOURCE_REPOSITORY_REF, sanUri.substring(sanUri.indexOf('@') + 1))

@@ -440,8 +440,8 @@ class StackSignedRegistryTest {
         List<String> events = new java.util.concurrent.CopyOnWriteArrayList<>();
         Cluster cluster = new Cluster() {
             @Override
-            public Map<String, String> namespaceLabels(String namespace) {
-                return Map.of("policy.sigstore.dev/include", "true");
+            public java.util.Optional<Map<String, String>> namespaceLabels(String namespace) {
+                return java.util.Optional.of(Map.of("policy.sigstore.dev/include", "true"));
             }
 
             @Override

@@ -36,6 +36,11 @@ public final class SigningCertService implements HttpService {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final SigningService signing;
 
+    /** The CA server's answers to a body over {@link #MAX_BODY_BYTES} (its {@code maxPayloadSize}): 413 with JSON. */
+    public static io.helidon.webserver.http.DirectHandlers tooLargeHandlers() {
+        return FulcioErrors.directHandlers(MAX_BODY_BYTES);
+    }
+
     public SigningCertService(SigningService signing) {
         this.signing = signing;
     }

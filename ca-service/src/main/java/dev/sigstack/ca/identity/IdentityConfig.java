@@ -18,7 +18,10 @@ import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.error.YAMLException;
 
 /**
  * Fulcio's identity config ({@code FulcioConfig}), read unchanged from JSON (keys {@code OIDCIssuers},
@@ -31,7 +34,9 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 public record IdentityConfig(Map<String, OidcIssuer> oidcIssuers, Map<String, OidcIssuer> metaIssuers,
                              Map<String, CiIssuerMetadata> ciIssuerMetadata) {
 
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Larger configs are refused before parsing (upstream's file is about 20 KiB). */
+    static final int MAX_CONFIG_BYTES = 4 * 1024 * 1024;
 
     public IdentityConfig {
         oidcIssuers = Map.copyOf(oidcIssuers);
@@ -60,12 +65,7 @@ public record IdentityConfig(Map<String, OidcIssuer> oidcIssuers, Map<String, Oi
 
     /** Parses and validates a config; relative {@code JWKSFile} paths resolve against {@code baseDir}. */
     public static IdentityConfig read(byte[] content, Path baseDir) throws InvalidIdentityConfigException {
-        JsonNode root;
-        try {
-            root = YAML.readTree(content); // YAML 1.1 parser; JSON is accepted as YAML flow style
-        } catch (IOException e) {
-            throw new InvalidIdentityConfigException("identity config is neither JSON nor YAML: " + e.getMessage(), e);
-        }
+        JsonNode root = tree(content);
         if (root == null || !root.isObject()) {
             throw new InvalidIdentityConfigException("identity config must be a mapping");
         }
@@ -84,6 +84,39 @@ public record IdentityConfig(Map<String, OidcIssuer> oidcIssuers, Map<String, Oi
         IdentityConfig cfg = new IdentityConfig(issuers, metas, ci);
         cfg.validate();
         return cfg;
+    }
+
+    /**
+     * Fulcio's parseConfig: JSON first, else YAML. YAML is read with SnakeYAML's safe loader, which resolves anchors
+     * and aliases, including an alias used as a mapping key ({@code *github-type:} in upstream's config), then mapped
+     * to a tree. Duplicate keys are refused (as Go's yaml.v3 refuses them); alias expansion and nesting are bounded by
+     * SnakeYAML's limits (billion-laughs).
+     */
+    private static JsonNode tree(byte[] content) throws InvalidIdentityConfigException {
+        if (content.length > MAX_CONFIG_BYTES) {
+            throw new InvalidIdentityConfigException("identity config is larger than " + MAX_CONFIG_BYTES + " bytes");
+        }
+        try {
+            return JSON.readTree(content);
+        } catch (IOException notJson) {
+            // not JSON: read it as YAML
+        }
+        LoaderOptions options = new LoaderOptions();
+        options.setAllowDuplicateKeys(false);
+        options.setMaxAliasesForCollections(100);
+        options.setNestingDepthLimit(20);
+        options.setCodePointLimit(MAX_CONFIG_BYTES);
+        Object loaded;
+        try {
+            loaded = new Yaml(new SafeConstructor(options)).load(new String(content, java.nio.charset.StandardCharsets.UTF_8));
+        } catch (YAMLException e) {
+            throw new InvalidIdentityConfigException("identity config is neither JSON nor YAML: " + e.getMessage(), e);
+        }
+        try {
+            return JSON.valueToTree(loaded);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidIdentityConfigException("identity config holds values that cannot be read: " + e.getMessage(), e);
+        }
     }
 
     /**
@@ -117,6 +150,29 @@ public record IdentityConfig(Map<String, OidcIssuer> oidcIssuers, Map<String, Oi
     }
 
     private void validate() throws InvalidIdentityConfigException {
+        for (Map.Entry<String, CiIssuerMetadata> e : ciIssuerMetadata.entrySet()) {
+            // Fulcio's validateCIIssuerMetadata: every template parses (here: within the supported subset)
+            CiIssuerMetadata m = e.getValue();
+            List<String> templates = new ArrayList<>(m.extensionTemplates().values());
+            if (m.sanTemplate() != null) {
+                templates.add(m.sanTemplate());
+            }
+            for (String t : templates) {
+                if (GoTemplate.isTemplate(t)) {
+                    try {
+                        GoTemplate.parse(t);
+                    } catch (InvalidIdentityConfigException x) {
+                        throw new InvalidIdentityConfigException("ci-issuer-metadata " + e.getKey() + ": " + x.getMessage(), x);
+                    }
+                }
+            }
+            for (String field : m.extensionTemplates().keySet()) {
+                if (ExtensionFields.byName(field) == null) {
+                    throw new InvalidIdentityConfigException("ci-issuer-metadata " + e.getKey() + ": unknown extension field '"
+                        + field + "'");
+                }
+            }
+        }
         for (OidcIssuer iss : oidcIssuers.values()) {
             validateIssuer(iss, false);
         }
@@ -247,11 +303,11 @@ public record IdentityConfig(Map<String, OidcIssuer> oidcIssuers, Map<String, Oi
     private static CiIssuerMetadata ciMetadata(String key, JsonNode n) {
         Map<String, String> defaults = new LinkedHashMap<>();
         for (Map.Entry<String, JsonNode> e : fields(field(n, "DefaultTemplateValues", "default-template-values"))) {
-            defaults.put(e.getKey(), e.getValue().asText());
+            defaults.put(e.getKey(), e.getValue().isNull() ? "" : e.getValue().asText());
         }
         Map<String, String> templates = new LinkedHashMap<>();
         for (Map.Entry<String, JsonNode> e : fields(field(n, "ExtensionTemplates", "extension-templates"))) {
-            templates.put(e.getKey(), e.getValue().asText());
+            templates.put(e.getKey(), e.getValue().isNull() ? "" : e.getValue().asText());
         }
         return new CiIssuerMetadata(defaults, templates, text(n, "SubjectAlternativeNameTemplate", "subject-alternative-name-template"));
     }

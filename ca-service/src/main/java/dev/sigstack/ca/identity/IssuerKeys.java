@@ -2,6 +2,7 @@ package dev.sigstack.ca.identity;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -14,6 +15,11 @@ import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.util.List;
+import java.util.OptionalLong;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
@@ -30,8 +36,13 @@ import com.nimbusds.jose.jwk.JWKSet;
  */
 final class IssuerKeys {
     static final Duration MIN_REFRESH_INTERVAL = Duration.ofSeconds(5);
-    private static final Duration TIMEOUT = Duration.ofSeconds(10);
-    private static final int MAX_DOCUMENT_BYTES = 512 * 1024;
+    static final Duration TIMEOUT = Duration.ofSeconds(10);
+    static final int MAX_DOCUMENT_BYTES = 512 * 1024;
+    private static final ScheduledExecutorService DEADLINES = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "oidc-fetch-deadlines");
+        t.setDaemon(true);
+        return t;
+    });
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final OidcIssuer issuer;
@@ -83,8 +94,13 @@ final class IssuerKeys {
 
     private JWKSet load() throws InvalidTokenException {
         if (issuer.jwksFile() != null) {
-            try {
-                return JWKSet.parse(Files.readString(issuer.jwksFile()));
+            try (InputStream in = Files.newInputStream(issuer.jwksFile())) {
+                byte[] b = in.readNBytes(MAX_DOCUMENT_BYTES + 1);
+                if (b.length > MAX_DOCUMENT_BYTES) {
+                    throw new InvalidTokenException("the static JWKS of issuer " + issuer.issuerUrl() + " is larger than "
+                        + MAX_DOCUMENT_BYTES + " bytes");
+                }
+                return JWKSet.parse(new String(b, StandardCharsets.UTF_8));
             } catch (IOException | java.text.ParseException e) {
                 throw new InvalidTokenException("cannot read the static JWKS of issuer " + issuer.issuerUrl() + ": " + e.getMessage());
             }
@@ -116,24 +132,61 @@ final class IssuerKeys {
         }
     }
 
+    /**
+     * GETs a discovery or JWKS document through a bounded stream: a declared Content-Length above
+     * {@link #MAX_DOCUMENT_BYTES} is refused before the body is read, at most one byte more than the limit is ever
+     * read, and the whole exchange (headers and body) has the deadline {@link #TIMEOUT}: the stream is closed when
+     * it passes, so a body that drips forever cannot hold the request.
+     */
     private byte[] get(String url) throws InvalidTokenException {
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
         try {
             HttpRequest req = HttpRequest.newBuilder(URI.create(url)).timeout(TIMEOUT)
                 .header("Accept", "application/json").GET().build();
-            HttpResponse<byte[]> res = http.send(req, HttpResponse.BodyHandlers.ofByteArray());
-            if (res.statusCode() != 200) {
-                throw new InvalidTokenException("fetching " + url + " for issuer " + issuer.issuerUrl()
-                    + " answered HTTP " + res.statusCode());
+            HttpResponse<InputStream> res = http.send(req, HttpResponse.BodyHandlers.ofInputStream());
+            try (InputStream in = res.body()) {
+                if (res.statusCode() != 200) {
+                    throw new InvalidTokenException("fetching " + url + " for issuer " + issuer.issuerUrl()
+                        + " answered HTTP " + res.statusCode());
+                }
+                OptionalLong declared = res.headers().firstValueAsLong("content-length");
+                if (declared.isPresent() && declared.getAsLong() > MAX_DOCUMENT_BYTES) {
+                    throw new InvalidTokenException("document at " + url + " is too large (declares " + declared.getAsLong()
+                        + " bytes, the limit is " + MAX_DOCUMENT_BYTES + ")");
+                }
+                long left = Math.max(1, deadline - System.nanoTime());
+                ScheduledFuture<?> stop = DEADLINES.schedule(() -> closeQuietly(in), left, TimeUnit.NANOSECONDS);
+                byte[] body;
+                try {
+                    body = in.readNBytes(MAX_DOCUMENT_BYTES + 1);
+                } catch (IOException e) {
+                    if (System.nanoTime() - deadline >= 0) {
+                        throw new InvalidTokenException("fetching " + url + " for issuer " + issuer.issuerUrl()
+                            + " did not finish within " + TIMEOUT.toSeconds() + "s");
+                    }
+                    throw e;
+                } finally {
+                    stop.cancel(false);
+                }
+                if (body.length > MAX_DOCUMENT_BYTES) {
+                    throw new InvalidTokenException("document at " + url + " is too large (more than " + MAX_DOCUMENT_BYTES
+                        + " bytes)");
+                }
+                return body;
             }
-            if (res.body().length > MAX_DOCUMENT_BYTES) {
-                throw new InvalidTokenException("document at " + url + " is too large");
-            }
-            return res.body();
         } catch (IOException | IllegalArgumentException e) {
             throw new InvalidTokenException("cannot fetch " + url + " for issuer " + issuer.issuerUrl() + ": " + e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new InvalidTokenException("interrupted while fetching keys of " + issuer.issuerUrl());
+        }
+    }
+
+    private static void closeQuietly(InputStream in) {
+        try {
+            in.close();
+        } catch (IOException e) {
+            // closing is the point; nothing to do
         }
     }
 

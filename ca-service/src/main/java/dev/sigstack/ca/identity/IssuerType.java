@@ -12,7 +12,9 @@ public enum IssuerType {
     SPIFFE("spiffe", "sub"),
     URI("uri", "sub"),
     USERNAME("username", "sub"),
-    CI_PROVIDER("ci-provider", "sub");
+    CI_PROVIDER("ci-provider", "sub"),
+    CODEFRESH_WORKFLOW("codefresh-workflow", "sub"),
+    CHAINGUARD("chainguard-identity", "sub");
 
     private final String configName;
     private final String defaultChallengeClaim;

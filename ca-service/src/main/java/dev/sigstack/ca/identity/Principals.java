@@ -5,7 +5,6 @@ import java.net.URISyntaxException;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import com.nimbusds.jwt.JWTClaimsSet;
@@ -19,7 +18,6 @@ import dev.sigstack.core.x509.SubjectAltName;
  */
 public final class Principals {
     private static final Pattern EMAIL = Pattern.compile("^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$");
-    private static final Pattern TEMPLATE = Pattern.compile("\\{\\{\\s*\\.([A-Za-z0-9_]+)\\s*}}");
 
     private final IdentityConfig config;
 
@@ -27,8 +25,20 @@ public final class Principals {
         this.config = config;
     }
 
-    /** The principal for a verified token; throws {@link InvalidTokenException} if its claims do not fit its type. */
+    /**
+     * The principal for a verified token; throws {@link InvalidTokenException} if its claims do not fit its type, or
+     * if a value the certificate would carry cannot be written exactly (see {@link GoUrl}, {@link SubjectAltName}):
+     * the CA never writes an identity other than the one the token proved.
+     */
     public Principal of(VerifiedToken token) throws InvalidTokenException {
+        try {
+            return principal(token);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidTokenException(e.getMessage());
+        }
+    }
+
+    private Principal principal(VerifiedToken token) throws InvalidTokenException {
         OidcIssuer iss = token.issuer();
         JWTClaimsSet c = token.claims();
         String sub = c.getSubject();
@@ -39,7 +49,7 @@ public final class Principals {
             case GITLAB_PIPELINE -> gitlab(issuer, c);
             case BUILDKITE_JOB -> {
                 String url = "https://buildkite.com/" + required(c, "organization_slug") + "/" + required(c, "pipeline_slug");
-                yield new Principal(sub, SubjectAltName.uri(url), base(issuer, sub).build());
+                yield new Principal(sub, uriSan(url), base(issuer, sub).build());
             }
             case KUBERNETES -> {
                 Map<String, Object> k8s = object(c, "kubernetes.io");
@@ -48,12 +58,12 @@ public final class Principals {
                 if (ns.isEmpty() || sa.isEmpty()) {
                     throw new InvalidTokenException("kubernetes token lacks kubernetes.io namespace or serviceaccount name");
                 }
-                yield new Principal(sub, SubjectAltName.uri("https://kubernetes.io/namespaces/" + ns + "/serviceaccounts/" + sa),
+                yield new Principal(sub, uriSan("https://kubernetes.io/namespaces/" + ns + "/serviceaccounts/" + sa),
                     base(issuer, sub).build());
             }
             case SPIFFE -> {
                 spiffe(sub, iss.spiffeTrustDomain());
-                yield new Principal(sub, SubjectAltName.uri(sub), base(issuer, sub).build());
+                yield new Principal(sub, uriSan(sub), base(issuer, sub).build());
             }
             case URI -> {
                 if (EMAIL.matcher(sub).matches()) {
@@ -67,7 +77,7 @@ public final class Principals {
                 if (s.getHost() == null || !s.getHost().equals(d.getHost())) {
                     throw new InvalidTokenException("subject hostname must match the expected domain " + d.getHost());
                 }
-                yield new Principal(sub, SubjectAltName.uri(sub), base(issuer, sub).build());
+                yield new Principal(sub, uriSan(sub), base(issuer, sub).build());
             }
             case USERNAME -> {
                 if (sub.contains("!")) {
@@ -79,8 +89,27 @@ public final class Principals {
                 yield new Principal(sub, SubjectAltName.otherName(sub + "!" + iss.subjectDomain()), base(issuer, sub).build());
             }
             case CI_PROVIDER -> ciProvider(iss, c);
+            case CODEFRESH_WORKFLOW -> codefresh(issuer, c);
+            case CHAINGUARD -> chainguard(issuer, c);
         };
     }
+
+    /** A URI SAN as Go's {@code url.Parse(s).String()} writes it, refused unless it names exactly {@code s}. */
+    private static SubjectAltName uriSan(String s) throws InvalidTokenException {
+        return SubjectAltName.uri(GoUrl.parse(s).checkedString(s));
+    }
+
+    /**
+     * {@code url.Parse(base).JoinPath(elems...).String()} as Fulcio's github-workflow, codefresh and chainguard
+     * principals write it, refused unless it names exactly {@code base/elem1/elem2...}.
+     */
+    private static String join(String base, String... elems) throws InvalidTokenException {
+        String b = base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
+        return GoUrl.parse(base).joinPath(CONSTANTS, elems).checkedString(b + "/" + String.join("/", elems));
+    }
+
+    /** Path elements the principals add themselves (never from a claim). */
+    private static final List<String> CONSTANTS = List.of("actions/runs", "attempts", "build", "api", "pipelines", "-/jobs");
 
     private static FulcioExtensions.Builder base(String issuer, String subject) {
         return FulcioExtensions.builder(issuer).set(FulcioOid.TOKEN_SUBJECT, subject);
@@ -124,7 +153,7 @@ public final class Principals {
         String workflowSha = required(c, "workflow_sha");
         String runId = required(c, "run_id");
         String attempt = required(c, "run_attempt");
-        String signer = base + jobWorkflowRef;
+        String signer = join(base, jobWorkflowRef);
         FulcioExtensions ext = base(issuer, c.getSubject())
             .set(FulcioOid.GITHUB_WORKFLOW_TRIGGER, event)
             .set(FulcioOid.GITHUB_WORKFLOW_SHA, sha)
@@ -134,16 +163,16 @@ public final class Principals {
             .set(FulcioOid.BUILD_SIGNER_URI, signer)
             .set(FulcioOid.BUILD_SIGNER_DIGEST, jobWorkflowSha)
             .set(FulcioOid.RUNNER_ENVIRONMENT, runner)
-            .set(FulcioOid.SOURCE_REPOSITORY_URI, base + repo)
+            .set(FulcioOid.SOURCE_REPOSITORY_URI, join(base, repo))
             .set(FulcioOid.SOURCE_REPOSITORY_DIGEST, sha)
             .set(FulcioOid.SOURCE_REPOSITORY_REF, ref)
             .set(FulcioOid.SOURCE_REPOSITORY_IDENTIFIER, repoId)
-            .set(FulcioOid.SOURCE_REPOSITORY_OWNER_URI, base + owner)
+            .set(FulcioOid.SOURCE_REPOSITORY_OWNER_URI, join(base, owner))
             .set(FulcioOid.SOURCE_REPOSITORY_OWNER_IDENTIFIER, ownerId)
-            .set(FulcioOid.BUILD_CONFIG_URI, base + workflowRef)
+            .set(FulcioOid.BUILD_CONFIG_URI, join(base, workflowRef))
             .set(FulcioOid.BUILD_CONFIG_DIGEST, workflowSha)
             .set(FulcioOid.BUILD_TRIGGER, event)
-            .set(FulcioOid.RUN_INVOCATION_URI, base + repo + "/actions/runs/" + runId + "/attempts/" + attempt)
+            .set(FulcioOid.RUN_INVOCATION_URI, join(base, repo, "actions/runs", runId, "attempts", attempt))
             .set(FulcioOid.SOURCE_REPOSITORY_VISIBILITY_AT_SIGNING, visibility)
             .build();
         return new Principal(c.getSubject(), SubjectAltName.uri(signer), ext);
@@ -171,8 +200,9 @@ public final class Principals {
             case "tag" -> "refs/tags/" + refName;
             default -> throw new InvalidTokenException("unexpected ref_type: " + refType);
         };
-        // ci_config_ref_uri has no scheme (gitlab.com/group/project//.gitlab-ci.yml@refs/heads/main): Fulcio adds https.
-        String configUri = "https://" + configRef;
+        // ci_config_ref_uri has no scheme (gitlab.com/group/project//.gitlab-ci.yml@refs/heads/main): Fulcio parses
+        // it as a relative URL and sets the scheme to https.
+        String configUri = GoUrl.parse(configRef).withScheme("https").checkedString("https://" + configRef);
         String configSha = string(c.getClaim("ci_config_sha"));
         FulcioExtensions ext = base(issuer, c.getSubject())
             .set(FulcioOid.BUILD_CONFIG_URI, configUri)
@@ -180,17 +210,54 @@ public final class Principals {
             .set(FulcioOid.BUILD_SIGNER_URI, configUri)
             .set(FulcioOid.BUILD_SIGNER_DIGEST, configSha)
             .set(FulcioOid.RUNNER_ENVIRONMENT, runner)
-            .set(FulcioOid.SOURCE_REPOSITORY_URI, base + project)
+            .set(FulcioOid.SOURCE_REPOSITORY_URI, join(base, project))
             .set(FulcioOid.SOURCE_REPOSITORY_DIGEST, sha)
             .set(FulcioOid.SOURCE_REPOSITORY_REF, ref)
             .set(FulcioOid.SOURCE_REPOSITORY_IDENTIFIER, projectId)
-            .set(FulcioOid.SOURCE_REPOSITORY_OWNER_URI, base + namespace)
+            .set(FulcioOid.SOURCE_REPOSITORY_OWNER_URI, join(base, namespace))
             .set(FulcioOid.SOURCE_REPOSITORY_OWNER_IDENTIFIER, namespaceId)
             .set(FulcioOid.BUILD_TRIGGER, source)
-            .set(FulcioOid.RUN_INVOCATION_URI, base + project + "/-/jobs/" + jobId)
+            .set(FulcioOid.RUN_INVOCATION_URI, join(base, project, "-/jobs", jobId))
             .set(FulcioOid.SOURCE_REPOSITORY_VISIBILITY_AT_SIGNING, string(c.getClaim("project_visibility")))
             .build();
         return new Principal(c.getSubject(), SubjectAltName.uri(configUri), ext);
+    }
+
+    /** Fulcio's deprecated codefresh-workflow type ({@code pkg/identity/codefresh}). */
+    private static Principal codefresh(String issuer, JWTClaimsSet c) throws InvalidTokenException {
+        String accountId = required(c, "account_id");
+        String pipelineId = required(c, "pipeline_id");
+        String workflowId = required(c, "workflow_id");
+        String platform = string(c.getClaim("platform_url"));
+        platform = platform.isEmpty() ? "https://g.codefresh.io" : platform;
+        String san = join(platform, string(c.getClaim("account_name")),
+            string(c.getClaim("pipeline_name")) + ":" + accountId + "/" + pipelineId);
+        FulcioExtensions ext = base(issuer, c.getSubject())
+            .set(FulcioOid.BUILD_SIGNER_URI, join(platform, "build", workflowId))
+            .set(FulcioOid.RUNNER_ENVIRONMENT, string(c.getClaim("runner_environment")))
+            .set(FulcioOid.SOURCE_REPOSITORY_URI, string(c.getClaim("scm_repo_url")))
+            .set(FulcioOid.SOURCE_REPOSITORY_REF, string(c.getClaim("scm_ref")))
+            .set(FulcioOid.BUILD_CONFIG_URI, join(platform, "api", "pipelines", pipelineId))
+            .set(FulcioOid.RUN_INVOCATION_URI, join(platform, "build", workflowId))
+            .build();
+        return new Principal(c.getSubject(), SubjectAltName.uri(san), ext);
+    }
+
+    /**
+     * Fulcio's chainguard-identity type: SAN {@code <issuer>/<sub>}; the proof-of-possession name is the verified
+     * email if the token has one, else the subject (sigstore's {@code oauthflow.SubjectFromToken}).
+     */
+    private static Principal chainguard(String issuer, JWTClaimsSet c) throws InvalidTokenException {
+        String name = c.getSubject();
+        Object email = c.getClaim("email");
+        if (email instanceof String e && !e.isEmpty()) {
+            Object verified = c.getClaim("email_verified");
+            if (!(Boolean.TRUE.equals(verified) || "true".equals(verified))) {
+                throw new InvalidTokenException("not verified by identity provider");
+            }
+            name = e;
+        }
+        return new Principal(name, SubjectAltName.uri(join(issuer, c.getSubject())), base(issuer, c.getSubject()).build());
     }
 
     private Principal ciProvider(OidcIssuer iss, JWTClaimsSet c) throws InvalidTokenException {
@@ -214,26 +281,19 @@ public final class Principals {
             }
             b.set(oid, apply(e.getValue(), data, e.getKey()));
         }
-        return new Principal(c.getSubject(), SubjectAltName.uri(san), b.build());
+        return new Principal(c.getSubject(), uriSan(san), b.build());
     }
 
-    /** Fulcio's applyTemplateOrReplace: a {@code {{ .claim }}} template, or else a bare claim name. */
+    /** Fulcio's applyTemplateOrReplace: a Go template (it contains {@code {{}), or else a bare claim name. */
     static String apply(String template, Map<String, String> data, String what) throws InvalidTokenException {
-        if (template.contains("{{")) {
-            Matcher m = TEMPLATE.matcher(template);
-            StringBuilder out = new StringBuilder();
-            while (m.find()) {
-                String v = data.get(m.group(1));
-                if (v == null) {
-                    throw new InvalidTokenException("value <" + m.group(1) + "> for " + what + " not present in either claims or defaults");
-                }
-                m.appendReplacement(out, Matcher.quoteReplacement(v));
+        if (GoTemplate.isTemplate(template)) {
+            try {
+                return GoTemplate.parse(template).execute(data);
+            } catch (InvalidIdentityConfigException e) {
+                throw new InvalidTokenException("template for " + what + " cannot be used: " + e.getMessage());
+            } catch (InvalidTokenException e) {
+                throw new InvalidTokenException("template for " + what + ": " + e.getMessage());
             }
-            m.appendTail(out);
-            if (out.indexOf("{{") >= 0) {
-                throw new InvalidTokenException("unsupported template for " + what);
-            }
-            return out.toString();
         }
         String v = data.get(template);
         if (v == null) {
@@ -293,19 +353,49 @@ public final class Principals {
         throw new InvalidTokenException("token claim is not an object where one is required");
     }
 
-    /** Claim values as Fulcio renders them: numbers without a trailing {@code .0}. */
+    /**
+     * Claim values as Fulcio renders them ({@code mapValuesToString}): numbers in Go's {@code strconv.FormatFloat(v,
+     * 'f', -1, 64)} form (no exponent, no trailing {@code .0}), everything else as Go's {@code fmt} {@code %v}
+     * ({@code [a b]} for arrays, {@code map[k:v]} with sorted keys for objects, {@code <nil>} for null).
+     */
     static String string(Object o) {
         if (o == null) {
             return "";
         }
-        if (o instanceof Double d && d == Math.rint(d) && !d.isInfinite()) {
-            return Long.toString(d.longValue());
+        return goValue(o);
+    }
+
+    private static String goValue(Object o) {
+        if (o == null) {
+            return "<nil>";
         }
         if (o instanceof Number n) {
-            return n.toString();
+            if (n instanceof Long || n instanceof Integer || n instanceof Short || n instanceof Byte) {
+                return n.toString();
+            }
+            double d = n.doubleValue();
+            if (Double.isInfinite(d) || Double.isNaN(d)) {
+                return d > 0 ? "+Inf" : d < 0 ? "-Inf" : "NaN";
+            }
+            return new java.math.BigDecimal(Double.toString(d)).stripTrailingZeros().toPlainString();
         }
         if (o instanceof List<?> l) {
-            return l.toString();
+            StringBuilder b = new StringBuilder("[");
+            for (int i = 0; i < l.size(); i++) {
+                b.append(i == 0 ? "" : " ").append(goValue(l.get(i)));
+            }
+            return b.append(']').toString();
+        }
+        if (o instanceof Map<?, ?> m) {
+            StringBuilder b = new StringBuilder("map[");
+            java.util.TreeMap<String, Object> sorted = new java.util.TreeMap<>();
+            m.forEach((k, v) -> sorted.put(String.valueOf(k), v));
+            boolean first = true;
+            for (Map.Entry<String, Object> e : sorted.entrySet()) {
+                b.append(first ? "" : " ").append(e.getKey()).append(':').append(goValue(e.getValue()));
+                first = false;
+            }
+            return b.append(']').toString();
         }
         return o.toString();
     }

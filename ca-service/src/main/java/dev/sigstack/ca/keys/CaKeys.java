@@ -7,7 +7,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -42,6 +41,7 @@ import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
 
 import dev.sigstack.core.pem.Pem;
 import dev.sigstack.ca.issuance.CaSigner;
+import dev.sigstack.core.secrets.SecretFiles;
 
 /**
  * CA key material on disk: a root and an intermediate (ECDSA P-384, as Fulcio's public instance), private keys as
@@ -213,14 +213,7 @@ public final class CaKeys {
             try (JcaPEMWriter w = new JcaPEMWriter(sw)) {
                 w.writeObject(new JcaPKCS8Generator(key, enc));
             }
-            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-            Files.writeString(tmp, sw.toString(), StandardCharsets.US_ASCII);
-            try {
-                Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));
-            } catch (UnsupportedOperationException e) {
-                // not a POSIX file system
-            }
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            SecretFiles.write(file, sw.toString().getBytes(StandardCharsets.US_ASCII)); // owner-only at creation, atomic
         } catch (OperatorCreationException e) {
             throw new GeneralSecurityException("cannot encrypt key: " + e.getMessage(), e);
         }

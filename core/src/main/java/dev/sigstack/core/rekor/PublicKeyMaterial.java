@@ -1,6 +1,8 @@
 package dev.sigstack.core.rekor;
 
 import dev.sigstack.core.ecdsa.Ecdsa;
+import dev.sigstack.core.x509.InvalidFulcioExtensionException;
+import dev.sigstack.core.x509.SubjectAltName;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -22,10 +24,11 @@ import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.bouncycastle.asn1.ASN1Encodable;
+import org.bouncycastle.asn1.ASN1IA5String;
 import org.bouncycastle.asn1.ASN1OctetString;
 import org.bouncycastle.asn1.ASN1Primitive;
-import org.bouncycastle.asn1.ASN1String;
 import org.bouncycastle.asn1.ASN1TaggedObject;
+import org.bouncycastle.asn1.ASN1UTF8String;
 import org.bouncycastle.asn1.DERNull;
 import org.bouncycastle.asn1.nist.NISTObjectIdentifiers;
 import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
@@ -210,22 +213,30 @@ public final class PublicKeyMaterial {
         List<String> other = new ArrayList<>();
         GeneralNames names = GeneralNames.getInstance(ASN1OctetString.getInstance(ext).getOctets());
         for (GeneralName n : names.getNames()) {
-            switch (n.getTagNo()) {
-                case GeneralName.dNSName -> dns.add(((ASN1String) n.getName()).getString());
-                case GeneralName.rfc822Name -> email.add(((ASN1String) n.getName()).getString());
-                case GeneralName.uniformResourceIdentifier -> uri.add(((ASN1String) n.getName()).getString());
-                case GeneralName.iPAddress -> ip.add(ipString(ASN1OctetString.getInstance(n.getName()).getOctets()));
-                case GeneralName.otherName -> {
-                    ASN1Encodable value = OtherName.getInstance(n.getName()).getValue();
-                    ASN1Primitive p = value.toASN1Primitive();
-                    if (p instanceof ASN1TaggedObject t) {
-                        p = t.getBaseObject().toASN1Primitive();
+            // Names are read strictly (SubjectAltName.ia5/utf8): a name that is not printable IA5 or well-formed
+            // UTF-8 is left out rather than decoded as Latin-1 into an identity it does not say (Go's x509 refuses it).
+            try {
+                switch (n.getTagNo()) {
+                    case GeneralName.dNSName -> dns.add(SubjectAltName.ia5(n, "dNSName"));
+                    case GeneralName.rfc822Name -> email.add(SubjectAltName.ia5(n, "rfc822Name"));
+                    case GeneralName.uniformResourceIdentifier -> uri.add(SubjectAltName.ia5(n, "uniformResourceIdentifier"));
+                    case GeneralName.iPAddress -> ip.add(ipString(ASN1OctetString.getInstance(n.getName()).getOctets()));
+                    case GeneralName.otherName -> {
+                        ASN1Encodable value = OtherName.getInstance(n.getName()).getValue();
+                        ASN1Primitive p = value.toASN1Primitive();
+                        if (p instanceof ASN1TaggedObject t) {
+                            p = t.getBaseObject().toASN1Primitive();
+                        }
+                        if (p instanceof ASN1UTF8String s) {
+                            other.add(SubjectAltName.utf8(s, "otherName"));
+                        } else if (p instanceof ASN1IA5String s) {
+                            other.add(SubjectAltName.ia5(new GeneralName(GeneralName.rfc822Name, s), "otherName"));
+                        }
                     }
-                    if (p instanceof ASN1String s) {
-                        other.add(s.getString());
-                    }
+                    default -> { }
                 }
-                default -> { }
+            } catch (InvalidFulcioExtensionException e) {
+                // skipped: see above
             }
         }
         List<String> all = new ArrayList<>(dns);
@@ -241,21 +252,21 @@ public final class PublicKeyMaterial {
         if (certificates.isEmpty()) {
             return List.of();
         }
-        try {
-            var sans = certificates.get(0).getSubjectAlternativeNames();
-            if (sans == null) {
-                return List.of();
-            }
-            List<String> out = new ArrayList<>();
-            for (List<?> san : sans) {
-                if (((Integer) san.get(0)) == 1) {
-                    out.add(((String) san.get(1)).toLowerCase(Locale.ROOT));
-                }
-            }
-            return out;
-        } catch (CertificateException e) {
+        byte[] ext = certificates.get(0).getExtensionValue(Extension.subjectAlternativeName.getId());
+        if (ext == null) {
             return List.of();
         }
+        List<String> out = new ArrayList<>();
+        for (GeneralName n : GeneralNames.getInstance(ASN1OctetString.getInstance(ext).getOctets()).getNames()) {
+            if (n.getTagNo() == GeneralName.rfc822Name) {
+                try {
+                    out.add(SubjectAltName.ia5(n, "rfc822Name").toLowerCase(Locale.ROOT));
+                } catch (InvalidFulcioExtensionException e) {
+                    // not printable IA5: left out, as subjectAlternativeNames() does
+                }
+            }
+        }
+        return out;
     }
 
     private static String ipString(byte[] addr) {

@@ -205,7 +205,9 @@ public final class Metadata {
 
   /**
    * Checks that at least {@code role}'s threshold of its keys in {@code root} signed this file.
-   * Signatures by unknown keys, duplicate key IDs and undecodable signatures count for nothing.
+   * The threshold counts distinct keys by key material ({@link TufKey#material()}), not key IDs:
+   * one key listed under two IDs, or twice under one, counts once. Signatures by unknown keys and
+   * undecodable signatures count for nothing.
    */
   public void verifySignatures(RootInfo root, String role) throws TufException {
     RoleKeys keys = root.roles().get(role);
@@ -213,9 +215,10 @@ public final class Metadata {
       throw new MalformedMetadataException(file, "trusted root has no role " + role);
     }
     byte[] canonical = canonicalSigned();
-    Set<String> good = new HashSet<>();
+    Set<String> goodIds = new HashSet<>();
+    Set<String> goodKeys = new HashSet<>();
     for (Signature s : signatures) {
-      if (!keys.keyIds().contains(s.keyId()) || good.contains(s.keyId())) {
+      if (!keys.keyIds().contains(s.keyId()) || goodIds.contains(s.keyId())) {
         continue;
       }
       TufKey key = root.keys().get(s.keyId());
@@ -223,15 +226,45 @@ public final class Metadata {
         continue;
       }
       try {
+        String material = key.material();
+        if (goodKeys.contains(material)) {
+          continue; // the same key under another ID: it has counted already.
+        }
         key.verify(canonical, HexFormat.of().parseHex(s.sig()));
-        good.add(s.keyId());
+        goodIds.add(s.keyId());
+        goodKeys.add(material);
       } catch (GeneralSecurityException | IllegalArgumentException e) {
         // An invalid signature does not count toward the threshold (spec 5.3.4).
       }
     }
-    if (good.size() < keys.threshold()) {
-      throw new SignatureThresholdException(role, file, keys.threshold(), good.size());
+    if (goodKeys.size() < keys.threshold()) {
+      throw new SignatureThresholdException(role, file, keys.threshold(), goodKeys.size());
     }
+  }
+
+  /**
+   * The distinct keys (by {@link TufKey#material()}) that {@code root} gives {@code role}; a key
+   * that does not decode is named by its key ID.
+   */
+  public static Set<String> roleKeyMaterial(RootInfo root, String role) {
+    RoleKeys keys = root.roles().get(role);
+    Set<String> out = new HashSet<>();
+    if (keys == null) {
+      return out;
+    }
+    for (String id : keys.keyIds()) {
+      TufKey key = root.keys().get(id);
+      if (key == null) {
+        out.add("unknown key id " + id);
+        continue;
+      }
+      try {
+        out.add(key.material());
+      } catch (GeneralSecurityException e) {
+        out.add("undecodable key id " + id);
+      }
+    }
+    return out;
   }
 
   /** The keys and roles of root metadata. */

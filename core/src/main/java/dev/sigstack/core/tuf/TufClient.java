@@ -104,8 +104,16 @@ public final class TufClient {
     if (root.expires().isBefore(now)) {
       throw new ExpiredException("root", root.expires(), now);
     }
-    // 5.3.11: new timestamp or snapshot keys void what they signed before.
+    // 5.3.11: if the timestamp and/or snapshot keys have been rotated (a key removed, added or
+    // replaced, compared by key material), delete the trusted timestamp and snapshot: what a
+    // rotated-out (perhaps compromised) key signed must not pin versions (fast-forward recovery).
     if (!sameKeys(before, rootInfo, "timestamp") || !sameKeys(before, rootInfo, "snapshot")) {
+      timestamp = null;
+      snapshot = null;
+    }
+    // And, as python-tuf's ngclient loads local metadata: trusted metadata that the current root's
+    // keys no longer sign to threshold is not trusted.
+    if (!signedByCurrentRoot(timestamp, "timestamp") || !signedByCurrentRoot(snapshot, "snapshot")) {
       timestamp = null;
       snapshot = null;
     }
@@ -113,7 +121,20 @@ public final class TufClient {
   }
 
   private static boolean sameKeys(RootInfo a, RootInfo b, String role) {
-    return a.roles().get(role).keyIds().containsAll(b.roles().get(role).keyIds());
+    return Metadata.roleKeyMaterial(a, role).equals(Metadata.roleKeyMaterial(b, role))
+        && a.roles().get(role).threshold() == b.roles().get(role).threshold();
+  }
+
+  private boolean signedByCurrentRoot(Metadata m, String role) {
+    if (m == null) {
+      return true;
+    }
+    try {
+      m.verifySignatures(rootInfo, role);
+      return true;
+    } catch (TufException e) {
+      return false;
+    }
   }
 
   /** Spec 5.4: the timestamp. */

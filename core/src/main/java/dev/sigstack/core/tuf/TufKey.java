@@ -102,6 +102,22 @@ public record TufKey(String keyType, String scheme, String publicValue) {
     }
   }
 
+  /**
+   * The key material: hex SHA-256 of the public key's DER SubjectPublicKeyInfo. Two key objects
+   * for the same key (a PEM and a hex public value, another keytype spelling, a key ID that is not
+   * the key's hash) have the same material, so thresholds count keys, not key IDs.
+   *
+   * @throws InvalidKeyException if the public value does not decode
+   */
+  public String material() throws InvalidKeyException {
+    try {
+      return HexFormat.of()
+          .formatHex(MessageDigest.getInstance("SHA-256").digest(publicKey().getEncoded()));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   /** The JCA public key. */
   public PublicKey publicKey() throws InvalidKeyException {
     try {

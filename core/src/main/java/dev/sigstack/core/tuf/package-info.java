@@ -11,5 +11,11 @@
  * {@code ecdsa-sha2-nistp256} (PEM public key) and {@code ed25519} (hex public key); canonical
  * JSON strings escape only {@code "} and {@code \}; metadata files are read up to 99 KiB unless a
  * length is known.
+ *
+ * <p>A role's threshold counts distinct keys by key material (the DER public key), never key IDs:
+ * one key listed under two IDs, or spelled twice (PEM and hex), counts once. When a new root
+ * rotates the timestamp or snapshot keys (any change of the key set or threshold), the trusted
+ * timestamp and snapshot are deleted (spec 5.3.11); trusted metadata that the current root's keys
+ * no longer sign to threshold is not trusted either, as python-tuf's ngclient does.
  */
 package dev.sigstack.core.tuf;

@@ -331,7 +331,10 @@ public final class BundleVerifier {
         throw new BundleVerificationException.UntrustedCertificate(time, String.join("; ", reasons));
     }
 
-    /** As sigstore-go's path validation asks: the leaf's extended key usage includes code signing. */
+    /**
+     * As sigstore-go's path validation asks: the leaf's extended key usage includes code signing; and the leaf is not
+     * a CA (as sigstore-rs refuses one: a signer must not be able to issue certificates).
+     */
     static void checkCodeSigning(X509Certificate leaf, Instant signingTime) throws BundleVerificationException {
         List<String> eku;
         try {
@@ -342,6 +345,10 @@ public final class BundleVerifier {
         if (eku == null || !eku.contains("1.3.6.1.5.5.7.3.3")) {
             throw new BundleVerificationException.UntrustedCertificate(signingTime,
                     "the certificate's extended key usage does not include code signing (1.3.6.1.5.5.7.3.3)");
+        }
+        if (leaf.getBasicConstraints() != -1) {
+            throw new BundleVerificationException.UntrustedCertificate(signingTime,
+                    "the signing certificate is a CA certificate (basic constraints cA=true)");
         }
     }
 
@@ -405,13 +412,13 @@ public final class BundleVerifier {
         }
     }
 
-    private static FulcioIdentity checkIdentity(X509Certificate leaf, VerificationPolicy.Identity policy)
+    static FulcioIdentity checkIdentity(X509Certificate leaf, VerificationPolicy.Identity policy)
             throws BundleVerificationException {
         FulcioIdentity id;
         try {
             id = FulcioIdentity.of(leaf);
         } catch (InvalidFulcioExtensionException e) {
-            throw new BundleVerificationException.IdentityMismatch(policy.san().toString(), null);
+            throw new BundleVerificationException.IdentityMismatch(policy.san().toString(), "that cannot be read (" + e.getMessage() + ")");
         }
         if (!policy.san().matches(id.san().value())) {
             throw new BundleVerificationException.IdentityMismatch(policy.san().toString(), id.san().value());

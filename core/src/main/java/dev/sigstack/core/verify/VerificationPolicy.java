@@ -1,9 +1,9 @@
 package dev.sigstack.core.verify;
 
+import com.google.re2j.Pattern;
+import com.google.re2j.PatternSyntaxException;
 import java.security.PublicKey;
 import java.util.Objects;
-import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 
 /** Who must have signed: a Fulcio identity (keyless) or a managed public key. */
 public sealed interface VerificationPolicy {
@@ -43,7 +43,13 @@ public sealed interface VerificationPolicy {
         }
     }
 
-    /** An exact string, or a regular expression that must match the whole value (as cosign's {@code --*-regexp}). */
+    /**
+     * An exact string, or a regular expression as cosign's {@code --certificate-identity-regexp} and
+     * {@code --certificate-oidc-issuer-regexp} and policy-controller's {@code subjectRegExp} / {@code issuerRegExp}
+     * take it: Go's RE2 syntax and semantics (RE2/J: linear time, {@code $} only at the end of the input, no
+     * backreferences or lookaround), matching anywhere in the value as Go's {@code regexp.MatchString} does. Anchor
+     * with {@code ^...$} to match the whole value.
+     */
     sealed interface Matcher {
         boolean matches(String value);
 
@@ -81,13 +87,13 @@ public sealed interface VerificationPolicy {
                 try {
                     Pattern.compile(regexp);
                 } catch (PatternSyntaxException e) {
-                    throw new IllegalArgumentException("invalid regexp " + regexp + ": " + e.getDescription(), e);
+                    throw new IllegalArgumentException("invalid regexp " + regexp + ": " + e.getMessage(), e);
                 }
             }
 
             @Override
             public boolean matches(String v) {
-                return v != null && Pattern.compile(regexp).matcher(v).matches();
+                return v != null && Pattern.compile(regexp).matcher(v).find();
             }
 
             @Override

@@ -10,6 +10,7 @@ import java.util.Objects;
 import java.util.Optional;
 
 import org.bouncycastle.asn1.ASN1Primitive;
+import org.bouncycastle.asn1.ASN1UTF8String;
 import org.bouncycastle.asn1.DERUTF8String;
 import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.asn1.x509.Extensions;
@@ -19,7 +20,9 @@ import org.bouncycastle.asn1.x509.Extensions;
  *
  * <p>{@link #toExtensions()} renders them as Fulcio does: the issuer twice (.1 raw and .8 DER), the deprecated
  * GitHub fields .2–.6 as raw bytes when set, then .9–.24 as DER UTF8String when set; all non-critical.
- * {@link #parse(Extensions)} is the inverse, for the admission gate and monitors.
+ * {@link #parse(Extensions)} is the inverse, for the admission gate and monitors. Values are exact both ways: a value
+ * with no UTF-8 form (a lone surrogate) is refused, and bytes that are not well-formed UTF-8 are refused on reading,
+ * never replaced. Control characters are kept, as Fulcio keeps them (Go writes the claim's bytes unchanged).
  *
  * @param values the value of each set extension; {@link FulcioOid#ISSUER_V2} is required
  */
@@ -35,6 +38,11 @@ public record FulcioExtensions(Map<FulcioOid, String> values) {
             FulcioOid oid = e.getKey() == FulcioOid.ISSUER_V1 ? FulcioOid.ISSUER_V2 : e.getKey();
             if (oid == FulcioOid.OTHER_NAME) {
                 throw new IllegalArgumentException("1.3.6.1.4.1.57264.1.7 is a SAN type, not an extension");
+            }
+            String problem = SubjectAltName.utf8Problem(e.getValue());
+            if (problem != null) {
+                throw new IllegalArgumentException("extension " + oid.dotted() + " value cannot be encoded exactly as UTF-8: "
+                    + problem);
             }
             copy.put(oid, e.getValue());
         }
@@ -91,7 +99,7 @@ public record FulcioExtensions(Map<FulcioOid, String> values) {
             byte[] value = ext.getExtnValue().getOctets();
             switch (oid.encoding()) {
                 case RAW -> {
-                    String s = new String(value, StandardCharsets.UTF_8);
+                    String s = SubjectAltName.utf8(value, "extension " + oid.dotted());
                     if (oid == FulcioOid.ISSUER_V1) {
                         rawIssuer = s;
                     } else {
@@ -114,10 +122,10 @@ public record FulcioExtensions(Map<FulcioOid, String> values) {
     private static String derUtf8(FulcioOid oid, byte[] value) throws InvalidFulcioExtensionException {
         try {
             ASN1Primitive p = ASN1Primitive.fromByteArray(value);
-            if (!(p instanceof DERUTF8String s)) {
+            if (!(p instanceof ASN1UTF8String s)) {
                 throw new InvalidFulcioExtensionException("extension " + oid.dotted() + " is not a DER UTF8String");
             }
-            return s.getString();
+            return SubjectAltName.utf8(s, "extension " + oid.dotted());
         } catch (IOException e) {
             throw new InvalidFulcioExtensionException("extension " + oid.dotted() + " is not valid DER (or has trailing bytes)");
         }

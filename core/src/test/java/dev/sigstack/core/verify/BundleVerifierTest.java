@@ -90,13 +90,15 @@ final class BundleVerifierTest {
     }
 
     @Test
-    void verify_identityRegexp_matchesWholeValueOnly() throws Exception {
+    void verify_identityRegexp_matchesAnywhereAsCosign() throws Exception {
         var issuer = VerificationPolicy.Matcher.exact(DEFAULT_ISSUER);
         assertDoesNotThrow(() -> production().verify(bundle("happy-path-v0.3"), defaultArtifact(),
                 new VerificationPolicy.Identity(VerificationPolicy.Matcher.regexp(
-                        "https://github\\.com/sigstore-conformance/.*@refs/heads/main"), issuer)));
+                        "^https://github\\.com/sigstore-conformance/.*@refs/heads/main$"), issuer)));
+        assertDoesNotThrow(() -> production().verify(bundle("happy-path-v0.3"), defaultArtifact(),
+                new VerificationPolicy.Identity(VerificationPolicy.Matcher.regexp("sigstore-conformance"), issuer)));
         assertThrows(BundleVerificationException.IdentityMismatch.class, () -> production().verify(bundle("happy-path-v0.3"),
-                defaultArtifact(), new VerificationPolicy.Identity(VerificationPolicy.Matcher.regexp("sigstore-conformance"), issuer)));
+                defaultArtifact(), new VerificationPolicy.Identity(VerificationPolicy.Matcher.regexp("^sigstore-conformance"), issuer)));
     }
 
     @Test
@@ -314,6 +316,24 @@ final class BundleVerifierTest {
         var e = assertThrows(BundleVerificationException.UntrustedCertificate.class,
                 () -> BundleVerifier.checkCodeSigning(ca, java.time.Instant.EPOCH));
         assertTrue(e.getMessage().contains("code signing"), e.getMessage());
+    }
+
+    /** A leaf that says code signing but is a CA (it could issue certificates for any identity) is refused. */
+    @Test
+    void checkCodeSigning_caLeafWithCodeSigningEku_isUntrusted() throws Exception {
+        KeyPair kp = ecKey();
+        X500Name name = new X500Name("CN=signer-ca");
+        var b = new JcaX509v3CertificateBuilder(name, BigInteger.TWO, new Date(0), new Date(4102444800000L), name,
+                kp.getPublic());
+        b.addExtension(Extension.basicConstraints, true, new BasicConstraints(true));
+        b.addExtension(Extension.extendedKeyUsage, false,
+                new org.bouncycastle.asn1.x509.ExtendedKeyUsage(org.bouncycastle.asn1.x509.KeyPurposeId.id_kp_codeSigning));
+        var cf = java.security.cert.CertificateFactory.getInstance("X.509");
+        var leaf = (java.security.cert.X509Certificate) cf.generateCertificate(new java.io.ByteArrayInputStream(
+                b.build(new JcaContentSignerBuilder("SHA256withECDSA").build(kp.getPrivate())).getEncoded()));
+        var e = assertThrows(BundleVerificationException.UntrustedCertificate.class,
+                () -> BundleVerifier.checkCodeSigning(leaf, java.time.Instant.EPOCH));
+        assertTrue(e.getMessage().contains("is a CA certificate"), e.getMessage());
     }
 
     private static KeyPair ecKey() throws Exception {

@@ -22,6 +22,7 @@ import io.helidon.webserver.http.ServerResponse;
 
 import dev.sigstack.core.ct.Sct;
 import dev.sigstack.tlog.PushbackException;
+import dev.sigstack.tlog.internal.RequestBodies;
 
 /**
  * RFC 6962 §4 HTTP endpoints of a {@link CtLog} at their full paths {@code /ct/v1/...}: register at the root of
@@ -30,7 +31,8 @@ import dev.sigstack.tlog.PushbackException;
  */
 public final class CtLogService implements HttpService {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final int MAX_BODY = 512 * 1024;
+    /** The largest add-chain or add-pre-chain body: a chain of a few certificates, base64 in JSON. */
+    public static final int MAX_BODY = 512 * 1024;
     /** RFC 6962 §4: every endpoint is under {@code <log server>/ct/v1/}. */
     public static final String PREFIX = "/ct/v1/";
     private final CtLog log;
@@ -53,9 +55,14 @@ public final class CtLogService implements HttpService {
     private void add(ServerRequest req, ServerResponse res, boolean pre) {
         List<byte[]> chain = new ArrayList<>();
         try {
-            byte[] body = req.content().as(byte[].class);
-            if (body.length > MAX_BODY) {
-                error(res, Status.REQUEST_ENTITY_TOO_LARGE_413, "request body is too large");
+            byte[] body;
+            try {
+                body = RequestBodies.read(req, MAX_BODY); // Content-Length or chunked: at most MAX_BODY + 1 held
+            } catch (RequestBodies.TooLargeException e) {
+                // Rekor's error model, as every log server of the stack answers a body over its limit
+                res.status(Status.REQUEST_ENTITY_TOO_LARGE_413);
+                res.header(HeaderNames.CONTENT_TYPE, "application/json");
+                res.send(RequestBodies.rekorError(MAX_BODY));
                 return;
             }
             JsonNode arr = JSON.readTree(body).get("chain");

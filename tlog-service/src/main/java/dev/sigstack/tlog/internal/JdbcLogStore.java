@@ -28,10 +28,21 @@ import javax.sql.DataSource;
  */
 final class JdbcLogStore {
     /** Migrations in order; each runs once, recorded in schema_version. */
-    private static final List<String> MIGRATIONS = List.of("V1__init.sql", "V2__log_sequence.sql");
+    private static final List<String> MIGRATIONS = List.of("V1__init.sql", "V2__log_sequence.sql",
+            "V3__lease_expiry.sql");
 
     private final DataSource dataSource;
     private final Dialect dialect;
+    /** Per log: what a sequencing or integration transaction checks before it writes (the lease's fencing token). */
+    private final Map<String, Fence> fences = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * Checked first inside every sequencing and integration transaction: throws unless this process may still
+     * write the log, and holds a lock that keeps another process from taking the lease until the transaction ends.
+     */
+    interface Fence {
+        void check(Connection c) throws SQLException;
+    }
 
     JdbcLogStore(DataSource dataSource, Dialect dialect) {
         this.dataSource = dataSource;
@@ -46,9 +57,25 @@ final class JdbcLogStore {
         return dialect;
     }
 
+    /** From now on every write transaction of {@code log} checks {@code fence} first. */
+    void fence(String log, Fence fence) {
+        fences.put(log, fence);
+    }
+
+    private void checkFence(Connection c, String log) throws SQLException {
+        Fence f = fences.get(log);
+        if (f != null) {
+            f.check(c);
+        }
+    }
+
     /** Applies the migrations not yet applied. Safe to run from several processes at once on PostgreSQL. */
     void migrate() throws SQLException {
         try (Connection c = dataSource.getConnection()) {
+            // a migration may rewrite a large table: no socket timeout for it (the pool's is for the write path)
+            if (dialect == Dialect.POSTGRES) {
+                c.setNetworkTimeout(Runnable::run, 0);
+            }
             c.setAutoCommit(false);
             try (Statement s = c.createStatement()) {
                 if (dialect == Dialect.POSTGRES) {
@@ -160,11 +187,21 @@ final class JdbcLogStore {
      *     lost acknowledged entries, and the batch is refused rather than given their indexes again
      * @throws LogIntegrityException when the store's next index is below {@code acknowledged}
      */
+    long[] sequence(String log, List<NewEntry> batch, long timeMillis) throws SQLException {
+        return sequence(log, batch, timeMillis, 0); // no acknowledged index to hold the store to (tests, tools)
+    }
+
+    /**
+     * {@link #sequence(String, List, long)}, refusing a store whose next index went back below {@code acknowledged}.
+     *
+     * @throws LogIntegrityException when the store's next index is below {@code acknowledged}
+     */
     long[] sequence(String log, List<NewEntry> batch, long timeMillis, long acknowledged) throws SQLException {
         long[] result = new long[batch.size()];
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try {
+                checkFence(c, log);
                 long next;
                 try (PreparedStatement ps = c.prepareStatement(
                         "SELECT next_index FROM log_sequence WHERE log = ? FOR UPDATE")) {
@@ -375,6 +412,7 @@ final class JdbcLogStore {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try {
+                checkFence(c, log);
                 try (PreparedStatement ps = c.prepareStatement(
                         "SELECT integrated_size FROM log_state WHERE log = ? FOR UPDATE")) {
                     ps.setString(1, log);

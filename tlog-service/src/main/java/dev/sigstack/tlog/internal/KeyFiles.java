@@ -1,10 +1,10 @@
 package dev.sigstack.tlog.internal;
 
 import dev.sigstack.core.pem.Pem;
+import dev.sigstack.core.secrets.SecretFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -23,15 +23,10 @@ public final class KeyFiles {
         KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
         g.initialize(new ECGenParameterSpec("secp256r1"));
         KeyPair kp = g.generateKeyPair();
-        Files.createDirectories(file.toAbsolutePath().getParent());
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        Files.writeString(tmp, Pem.ecPrivateKey(kp));
-        try {
-            Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));
-        } catch (UnsupportedOperationException ignored) {
-            // not a POSIX file system
+        // created owner-only at creation and atomically; a concurrent first start keeps the key that won
+        if (!SecretFiles.createIfAbsent(file, Pem.ecPrivateKey(kp).getBytes(java.nio.charset.StandardCharsets.US_ASCII))) {
+            return read(Files.readString(file));
         }
-        Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
         return kp;
     }
 

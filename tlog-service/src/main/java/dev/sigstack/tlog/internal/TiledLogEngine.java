@@ -214,6 +214,9 @@ final class TiledLogEngine implements LogEngine {
             Thread.currentThread().interrupt();
             throw new PushbackException("interrupted while sequencing", options.retryAfter());
         } catch (ExecutionException e) {
+            if (e.getCause() instanceof Lease.LeaseLostException) { // nothing was written: the client may retry
+                throw new PushbackException(e.getCause().getMessage(), options.retryAfter());
+            }
             throw new IllegalStateException("sequencing failed: " + e.getCause().getMessage(), e.getCause());
         }
         if (sequenced[0] < 0) {
@@ -249,20 +252,37 @@ final class TiledLogEngine implements LogEngine {
                 List<NewEntry> entries = new ArrayList<>(batch.size());
                 batch.forEach(p -> entries.add(p.entry()));
                 try {
+                    if (!isSequencer.getAsBoolean()) { // lost the lease while these waited: refuse, write nothing
+                        throw new Lease.LeaseLostException("this replica lost the sequencing lease of " + origin);
+                    }
                     long now = clock.millis();
-                    long[] result = store.sequence(origin, entries, now, acknowledged);
+                    long[] result = new long[batch.size()];
+                    Exception[] refused = new Exception[batch.size()];
+                    sequenceApart(entries, 0, entries.size(), now, result, refused);
                     long next = acknowledged;
-                    for (long r : result) {
-                        next = Math.max(next, r + 1);
+                    for (int i = 0; i < result.length; i++) {
+                        if (refused[i] == null) {
+                            next = Math.max(next, result[i] + 1);
+                        }
                     }
                     acknowledged = next;
                     Map.Entry<Long, byte[]> oldest = recent.firstEntry(); // (size() would walk the map)
                     for (int i = 0; i < batch.size(); i++) {
-                        if (result[i] >= 0 && (oldest == null || result[i] - oldest.getKey() < MAX_RECENT)) {
+                        if (refused[i] == null && result[i] >= 0
+                                && (oldest == null || result[i] - oldest.getKey() < MAX_RECENT)) {
                             recent.put(result[i], entries.get(i).leafData());
                         }
                     }
-                    appended.addAndGet(Arrays.stream(result).filter(r -> r >= 0).count());
+                    long added = 0;
+                    for (int i = 0; i < batch.size(); i++) {
+                        if (refused[i] != null) {
+                            // answered at once; answer() below leaves a completed future as it is
+                            batch.get(i).result().completeExceptionally(refused[i]);
+                        } else {
+                            added += result[i] >= 0 ? 1 : 0;
+                        }
+                    }
+                    appended.addAndGet(added);
                     synchronized (work) {
                         workPending = true;
                         work.notifyAll(); // wake the integrator (and only it)
@@ -293,6 +313,59 @@ final class TiledLogEngine implements LogEngine {
                 return;
             }
         }
+    }
+
+    /**
+     * Sequences {@code entries[from, to)} in one transaction, filling {@code result} as {@link JdbcLogStore#sequence}
+     * does. When the store refuses the transaction because of what an entry holds (a data or constraint error), one
+     * hostile entry must not fail the honest ones sequenced with it: the two halves are sequenced apart, down to
+     * the entry the store refuses alone, whose failure goes to {@code refused}. Halving costs about 2 log2(n)
+     * transactions for one such entry in a batch of n; retrying one by one would cost n. Any other failure (the
+     * store is unreachable, a lease was lost) is no entry's doing and fails the whole range, as before.
+     */
+    private void sequenceApart(List<NewEntry> entries, int from, int to, long now, long[] result, Exception[] refused)
+            throws SQLException {
+        try {
+            long[] r = store.sequence(origin, entries.subList(from, to), now, acknowledged);
+            System.arraycopy(r, 0, result, from, r.length);
+        } catch (SQLException | RuntimeException e) {
+            if (!causedByAnEntry(e)) {
+                throw e;
+            }
+            if (to - from == 1) {
+                LOG.log(Level.WARNING, "the store refused one entry; the others of its batch are sequenced", e);
+                refused[from] = e;
+                return;
+            }
+            int mid = (from + to) >>> 1;
+            sequenceApart(entries, from, mid, now, result, refused);
+            sequenceApart(entries, mid, to, now, result, refused);
+        }
+    }
+
+    /**
+     * Whether a failed sequencing transaction may be due to an entry's content: SQLSTATE class 22 (data exception,
+     * such as a value too long) or 23 (integrity constraint violation), anywhere in the chain, or an unchecked
+     * exception (a driver that cannot encode a value).
+     */
+    static boolean causedByAnEntry(Throwable e) {
+        if (e instanceof LogIntegrityException) {
+            return false; // the store lost acknowledged entries: no entry's doing, and the log halts
+        }
+        if (e instanceof RuntimeException) {
+            return true;
+        }
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException s) {
+                for (SQLException n = s; n != null; n = n.getNextException()) {
+                    String state = n.getSQLState();
+                    if (state != null && (state.startsWith("22") || state.startsWith("23"))) {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
     }
 
     private static void answer(List<Pending> batch, long[] result, long time) {

@@ -313,7 +313,10 @@ public final class RekorV1Service implements HttpService {
         }
         Set<Long> result = null;
         for (String key : keys) {
-            Set<Long> hits = new TreeSet<>(engine.search(key, limits.maxSearchResults()));
+            // a key the log never stores (LogEngine.indexableKeys) has no hits, and is not sent to the store:
+            // PostgreSQL refuses U+0000 in a parameter, and a megabyte-long key is a megabyte-long query
+            Set<Long> hits = LogEngine.indexableKeys(List.of(key)).isEmpty() ? new TreeSet<>()
+                    : new TreeSet<>(engine.search(key, limits.maxSearchResults()));
             if (result == null) {
                 result = hits;
             } else if (operator.equals("and")) {

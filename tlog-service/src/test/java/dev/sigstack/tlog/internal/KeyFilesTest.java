@@ -1,10 +1,13 @@
 package dev.sigstack.tlog.internal;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.KeyPair;
 import java.security.Signature;
 import org.junit.jupiter.api.Test;
@@ -30,5 +33,15 @@ final class KeyFilesTest {
         v.initVerify(created.getPublic());
         v.update(message);
         assertTrue(v.verify(sig), "the private key read back signs for the public key created first");
+    }
+
+    @Test
+    void loadOrCreateEcdsa_newKey_ownerOnlyAndNoTemporaryLeft() throws Exception {
+        Path file = tmp.resolve("keys/tlog-key.pem");
+        KeyFiles.loadOrCreateEcdsa(file);
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
+        try (var s = Files.list(file.getParent())) {
+            assertEquals(1, s.count(), "a temporary file was left behind");
+        }
     }
 }
