@@ -182,10 +182,6 @@ final class JdbcLogStore {
     /**
      * Sequences a batch in one transaction. For each entry the result is its new index, or
      * {@code -(existing + 1)} when an entry with the same dedup key exists (in the store or earlier in the batch).
-     *
-     * @param acknowledged the next index this process last acknowledged: a store whose next index is below it
-     *     lost acknowledged entries, and the batch is refused rather than given their indexes again
-     * @throws LogIntegrityException when the store's next index is below {@code acknowledged}
      */
     long[] sequence(String log, List<NewEntry> batch, long timeMillis) throws SQLException {
         return sequence(log, batch, timeMillis, 0); // no acknowledged index to hold the store to (tests, tools)
@@ -194,6 +190,8 @@ final class JdbcLogStore {
     /**
      * {@link #sequence(String, List, long)}, refusing a store whose next index went back below {@code acknowledged}.
      *
+     * @param acknowledged the next index this process last acknowledged: a store whose next index is below it
+     *     lost acknowledged entries, and the batch is refused rather than given their indexes again
      * @throws LogIntegrityException when the store's next index is below {@code acknowledged}
      */
     long[] sequence(String log, List<NewEntry> batch, long timeMillis, long acknowledged) throws SQLException {
