@@ -65,6 +65,10 @@ public final class Main implements Callable<Integer> {
         Stack stack;
         try {
             stack = Stack.start(new Stack.Settings(dataDir, host, basePort, identityConfig, plainHttpRegistries));
+        } catch (dev.sigstack.tlog.LogIntegrityException e) {
+            // a log's store holds less than the log promised: one line, and a status of its own
+            System.err.println("sigstack: " + e.getMessage());
+            return dev.sigstack.tlog.LogIntegrityException.EXIT_CODE;
         } catch (Stack.DataDirectoryInUseException | dev.sigstack.gate.policy.PolicyException e) {
             // the user's to fix, and the message says how: no stack trace
             System.err.println("sigstack: " + e.getMessage());

@@ -13,10 +13,21 @@ public final class Main {
     private Main() {
     }
 
+    /**
+     * Starts the service. A store that holds less than the log published or acknowledged stops it before it serves:
+     * one line on standard error, exit status {@link LogIntegrityException#EXIT_CODE}.
+     */
     public static void main(String[] args) throws Exception {
         Logs.configure();
         Config config = Config.create();
-        TlogServer server = start(config, null);
+        TlogServer server;
+        try {
+            server = start(config, null);
+        } catch (LogIntegrityException e) {
+            System.err.println("tlog-service: " + e.getMessage());
+            System.exit(LogIntegrityException.EXIT_CODE);
+            return;
+        }
         Runtime.getRuntime().addShutdownHook(new Thread(server::close));
     }
 
@@ -47,6 +58,6 @@ public final class Main {
                         .stream().map(java.security.cert.X509Certificate.class::cast).toList());
             }
         }
-        return TlogServer.start(c, extraRouting);
+        return TlogServer.start(c, extraRouting, dataDir); // the state file in the data folder: keys may be read-only
     }
 }

@@ -185,15 +185,30 @@ public final class TlogServer implements AutoCloseable {
         this.server = server;
     }
 
-    /** Starts the service; extra routes (the Rekor APIs) are added by {@code extraRouting}. */
+    /**
+     * Starts the service; extra routes (the Rekor APIs) are added by {@code extraRouting}. The log's state file
+     * (what it acknowledged and published, docs/operations-integrity.md) is kept beside its key.
+     */
     public static TlogServer start(Config config, RoutingExtension extraRouting)
+            throws IOException, GeneralSecurityException, SQLException {
+        return start(config, extraRouting, null);
+    }
+
+    /**
+     * Starts the service, keeping the log's state file in {@code stateDir} (the data folder; null: beside the key,
+     * which may sit on a read-only mount).
+     *
+     * @throws LogIntegrityException when the store holds less than the log published or acknowledged
+     */
+    public static TlogServer start(Config config, RoutingExtension extraRouting, Path stateDir)
             throws IOException, GeneralSecurityException, SQLException {
         KeyPair key = KeyFiles.loadOrCreateEcdsa(config.keyFile());
         NoteSigner signer = NoteKeys.ecdsaSigner(config.hostname(), key.getPrivate(), key.getPublic());
         Engines engines = Engines.open(config.jdbcUrl(), config.poolSize(), config.selfUrl(),
                 config.leaseTtl());
         try {
-            Engines.Handle handle = engines.openLog(origin(config, key.getPublic()), signer);
+            Engines.Handle handle = engines.openLog(origin(config, key.getPublic()), signer, config.keyFile(),
+                    stateDir);
             registerMetrics(handle);
             long maxBody = maxRequestBytes(config, extraRouting);
             var b = WebServer.builder()

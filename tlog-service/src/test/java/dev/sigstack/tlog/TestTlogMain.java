@@ -15,7 +15,14 @@ final class TestTlogMain {
         LogConfig.configureRuntime();
         Config config = Config.create();
         // tlog.api (default rekor-v1) makes TlogServer register the Rekor v1 API itself.
-        TlogServer server = Main.start(config, new TestAppendRoutes());
+        TlogServer server;
+        try {
+            server = Main.start(config, new TestAppendRoutes());
+        } catch (LogIntegrityException e) { // as Main: one line, its own exit status
+            System.err.println("tlog-service: " + e.getMessage());
+            System.exit(LogIntegrityException.EXIT_CODE);
+            return;
+        }
         Runtime.getRuntime().addShutdownHook(new Thread(server::close));
     }
 }

@@ -101,12 +101,51 @@ public final class Engines implements AutoCloseable {
 
     /** Opens one log: it sequences while this process holds that log's lease, and serves reads always. */
     public synchronized Handle openLog(String origin, NoteSigner signer) throws SQLException {
-        Lease lease = new Lease(dataSource, store.dialect(), jdbcUrl, origin, selfUrl, leaseTtl);
-        if (store.dialect() == Dialect.POSTGRES) {
-            store.fence(origin, lease); // every sequencing and integration transaction checks the fencing token
+        return openLog(origin, signer, null);
+    }
+
+    /** {@link #openLog(String, NoteSigner, java.nio.file.Path, java.nio.file.Path)} with the state file beside the key. */
+    public synchronized Handle openLog(String origin, NoteSigner signer, java.nio.file.Path keyFile)
+            throws SQLException {
+        return openLog(origin, signer, keyFile, null);
+    }
+
+    /**
+     * Opens one log, checking its store against what it promised ({@link IntegrityCheck}) before it serves or
+     * sequences.
+     *
+     * @param keyFile the log key's file, which names the file where the copy of those promises is kept (null: none)
+     * @param stateDir the folder of that file (null: the key's folder)
+     * @throws dev.sigstack.tlog.LogIntegrityException when the store holds less than the log published or acknowledged
+     */
+    public synchronized Handle openLog(String origin, NoteSigner signer, java.nio.file.Path keyFile,
+            java.nio.file.Path stateDir) throws SQLException {
+        PublishedState promises;
+        try {
+            promises = keyFile == null ? null : PublishedState.open(stateDir == null
+                    ? PublishedState.beside(keyFile, origin) : PublishedState.in(stateDir, keyFile, origin), origin);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("opening the log state file failed: " + e.getMessage(), e);
         }
-        TiledLogEngine engine = new TiledLogEngine(store, origin, signer, TiledLogEngine.Options.defaults(),
-                Clock.systemUTC(), lease);
+        TiledLogEngine engine;
+        Lease lease = new Lease(dataSource, store.dialect(), jdbcUrl, origin, selfUrl, leaseTtl);
+        try {
+            if (store.dialect() == Dialect.POSTGRES) {
+                store.fence(origin, lease); // every sequencing and integration transaction checks the fencing token
+            }
+            engine = new TiledLogEngine(store, origin, signer, TiledLogEngine.Options.defaults(), Clock.systemUTC(),
+                    lease, promises);
+        } catch (SQLException | RuntimeException e) {
+            lease.close();
+            if (promises != null) {
+                try {
+                    promises.close();
+                } catch (java.io.IOException ignored) {
+                    // failing anyway
+                }
+            }
+            throw e;
+        }
         opened.add(engine);
         opened.add(lease);
         return new Handle(engine, lease);

@@ -3,6 +3,7 @@ package dev.sigstack.tlog.internal;
 import dev.sigstack.core.tiles.TileIntegrator.TileKey;
 import dev.sigstack.tlog.LogEngine.NewEntry;
 import dev.sigstack.tlog.LogEngine.StoredEntry;
+import dev.sigstack.tlog.LogIntegrityException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -183,6 +184,17 @@ final class JdbcLogStore {
      * {@code -(existing + 1)} when an entry with the same dedup key exists (in the store or earlier in the batch).
      */
     long[] sequence(String log, List<NewEntry> batch, long timeMillis) throws SQLException {
+        return sequence(log, batch, timeMillis, 0); // no acknowledged index to hold the store to (tests, tools)
+    }
+
+    /**
+     * {@link #sequence(String, List, long)}, refusing a store whose next index went back below {@code acknowledged}.
+     *
+     * @param acknowledged the next index this process last acknowledged: a store whose next index is below it
+     *     lost acknowledged entries, and the batch is refused rather than given their indexes again
+     * @throws LogIntegrityException when the store's next index is below {@code acknowledged}
+     */
+    long[] sequence(String log, List<NewEntry> batch, long timeMillis, long acknowledged) throws SQLException {
         long[] result = new long[batch.size()];
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
@@ -198,6 +210,10 @@ final class JdbcLogStore {
                         }
                         next = rs.getLong(1);
                     }
+                }
+                if (next < acknowledged) {
+                    throw new LogIntegrityException(log, next, null, acknowledged, null, "indexes up to "
+                            + (acknowledged - 1) + " were acknowledged but the store's next index is " + next);
                 }
                 // one lookup for the whole batch instead of one round trip per entry
                 Map<Key, Long> inBatch = dialect == Dialect.POSTGRES
@@ -476,6 +492,34 @@ final class JdbcLogStore {
             }
         }
         return out;
+    }
+
+    /** The highest stored entry index of the log, or -1 when it has none. */
+    long lastIndex(String log) throws SQLException {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement("SELECT MAX(idx) FROM entries WHERE log = ?")) {
+            ps.setString(1, log);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                long max = rs.getLong(1);
+                return rs.wasNull() ? -1 : max;
+            }
+        }
+    }
+
+    /** How many entries of {@code [from, to)} are stored. */
+    long countEntries(String log, long from, long to) throws SQLException {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement(
+                        "SELECT COUNT(*) FROM entries WHERE log = ? AND idx >= ? AND idx < ?")) {
+            ps.setString(1, log);
+            ps.setLong(2, from);
+            ps.setLong(3, to);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
     }
 
     /** A byte-array map key. */

@@ -13,7 +13,10 @@ import dev.sigstack.core.tiles.TileIntegrator;
 import dev.sigstack.core.tiles.TileLayout;
 import dev.sigstack.tlog.DuplicateEntryException;
 import dev.sigstack.tlog.LogEngine;
+import dev.sigstack.tlog.LogIntegrityException;
 import dev.sigstack.tlog.PushbackException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
@@ -46,6 +49,12 @@ import java.util.logging.Logger;
  * </ol>
  * Sequencing and integration run only while {@code isSequencer} says this process holds the lease; otherwise
  * the engine serves reads from the store as other processes write it.
+ *
+ * <p>Promises are kept before they are made. Before the engine serves or sequences anything, {@link IntegrityCheck}
+ * checks that the store holds everything published and acknowledged. The next index acknowledged and the newest
+ * checkpoint published are recorded in {@link PublishedState} (when given), synced, after the store committed them
+ * and before {@code add} returns or the checkpoint is served. While running, a store whose next index or checkpoint
+ * went back below what this process promised halts the engine: no more sequencing or integration, writes get 503.
  */
 final class TiledLogEngine implements LogEngine {
     private static final Logger LOG = Logger.getLogger(TiledLogEngine.class.getName());
@@ -113,13 +122,40 @@ final class TiledLogEngine implements LogEngine {
             new java.util.PriorityQueue<>(java.util.Comparator.comparingLong(Waiter::index));
     private volatile PublishedCheckpoint current;
     private volatile boolean closed;
+    /** The copy of what was promised outside the store, or null (tests of the engine alone). */
+    private final PublishedState promises;
+    /**
+     * The next index after what this process's sequencer committed (or the store's at start): the store's next
+     * index never goes below it. Callers learn their indexes once the state file holds it (the promiser thread).
+     */
+    private volatile long acknowledged;
+    /** Batches the store committed, on their way to the state file before their callers are answered. */
+    private final BlockingQueue<Committed> committed = new ArrayBlockingQueue<>(64);
+    /** Records committed batches in the state file, many per sync, then answers their callers; null without a file. */
+    private final Thread promiser;
+    /** Set when the store went back below a promise while running: the engine no longer writes. */
+    private volatile LogIntegrityException halted;
 
     private record Pending(NewEntry entry, CompletableFuture<long[]> result) { }
+
+    /** A batch the store committed: the next index after it, its callers, their results and the time assigned. */
+    private record Committed(long next, List<Pending> batch, long[] result, long time) { }
 
     private record Waiter(long index, CompletableFuture<PublishedCheckpoint> released) { }
 
     TiledLogEngine(JdbcLogStore store, String origin, NoteSigner signer, Options options, Clock clock,
             BooleanSupplier isSequencer) throws SQLException {
+        this(store, origin, signer, options, clock, isSequencer, null);
+    }
+
+    /**
+     * Opens the log: creates it when new, runs the {@link IntegrityCheck}, then starts the sequencer and integrator.
+     *
+     * @param promises the record of what the log promised, kept outside the store; null: the store alone is checked
+     * @throws LogIntegrityException when the store holds less than was published or acknowledged
+     */
+    TiledLogEngine(JdbcLogStore store, String origin, NoteSigner signer, Options options, Clock clock,
+            BooleanSupplier isSequencer, PublishedState promises) throws SQLException {
         this.store = store;
         this.origin = origin;
         this.signer = signer;
@@ -129,7 +165,22 @@ final class TiledLogEngine implements LogEngine {
         this.queue = new ArrayBlockingQueue<>(options.maxPending());
         String empty = sign(0, Rfc6962.emptyRoot());
         store.ensureLog(origin, Rfc6962.emptyRoot(), empty);
+        this.promises = promises;
+        JdbcLogStore.State checked;
+        try {
+            checked = IntegrityCheck.run(store, origin, promises);
+            if (promises != null) {
+                // a first start with the file (or a store ahead of it): what the store holds is now promised
+                promises.record(new PublishedState.Promise(checked.nextIndex(), checked.integratedSize(),
+                        checked.rootHash(), checked.checkpoint()));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("reading the log state file failed: " + e.getMessage(), e);
+        }
+        this.acknowledged = checked.nextIndex();
         refresh();
+        this.promiser = promises == null ? null
+                : Thread.ofPlatform().name("promiser-" + origin).daemon().start(this::promiseLoop);
         this.sequencer = Thread.ofPlatform().name("sequencer-" + origin).daemon().start(this::sequenceLoop);
         this.integrator = Thread.ofPlatform().name("integrator-" + origin).daemon().start(this::integrateLoop);
     }
@@ -143,6 +194,10 @@ final class TiledLogEngine implements LogEngine {
     public Sequenced add(NewEntry entry) throws DuplicateEntryException, PushbackException {
         if (closed) {
             throw new PushbackException("log is shutting down", options.retryAfter());
+        }
+        LogIntegrityException stop = halted;
+        if (stop != null) {
+            throw new PushbackException(stop.getMessage(), options.retryAfter());
         }
         if (!isSequencer.getAsBoolean()) {
             throw new PushbackException("this replica does not hold the sequencing lease", options.retryAfter());
@@ -204,6 +259,13 @@ final class TiledLogEngine implements LogEngine {
                     long[] result = new long[batch.size()];
                     Exception[] refused = new Exception[batch.size()];
                     sequenceApart(entries, 0, entries.size(), now, result, refused);
+                    long next = acknowledged;
+                    for (int i = 0; i < result.length; i++) {
+                        if (refused[i] == null) {
+                            next = Math.max(next, result[i] + 1);
+                        }
+                    }
+                    acknowledged = next;
                     Map.Entry<Long, byte[]> oldest = recent.firstEntry(); // (size() would walk the map)
                     for (int i = 0; i < batch.size(); i++) {
                         if (refused[i] == null && result[i] >= 0
@@ -214,9 +276,9 @@ final class TiledLogEngine implements LogEngine {
                     long added = 0;
                     for (int i = 0; i < batch.size(); i++) {
                         if (refused[i] != null) {
+                            // answered at once; answer() below leaves a completed future as it is
                             batch.get(i).result().completeExceptionally(refused[i]);
                         } else {
-                            batch.get(i).result().complete(new long[] {result[i], now});
                             added += result[i] >= 0 ? 1 : 0;
                         }
                     }
@@ -225,6 +287,23 @@ final class TiledLogEngine implements LogEngine {
                         workPending = true;
                         work.notifyAll(); // wake the integrator (and only it)
                     }
+                    if (promiser == null) {
+                        answer(batch, result, now);
+                    } else {
+                        // the state file is synced on another thread while the next batch commits: the two syncs
+                        // overlap instead of adding up, and one file sync covers every batch committed meanwhile
+                        Committed c = new Committed(next, List.copyOf(batch), result, now);
+                        try {
+                            committed.put(c); // bounded: a stalled disk stops the sequencer, and then add() pushes back
+                        } catch (InterruptedException e) {
+                            c.batch().forEach(p -> p.result().completeExceptionally(
+                                    new IllegalStateException("log closed before the entry was recorded")));
+                            return;
+                        }
+                    }
+                } catch (LogIntegrityException e) {
+                    halt(e);
+                    batch.forEach(p -> p.result().completeExceptionally(e));
                 } catch (SQLException | RuntimeException e) {
                     LOG.log(Level.WARNING, "sequencing a batch of " + batch.size() + " failed", e);
                     batch.forEach(p -> p.result().completeExceptionally(e));
@@ -247,7 +326,7 @@ final class TiledLogEngine implements LogEngine {
     private void sequenceApart(List<NewEntry> entries, int from, int to, long now, long[] result, Exception[] refused)
             throws SQLException {
         try {
-            long[] r = store.sequence(origin, entries.subList(from, to), now);
+            long[] r = store.sequence(origin, entries.subList(from, to), now, acknowledged);
             System.arraycopy(r, 0, result, from, r.length);
         } catch (SQLException | RuntimeException e) {
             if (!causedByAnEntry(e)) {
@@ -270,6 +349,9 @@ final class TiledLogEngine implements LogEngine {
      * exception (a driver that cannot encode a value).
      */
     static boolean causedByAnEntry(Throwable e) {
+        if (e instanceof LogIntegrityException) {
+            return false; // the store lost acknowledged entries: no entry's doing, and the log halts
+        }
         if (e instanceof RuntimeException) {
             return true;
         }
@@ -286,11 +368,53 @@ final class TiledLogEngine implements LogEngine {
         return false;
     }
 
+    private static void answer(List<Pending> batch, long[] result, long time) {
+        for (int i = 0; i < batch.size(); i++) {
+            batch.get(i).result().complete(new long[] {result[i], time});
+        }
+    }
+
+    /** Records committed batches in the state file (one sync for all that are waiting), then answers their callers. */
+    private void promiseLoop() {
+        List<Committed> group = new ArrayList<>();
+        while (!closed || !committed.isEmpty()) {
+            try {
+                Committed first = committed.poll(100, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                group.add(first);
+                committed.drainTo(group);
+                long next = 0;
+                for (Committed c : group) {
+                    next = Math.max(next, c.next());
+                }
+                try {
+                    promise(next, null); // durable outside the store before anyone is told
+                    group.forEach(c -> answer(c.batch(), c.result(), c.time()));
+                } catch (IOException | RuntimeException e) {
+                    // the entries are in the store and will be integrated; their callers get an error, not an index
+                    LOG.log(Level.WARNING, "recording acknowledged indexes in " + promises.file() + " failed", e);
+                    group.forEach(c -> c.batch().forEach(p -> p.result().completeExceptionally(e)));
+                }
+                group.clear();
+            } catch (InterruptedException e) {
+                group.forEach(c -> c.batch().forEach(p -> p.result().completeExceptionally(
+                        new IllegalStateException("log closed before the entry was recorded"))));
+                return;
+            }
+        }
+    }
+
     private void integrateLoop() {
         while (!closed) {
             try {
                 synchronized (work) {
                     workPending = false; // what is sequenced from here on sets it again
+                }
+                if (halted != null) {
+                    Thread.sleep(options.integrateInterval().toMillis());
+                    continue;
                 }
                 boolean sequencing = isSequencer.getAsBoolean();
                 if (!sequencing) {
@@ -314,6 +438,8 @@ final class TiledLogEngine implements LogEngine {
                 }
             } catch (InterruptedException e) {
                 return;
+            } catch (LogIntegrityException e) {
+                halt(e);
             } catch (Exception e) {
                 LOG.log(Level.WARNING, "integration failed; retrying", e);
                 try {
@@ -327,7 +453,9 @@ final class TiledLogEngine implements LogEngine {
 
     /** Integrates one chunk; true when there may be more to do right away. */
     boolean integrateOnce() throws SQLException {
+        Promised before = promised();
         JdbcLogStore.State s = store.state(origin).orElseThrow();
+        requireNotBehind(before, s);
         if (s.nextIndex() <= s.integratedSize()) {
             lastRound = 0;
             publish(s);
@@ -419,11 +547,68 @@ final class TiledLogEngine implements LogEngine {
 
     /** Reloads the published state from the store (followers, and at start); never asks to loop at once. */
     boolean refresh() throws SQLException {
-        publish(store.state(origin).orElseThrow());
+        Promised before = promised();
+        JdbcLogStore.State s = store.state(origin).orElseThrow();
+        requireNotBehind(before, s);
+        publish(s);
         return false;
     }
 
+    /** What this process had promised, read before the store is: both are set only after the store committed. */
+    private record Promised(PublishedCheckpoint checkpoint, long acknowledged) { }
+
+    private Promised promised() {
+        return new Promised(current, acknowledged);
+    }
+
+    /** A store that went back below what this process published or acknowledged is a store that lost promises. */
+    private void requireNotBehind(Promised before, JdbcLogStore.State s) {
+        PublishedCheckpoint c = before.checkpoint();
+        long acknowledged = before.acknowledged();
+        if (c != null && s.integratedSize() < c.size()) {
+            throw new LogIntegrityException(origin, s.integratedSize(), s.rootHash(), c.size(), c.rootHash(),
+                    "the store's checkpoint went back while the log was running");
+        }
+        if (s.nextIndex() < acknowledged) {
+            throw new LogIntegrityException(origin, s.integratedSize(), s.rootHash(), c == null ? 0 : c.size(),
+                    c == null ? null : c.rootHash(), "indexes up to " + (acknowledged - 1)
+                            + " were acknowledged but the store's next index went back to " + s.nextIndex());
+        }
+    }
+
+    private void halt(LogIntegrityException e) {
+        if (halted == null) {
+            halted = e;
+            LOG.severe(e.getMessage() + "; this process no longer sequences or integrates");
+        }
+    }
+
+    /**
+     * Records, synced, in the {@link PublishedState} (when there is one) the next index acknowledged and the
+     * checkpoint about to be published (null: the current one); a no-op when neither is new.
+     */
+    private void promise(long next, JdbcLogStore.State checkpoint) throws IOException {
+        if (promises == null) {
+            return;
+        }
+        PublishedCheckpoint c = current;
+        PublishedState.Promise p = checkpoint != null
+                ? new PublishedState.Promise(next, checkpoint.integratedSize(), checkpoint.rootHash(),
+                        checkpoint.checkpoint())
+                : new PublishedState.Promise(next, c.size(), c.rootHash(), c.signedNote());
+        promises.record(p);
+    }
+
     private void publish(JdbcLogStore.State s) {
+        PublishedCheckpoint before = current;
+        if (before == null || s.integratedSize() > before.size()) {
+            try {
+                promise(acknowledged, s); // recorded before it is served
+            } catch (IOException e) {
+                throw new UncheckedIOException("recording the checkpoint of size " + s.integratedSize()
+                        + " in the log state file failed", e);
+            }
+        }
         List<Waiter> covered = new ArrayList<>();
         PublishedCheckpoint now;
         synchronized (published) {
@@ -644,6 +829,9 @@ final class TiledLogEngine implements LogEngine {
         try {
             sequencer.join(5000);
             integrator.join(5000);
+            if (promiser != null) {
+                promiser.join(5000); // answers what the sequencer committed, then ends
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -657,5 +845,12 @@ final class TiledLogEngine implements LogEngine {
             waiting = 0;
         }
         stillWaiting.forEach(w -> w.released().completeExceptionally(new IllegalStateException("log closed")));
+        if (promises != null) {
+            try {
+                promises.close();
+            } catch (IOException e) {
+                LOG.log(Level.WARNING, "closing the log state file failed", e);
+            }
+        }
     }
 }
