@@ -46,7 +46,7 @@ public final class LogIntegrityException extends RuntimeException {
                 + b64(storedRoot) + ", published size " + (publishedSize < 0 ? "unknown"
                         : publishedSize + " root " + b64(publishedRoot)) + ": "
                 + reason.replace('\n', ' ') + "; refusing to serve or append (exit " + EXIT_CODE
-                + ", see docs/operations-integrity.md)";
+                + ", see docs/operations.md, Start-up integrity check)";
     }
 
     private static String b64(byte[] root) {

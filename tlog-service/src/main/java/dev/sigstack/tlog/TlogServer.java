@@ -187,7 +187,7 @@ public final class TlogServer implements AutoCloseable {
 
     /**
      * Starts the service; extra routes (the Rekor APIs) are added by {@code extraRouting}. The log's state file
-     * (what it acknowledged and published, docs/operations-integrity.md) is kept beside its key.
+     * (what it acknowledged and published, docs/operations.md) is kept beside its key.
      */
     public static TlogServer start(Config config, RoutingExtension extraRouting)
             throws IOException, GeneralSecurityException, SQLException {
