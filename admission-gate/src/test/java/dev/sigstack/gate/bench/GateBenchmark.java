@@ -58,6 +58,10 @@ import org.junit.jupiter.api.Test;
  * gate's, answering the gate's response bytes without deciding anything), with two clients: the JDK HttpClient and a
  * minimal HTTP/1.1 client on one kept-alive socket. Knobs: {@code -Dgate.bench.warm=N} reviews per client (5,000),
  * {@code -Dgate.bench.warmup=N} warm-up rounds (10,000), and JVM flags with {@code -DargLine="..."}.
+ *
+ * <p>The last row is a burst of 1,000 pods over 20 new images from 50 concurrent clients, with the chart's webhook
+ * timeout (10 s) and review deadline (80% of it); knobs {@code -Dgate.bench.burst.pods}, {@code .images},
+ * {@code .clients}.
  */
 @Tag("benchmark")
 class GateBenchmark {
@@ -109,6 +113,7 @@ class GateBenchmark {
     @Test
     void benchmark() throws Exception {
         StringBuilder report = new StringBuilder();
+        List<String> missed = new ArrayList<>(); // checked after the report is written, so no figure is lost
         TestCa ca = new TestCa("bench-ca");
         KeyPair rekor = Cosign.ecKey();
         try (TestRegistry reg = TestRegistry.start(null, null, null)) {
@@ -149,8 +154,7 @@ class GateBenchmark {
             TestTls tls = new TestTls();
             GateMetrics metrics = new GateMetrics();
             try (AdmissionServer server = AdmissionServer.start("127.0.0.1", 0, tls.key.getPrivate(),
-                    List.of(tls.cert), new AdmissionHandler(engine, cluster, new GateSettings(GateSettings.Mutation.OFF,
-                            "policy.sigstore.dev/include", "sigstack.dev/break-glass", null), metrics), metrics)) {
+                    List.of(tls.cert), new AdmissionHandler(engine, cluster, settings(), metrics), metrics)) {
                 // kube-apiserver talks HTTP/1.1 to admission webhooks (kubernetes/kubernetes#82090), with keep-alive.
                 HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                         .sslContext(tls.clientContext()).build();
@@ -241,17 +245,136 @@ class GateBenchmark {
                 report.append(String.format("burst of 100 pods over 5 new images: all admitted in %.1f ms, "
                         + "max decision %.1f ms, p50 %.1f ms, verifications run %d%n", total / 1e6,
                         pct(b, 100), pct(b, 50), engine.verifications() - before));
+                // Burst: 1,000 pods over 20 fresh images, 50 concurrent clients.
+                report.append(burst(reg, ca, rekor, engine, tls, server.port(), cold.get(1),
+                        Integer.getInteger("gate.bench.burst.pods", 1000),
+                        Integer.getInteger("gate.bench.burst.images", 20),
+                        Integer.getInteger("gate.bench.burst.clients", 50), missed));
             }
         }
         report.append("machine: ").append(Runtime.getRuntime().availableProcessors()).append(" cores, Java ")
                 .append(System.getProperty("java.version")).append('\n');
         System.out.print(report);
         Files.writeString(Path.of("target", "gate-benchmark.txt"), report.toString(), StandardCharsets.UTF_8);
+        assertTrue(missed.isEmpty(), String.join("\n", missed));
     }
 
     static AdmissionHandler handler(PolicyEngine engine, Cluster cluster) {
-        return new AdmissionHandler(engine, cluster, new GateSettings(GateSettings.Mutation.OFF,
-                "policy.sigstore.dev/include", "sigstack.dev/break-glass", null), new GateMetrics());
+        return new AdmissionHandler(engine, cluster, settings(), new GateMetrics());
+    }
+
+    /** The chart's webhook {@code timeoutSeconds} (helm/admission-gate/values.yaml). */
+    static final Duration WEBHOOK_TIMEOUT = Duration.ofSeconds(10);
+
+    /** As the chart runs the gate: the review deadline is 80% of the webhook timeout (deployment.yaml). */
+    static GateSettings settings() {
+        return new GateSettings(GateSettings.Mutation.OFF, "policy.sigstore.dev/include", "sigstack.dev/break-glass",
+                null, WEBHOOK_TIMEOUT.multipliedBy(8).dividedBy(10));
+    }
+
+    /**
+     * A burst of {@code pods} pod AdmissionReviews over {@code images} images never seen before, sent by {@code clients}
+     * concurrent clients (each sends its share one after the other, as the API server's workers do), over kept-alive
+     * TLS connections opened beforehand. Each review's decision time is measured at the client; the registry's own
+     * access log counts the HTTP requests it received per image during the burst.
+     */
+    static String burst(TestRegistry reg, TestCa ca, KeyPair rekor, PolicyEngine engine, TestTls tls, int port,
+            String cachedImage, int pods, int images, int clients, List<String> missed) throws Exception {
+        List<String> fresh = new ArrayList<>();
+        for (int i = 0; i < images; i++) {
+            fresh.add(keylessImage(reg, ca, rekor, "burst1k/app" + i));
+        }
+        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .sslContext(tls.clientContext()).build();
+        URI uri = URI.create("https://127.0.0.1:" + port + "/validate");
+        // The client gives up well after the webhook timeout, so a late answer is counted rather than lost.
+        Duration clientTimeout = WEBHOOK_TIMEOUT.multipliedBy(3);
+        java.util.function.BiFunction<String, Integer, String> post = (image, i) -> {
+            try {
+                HttpResponse<String> r = client.send(HttpRequest.newBuilder(uri).timeout(clientTimeout)
+                        .POST(HttpRequest.BodyPublishers.ofString(review(image, i))).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                if (r.statusCode() != 200) {
+                    return "HTTP " + r.statusCode();
+                }
+                com.fasterxml.jackson.databind.JsonNode resp = JSON.readTree(r.body()).path("response");
+                return resp.path("allowed").asBoolean() ? "allowed"
+                        : "denied: " + resp.path("status").path("message").asText();
+            } catch (Exception e) {
+                return "failed: " + e;
+            }
+        };
+        // The API server keeps its connections to a webhook alive: open one per client first (cached image).
+        List<Thread> open = new ArrayList<>();
+        for (int i = 0; i < clients; i++) {
+            int n = i;
+            open.add(Thread.ofVirtual().start(() -> post.apply(cachedImage, 30_000 + n)));
+        }
+        for (Thread t : open) {
+            t.join();
+        }
+        long registryLogBefore = Files.size(reg.log());
+        long verifications0 = engine.verifications();
+        long lookups0 = engine.registryLookups();
+        long[] ns = new long[pods];
+        String[] outcome = new String[pods];
+        List<Thread> threads = new ArrayList<>();
+        long b0 = System.nanoTime();
+        for (int c = 0; c < clients; c++) {
+            int first = c;
+            threads.add(Thread.ofVirtual().start(() -> {
+                // Pod n names image n % images: the first wave already asks for every new image at once.
+                for (int n = first; n < pods; n += clients) {
+                    long t0 = System.nanoTime();
+                    outcome[n] = post.apply(fresh.get(n % images), 40_000 + n);
+                    ns[n] = System.nanoTime() - t0;
+                }
+            }));
+        }
+        for (Thread t : threads) {
+            t.join();
+        }
+        long wall = System.nanoTime() - b0;
+        long verifications = engine.verifications() - verifications0;
+        long lookups = engine.registryLookups() - lookups0;
+        Thread.sleep(200); // the registry writes its access line after the response
+        byte[] log = Files.readAllBytes(reg.log());
+        String during = new String(log, (int) registryLogBefore, log.length - (int) registryLogBefore,
+                StandardCharsets.UTF_8);
+        long[] perImage = new long[images];
+        java.util.regex.Pattern request = java.util.regex.Pattern.compile("\"(?:GET|HEAD) /v2/burst1k/app(\\d+)/");
+        for (String line : during.split("\n")) {
+            java.util.regex.Matcher m = request.matcher(line);
+            if (m.find()) {
+                perImage[Integer.parseInt(m.group(1))]++;
+            }
+        }
+        long overTimeout = Arrays.stream(ns).filter(x -> x > WEBHOOK_TIMEOUT.toNanos()).count();
+        long allowed = Arrays.stream(outcome).filter("allowed"::equals).count();
+        Map<String, Long> others = new java.util.TreeMap<>();
+        for (String o : outcome) {
+            if (!"allowed".equals(o)) {
+                others.merge(o.length() > 160 ? o.substring(0, 160) + "..." : o, 1L, Long::sum);
+            }
+        }
+        if (overTimeout > 0 || allowed != pods) {
+            missed.add("burst: " + overTimeout + " decisions over the webhook timeout, " + (pods - allowed)
+                    + " not allowed: " + others);
+        }
+        if (verifications != images) {
+            missed.add("burst: " + verifications + " verifications for " + images + " images (not shared)");
+        }
+        long[] sortedPer = perImage.clone();
+        Arrays.sort(sortedPer);
+        return String.format("burst of %d pods over %d new images, %d concurrent clients, webhook timeout %d s "
+                + "(review deadline %d ms): all answered in %.1f ms; decision p50 %.1f ms, p99 %.1f ms, max %.1f ms; "
+                + "%d over the webhook timeout; %d allowed%s; verifications run %d (%.2f per image); engine "
+                + "signature/attestation look-ups %d (%.2f per image); registry HTTP requests per image (its access "
+                + "log) min %d, median %d, max %d, total %d%n", pods, images, clients, WEBHOOK_TIMEOUT.toSeconds(),
+                settings().reviewTimeout().toMillis(), wall / 1e6, pct(ns, 50), pct(ns, 99), pct(ns, 100),
+                overTimeout, allowed, others.isEmpty() ? "" : ", others: " + others, verifications,
+                verifications / (double) images, lookups, lookups / (double) images, sortedPer[0],
+                sortedPer[images / 2], sortedPer[images - 1], Arrays.stream(perImage).sum());
     }
 
     /** Sum of the collection counts of all collectors (young and old). */

@@ -93,6 +93,14 @@ public final class TestRegistry implements AutoCloseable {
         return host;
     }
 
+    /**
+     * The registry's output: errors, and its access log (one line per HTTP request, combined log format, e.g.
+     * {@code "GET /v2/repo/manifests/sha256:... HTTP/1.1" 200 ...}), so a test can count the requests it received.
+     */
+    public Path log() {
+        return dir.resolve("registry.log");
+    }
+
     /** Uploads a blob (monolithic upload); returns its digest. */
     public String pushBlob(String repo, byte[] data) throws Exception {
         String digest = Digests.sha256(data);
