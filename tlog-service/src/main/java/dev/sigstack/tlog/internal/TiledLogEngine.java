@@ -168,7 +168,7 @@ final class TiledLogEngine implements LogEngine {
         this.promises = promises;
         JdbcLogStore.State checked;
         try {
-            checked = IntegrityCheck.run(store, origin, promises);
+            checked = checkOrRepair();
             if (promises != null) {
                 // a first start with the file (or a store ahead of it): what the store holds is now promised
                 promises.record(new PublishedState.Promise(checked.nextIndex(), checked.integratedSize(),
@@ -464,6 +464,18 @@ final class TiledLogEngine implements LogEngine {
         long from = s.integratedSize();
         long to = Math.min(s.nextIndex(), from + options.integrateChunk());
         lastRound = to - from;
+        JdbcLogStore.State done = integrateRange(s, from, to);
+        if (done != null) {
+            publish(done);
+        }
+        return to < s.nextIndex();
+    }
+
+    /**
+     * Integrates the stored entries {@code [from, to)} and commits tiles, bundles and a signed checkpoint; answers the
+     * new state, or null when another process integrated first. Publishes nothing.
+     */
+    private JdbcLogStore.State integrateRange(JdbcLogStore.State s, long from, long to) throws SQLException {
         List<byte[]> leaves = leafData(from, to);
         List<byte[]> hashes = new ArrayList<>(leaves.size());
         for (byte[] leaf : leaves) {
@@ -472,14 +484,52 @@ final class TiledLogEngine implements LogEngine {
         TileIntegrator.Result r = TileIntegrator.integrate(from, hashes, (level, index) -> tileAt(from, level, index));
         Map<Long, byte[]> bundles = fullBundles(from, leaves);
         String note = sign(r.size(), r.root());
-        if (store.commitIntegration(origin, from, r.size(), r.root(), note, r.tiles(), bundles)) {
-            r.tiles().forEach((k, data) -> tiles.offer(k.level(), k.index(), data));
-            bundles.forEach((b, data) -> tiles.offer(-1, b, data));
-            // keep the leaves of the bundle still being filled: the next integration completes it from them
-            recent.headMap(r.size() / TileLayout.WIDTH * TileLayout.WIDTH).clear();
-            publish(new JdbcLogStore.State(s.nextIndex(), r.size(), r.root(), note));
+        if (!store.commitIntegration(origin, from, r.size(), r.root(), note, r.tiles(), bundles)) {
+            return null;
         }
-        return to < s.nextIndex();
+        r.tiles().forEach((k, data) -> tiles.offer(k.level(), k.index(), data));
+        bundles.forEach((b, data) -> tiles.offer(-1, b, data));
+        // keep the leaves of the bundle still being filled: the next integration completes it from them
+        recent.headMap(r.size() / TileLayout.WIDTH * TileLayout.WIDTH).clear();
+        return new JdbcLogStore.State(s.nextIndex(), r.size(), r.root(), note);
+    }
+
+    /**
+     * The start-up check, with one repair. When the store's integration is behind the checkpoint the state file says
+     * was published, but the store's sequenced entries reach that size, the missing integration is redone from the
+     * stored entries (the same entries give the same tiles and root) and the check runs again: the root at the
+     * published size must then be the published root, or the log refuses to start as before. Entries missing below
+     * the published size, or any other finding, still refuse. Why: H2 lost its newest integration commit to a SIGKILL
+     * in 1 of 3 StackCrashIT runs (stored 2,366, published 2,370; every sequenced entry present), with WRITE_DELAY=0
+     * and also with a CHECKPOINT SYNC after each commit.
+     */
+    private JdbcLogStore.State checkOrRepair() throws SQLException, IOException {
+        try {
+            return IntegrityCheck.run(store, origin, promises);
+        } catch (LogIntegrityException e) {
+            Optional<PublishedState.Promise> p;
+            try {
+                p = promises == null ? Optional.empty() : promises.read();
+            } catch (IOException unreadable) {
+                throw e; // a damaged state file is the check's own finding
+            }
+            JdbcLogStore.State s = store.state(origin).orElseThrow();
+            if (p.isEmpty() || p.get().size() <= s.integratedSize() || s.nextIndex() < p.get().size()) {
+                throw e;
+            }
+            long target = p.get().size();
+            LOG.warning("log " + origin + ": the store's integration stops at " + s.integratedSize()
+                    + " but checkpoint " + target + " was published; its entries are stored: integrating them again"
+                    + " and checking the root against the published one");
+            while (s.integratedSize() < target) {
+                if (integrateRange(s, s.integratedSize(), Math.min(target, s.integratedSize()
+                        + options.integrateChunk())) == null) {
+                    throw e;
+                }
+                s = store.state(origin).orElseThrow();
+            }
+            return IntegrityCheck.run(store, origin, promises);
+        }
     }
 
     /** Leaf data of entries {@code [from, to)}: from what this process committed, else from the store. */

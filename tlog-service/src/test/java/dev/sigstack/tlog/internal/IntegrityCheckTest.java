@@ -221,6 +221,51 @@ final class IntegrityCheckTest {
         }
     }
 
+    /**
+     * The store lost its newest integration (as H2 did to a SIGKILL in StackCrashIT) but kept every sequenced entry:
+     * the entries are integrated again at start, the root at the published size is the published one, and the log
+     * goes on at its next index.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "postgres"})
+    void open_integrationLostEntriesKept_reintegratedToThePublishedRoot(String store) throws Exception {
+        String url = url(store);
+        LogEngine.PublishedCheckpoint old;
+        LogEngine.PublishedCheckpoint published;
+        try (Engines engines = Engines.open(url, 4, "")) {
+            LogEngine log = engines.openLog(ORIGIN, signer, keyFile()).engine();
+            old = append(log, 0, 200);
+            published = append(log, 200, 100);
+        }
+        sql(url, "UPDATE log_state SET integrated_size = ?, root_hash = ?, checkpoint = ? WHERE log = ?", old.size(),
+                old.rootHash(), old.signedNote(), ORIGIN);
+        try (Engines engines = Engines.open(url, 4, "")) {
+            LogEngine log = sequencing(engines.openLog(ORIGIN, signer, keyFile()));
+            assertEquals(300, log.checkpoint().size());
+            assertArrayEquals(published.rootHash(), log.checkpoint().rootHash());
+            assertEquals(300, log.add(entry("after-repair")).index());
+        }
+    }
+
+    /** The same lost integration over an entry that was rewritten: integrated again it gives another root: refused. */
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "postgres"})
+    void open_integrationLostAndEntryRewritten_refuses(String store) throws Exception {
+        String url = url(store);
+        LogEngine.PublishedCheckpoint old;
+        try (Engines engines = Engines.open(url, 4, "")) {
+            LogEngine log = engines.openLog(ORIGIN, signer, keyFile()).engine();
+            old = append(log, 0, 200);
+            append(log, 200, 100);
+        }
+        sql(url, "UPDATE log_state SET integrated_size = ?, root_hash = ?, checkpoint = ? WHERE log = ?", old.size(),
+                old.rootHash(), old.signedNote(), ORIGIN);
+        sql(url, "UPDATE entries SET leaf_data = ? WHERE log = ? AND idx = 250", "forged".getBytes(), ORIGIN);
+        LogIntegrityException e = refusedOpen(url);
+        assertEquals(300, e.publishedSize());
+        assertTrue(e.getMessage().contains("not the published one"), e.getMessage());
+    }
+
     /** The state file is damaged in both slots: what was published cannot be told, so the log does not start. */
     @ParameterizedTest
     @ValueSource(strings = {"h2", "postgres"})
