@@ -33,17 +33,8 @@ public final class SecretFiles {
     /** Writes {@code content} to {@code file} (replacing it) with owner-only permissions. */
     public static void write(Path file, byte[] content) throws IOException {
         Path target = file.toAbsolutePath();
-        Path dir = target.getParent();
-        Files.createDirectories(dir);
-        Path tmp = createOwnerOnly(dir, "." + target.getFileName() + ".");
+        Path tmp = synced(target, content);
         try {
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-                ByteBuffer b = ByteBuffer.wrap(content);
-                while (b.hasRemaining()) {
-                    ch.write(b);
-                }
-                ch.force(true);
-            }
             try {
                 Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } catch (AtomicMoveNotSupportedException e) {
@@ -52,6 +43,27 @@ public final class SecretFiles {
         } finally {
             Files.deleteIfExists(tmp);
         }
+    }
+
+    /**
+     * A new owner-only file beside {@code target} holding {@code content}, synced: the caller moves or links it into
+     * place, and deletes it in any case.
+     */
+    private static Path synced(Path target, byte[] content) throws IOException {
+        Path dir = target.getParent();
+        Files.createDirectories(dir);
+        Path tmp = createOwnerOnly(dir, "." + target.getFileName() + ".");
+        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+            ByteBuffer b = ByteBuffer.wrap(content);
+            while (b.hasRemaining()) {
+                ch.write(b);
+            }
+            ch.force(true);
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(tmp);
+            throw e;
+        }
+        return tmp;
     }
 
     /** {@link #write(Path, byte[])} for text (UTF-8). */
@@ -65,17 +77,8 @@ public final class SecretFiles {
      */
     public static boolean createIfAbsent(Path file, byte[] content) throws IOException {
         Path target = file.toAbsolutePath();
-        Path dir = target.getParent();
-        Files.createDirectories(dir);
-        Path tmp = createOwnerOnly(dir, "." + target.getFileName() + ".");
+        Path tmp = synced(target, content);
         try {
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-                ByteBuffer b = ByteBuffer.wrap(content);
-                while (b.hasRemaining()) {
-                    ch.write(b);
-                }
-                ch.force(true);
-            }
             try {
                 Files.createLink(target, tmp); // link(2) fails if the target exists: atomic create-if-absent
                 return true;
