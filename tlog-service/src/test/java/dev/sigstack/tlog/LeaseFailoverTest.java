@@ -212,8 +212,10 @@ final class LeaseFailoverTest {
         List<String> jvm = List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss512k",
                 "-Dtlog.lease.ttl-seconds=" + ttl.toSeconds());
         try (TlogProcess holder = TlogProcess.start(db, data, HOST, "holder", jvm).awaitReady(Duration.ofSeconds(60));
+                // its own state file, as a replica in its own pod has: a frozen holder may hold the lock of a shared one
                 TlogServer standby = TlogServer.start(TlogServer.Config.defaults(data).withHostname(HOST)
-                        .withApi(TlogServer.Api.REKOR_V1).withJdbcUrl(db).withLeaseTtl(ttl), null)) {
+                        .withApi(TlogServer.Api.REKOR_V1).withJdbcUrl(db).withLeaseTtl(ttl), null,
+                        tmp.resolve("standby-state"))) {
             LogClient h = new LogClient(holder.url());
             LogClient s = new LogClient("http://127.0.0.1:" + standby.port());
             assertTrue(h.isSequencer(), "the process started first holds the lease");
